@@ -1,0 +1,80 @@
+#include "cmd/cli.hpp"
+
+namespace ochat::cli {
+
+namespace {
+
+constexpr const char* kDescription =
+    "Stream a chat with a local LLM (Ollama) to standard output.\n"
+    "The prompt is the ARGS joined by spaces; standard input is read too when it is a pipe or a\n"
+    "file, or when '-' is given (its text comes first, then a blank line, then the ARGS).";
+
+constexpr const char* kExamples =
+    "Examples:\n"
+    "  ochat -m llama3.2 \"why is the sky blue?\"\n"
+    "  git diff | ochat -m qwen3 \"write a commit message for this diff\"\n"
+    "  ochat -m llama3.2 -s \"answer in French\" -o temperature=0.2 < notes.txt\n"
+    "  ochat -m qwen3 --events \"hi\" | jq -c 'select(.type == \"token\") | .data.text'\n"
+    "\n"
+    "Exit status: 0 ok, 1 other error, 2 usage, 3 cannot connect, 4 server refused the request,\n"
+    "5 stream broke, 124 timeout, 130 interrupted (SIGINT), 143 terminated (SIGTERM).\n"
+    "See ochat(1) for the --events schema.";
+
+// Shows `--think{true}` (a flag that also takes --think=LEVEL) as `--think[=LEVEL]`.
+class HelpFormatter final : public CLI::Formatter {
+ public:
+  std::string make_option_name(const CLI::Option* opt, bool is_positional) const override {
+    std::string name = CLI::Formatter::make_option_name(opt, is_positional);
+    if (auto brace = name.find('{'); brace != std::string::npos) {
+      name = name.substr(0, brace) + "[=LEVEL]";
+    }
+    return name;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<CLI::App> make_app(config::Options& o) {
+  auto app = std::make_unique<CLI::App>(kDescription, "ochat");
+  app->footer(kExamples);
+  app->formatter(std::make_shared<HelpFormatter>());
+  app->get_formatter()->column_width(34);
+  app->set_version_flag("-V,--version", std::string("ochat ") + OCHAT_VERSION, "Print the version and exit");
+
+  app->add_option("prompt", o.prompt, "The prompt; '-' reads standard input")->type_name("ARGS");
+
+  const char* model = "Model and prompt";
+  app->add_option("-m,--model", o.model, "Model to use (default: $OCHAT_MODEL)")
+      ->type_name("NAME")->group(model);
+  app->add_option("-s,--system", o.system, "System prompt")->type_name("TEXT")->group(model);
+  app->add_option("-o,--option", o.option_pairs,
+                  "Model option, repeatable (e.g. temperature=0.2, num_ctx=8192)")
+      ->type_name("KEY=VALUE")->allow_extra_args(false)->group(model);
+  app->add_option("--format", o.format, "Answer as JSON, or to the JSON Schema in FILE")
+      ->type_name("json|FILE")->group(model);
+  app->add_flag("--think{true}", o.think,
+                "Ask the model to think; LEVEL: low, medium, high or max")
+      ->group(model);
+  app->add_flag("--no-think", o.no_think, "Ask the model not to think")->group(model);
+  app->add_option("--keep-alive", o.keep_alive, "How long the server keeps the model loaded (e.g. 5m, 0, -1)")
+      ->type_name("DURATION")->group(model);
+
+  const char* output = "Output";
+  app->add_flag("--events", o.events, "Write JSON Lines events to stdout instead of text")->group(output);
+  app->add_flag("--hide-thinking", o.hide_thinking, "Do not show the model's thinking on stderr")->group(output);
+  app->add_flag("-v,--verbose", o.verbose, "Print token counts and timings on stderr afterwards")->group(output);
+
+  const char* server = "Server and timeouts";
+  app->add_option("--host", o.host, "Ollama server (default: $OLLAMA_HOST, else 127.0.0.1:11434)")
+      ->type_name("URL")->group(server);
+  app->add_option("--connect-timeout", o.connect_timeout, "Seconds allowed to connect")
+      ->type_name("SECONDS")->capture_default_str()->group(server);
+  app->add_option("--idle-timeout", o.idle_timeout,
+                  "Longest silence from the server, first byte included (model loads can be slow)")
+      ->type_name("SECONDS")->capture_default_str()->group(server);
+  app->add_option("--timeout", o.timeout, "Seconds allowed for the whole reply (default: none)")
+      ->type_name("SECONDS")->group(server);
+  return app;
+}
+
+}  // namespace ochat::cli

@@ -1,0 +1,3 @@
+#include "cmd/run.hpp"
+
+int main(int argc, char** argv) { return ochat::run(argc, argv); }

@@ -1,0 +1,43 @@
+#pragma once
+// The conversation and the request settings, independent of the wire format.
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/chat/chunk.hpp"
+
+namespace ochat::chat {
+
+struct Message {
+  std::string role;  // "system", "user", "assistant", "tool"
+  std::string content;
+  std::string thinking;
+  std::vector<ToolCall> tool_calls;  // assistant turns
+  std::string tool_name;             // tool results
+  std::string tool_call_id;          // tool results
+
+  static Message text(std::string role, std::string content) {
+    Message m;
+    m.role = std::move(role);
+    m.content = std::move(content);
+    return m;
+  }
+};
+
+// `think`: absent (server decides), true/false, or a level such as "high".
+using Think = std::variant<bool, std::string>;
+
+struct ChatRequest {
+  std::string model;
+  std::vector<Message> messages;
+  nlohmann::ordered_json options = nlohmann::ordered_json::object();  // typed KEY=VALUE pairs
+  std::optional<nlohmann::ordered_json> format;                       // "json" or a schema
+  std::optional<Think> think;
+  std::optional<nlohmann::ordered_json> keep_alive;  // a duration string or a number of seconds
+  nlohmann::ordered_json tools = nlohmann::ordered_json::array();
+};
+
+}  // namespace ochat::chat

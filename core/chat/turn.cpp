@@ -1,0 +1,156 @@
+#include "core/chat/turn.hpp"
+
+#include <fmt/format.h>
+
+namespace ochat::chat {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr std::size_t kMaxErrorBody = 64 * 1024;
+constexpr milliseconds kLoadingNoticeAfter{3000};
+
+std::string seconds(milliseconds ms) {
+  if (ms.count() % 1000 == 0) return fmt::format("{} s", ms.count() / 1000);
+  return fmt::format("{:.3g} s", static_cast<double>(ms.count()) / 1000.0);
+}
+
+class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
+ public:
+  ReplyReader(const TurnContext& context, const ChatRequest& request)
+      : context_(context), request_(request), decoder_(context.backend.decoder()) {}
+
+  void on_status(long status) override { status_ = status; }
+
+  bool on_body(std::string_view bytes) override {
+    if (!success()) {
+      if (error_body_.size() < kMaxErrorBody) error_body_.append(bytes.substr(0, kMaxErrorBody - error_body_.size()));
+      return true;
+    }
+    if (done_) return true;  // nothing counts after the final chunk
+    try {
+      decoder_->feed(bytes, *this);
+    } catch (...) {
+      context_.sink.flush();  // what was decoded before the bad bytes stays printed
+      throw;
+    }
+    return context_.sink.flush();
+  }
+
+  void on_waiting(milliseconds waited) override {
+    if (!noticed_ && waited >= kLoadingNoticeAfter) {
+      noticed_ = true;
+      context_.sink.notice(fmt::format("waiting for {} to answer (the model may be loading)...", request_.model));
+    }
+  }
+
+  void on_chunk(Chunk& chunk) override {
+    if (done_) return;
+    if (chunk.error) {
+      context_.sink.flush();
+      throw Error(ErrorKind::stream, fmt::format("the server reported an error mid-stream: {}", *chunk.error));
+    }
+    if (!chunk.thinking.empty()) {
+      result_.reply.thinking += chunk.thinking;
+      context_.sink.thinking(chunk.thinking);
+    }
+    if (!chunk.content.empty()) {
+      result_.reply.content += chunk.content;
+      context_.sink.token(chunk.content);
+    }
+    for (auto& call : chunk.tool_calls) result_.reply.tool_calls.push_back(std::move(call));
+    if (chunk.done) {
+      done_ = true;
+      result_.done_reason = chunk.done_reason.empty() ? "stop" : chunk.done_reason;
+      result_.stats = chunk.stats;
+    }
+  }
+
+  TurnResult finish(const http::Result& r) {
+    const std::string& host = context_.backend.host();
+    switch (r.outcome) {
+      case http::Outcome::cancelled:
+        context_.sink.flush();
+        result_.end = TurnResult::End::interrupted;
+        result_.signal = context_.cancel.requested();
+        return std::move(result_);
+      case http::Outcome::stopped:
+        result_.end = TurnResult::End::output_closed;
+        return std::move(result_);
+      case http::Outcome::timed_out:
+        context_.sink.flush();
+        throw timeout_error(r);
+      case http::Outcome::connect_failed:
+        throw Error(ErrorKind::connect, fmt::format("cannot connect to the server at {}: {}", host, r.message),
+                    "is Ollama running? Start it with: ollama serve");
+      case http::Outcome::broken:
+        context_.sink.flush();
+        if (status_ != 0 && !success()) throw context_.backend.http_error(status_, error_body_, request_);
+        if (!r.got_bytes || status_ == 0) {
+          throw Error(ErrorKind::connect,
+                      fmt::format("the server at {} closed the connection without replying: {}", host, r.message));
+        }
+        if (done_) break;  // the reply was complete; the connection broke afterwards
+        throw Error(ErrorKind::stream,
+                    fmt::format("the connection to the server broke before the reply was complete: {}", r.message));
+      case http::Outcome::completed:
+        if (!success()) throw context_.backend.http_error(status_, error_body_, request_);
+        if (!done_) {
+          decoder_->finish(*this);  // a last line without its newline
+          context_.sink.flush();
+        }
+        if (!done_) {
+          throw Error(ErrorKind::stream, "the stream ended before the model finished (no final message)");
+        }
+        break;
+    }
+    result_.end = TurnResult::End::done;
+    return std::move(result_);
+  }
+
+ private:
+  bool success() const { return status_ >= 200 && status_ < 300; }
+
+  Error timeout_error(const http::Result& r) const {
+    const auto& t = context_.timeouts;
+    switch (r.timeout) {
+      case http::TimeoutKind::connect:
+        return Error(ErrorKind::timeout,
+                     fmt::format("connect timeout: no connection to {} within {} (--connect-timeout)",
+                                 context_.backend.host(), seconds(t.connect)));
+      case http::TimeoutKind::total:
+        return Error(ErrorKind::timeout,
+                     fmt::format("total timeout: the reply took longer than {} (--timeout)", seconds(*t.total)));
+      case http::TimeoutKind::idle:
+      case http::TimeoutKind::none:
+        break;
+    }
+    if (!r.got_bytes) {
+      return Error(ErrorKind::timeout,
+                   fmt::format("idle timeout: the server sent nothing for {} (--idle-timeout)", seconds(t.idle)),
+                   "a model that is still loading may need a longer --idle-timeout");
+    }
+    return Error(ErrorKind::timeout,
+                 fmt::format("idle timeout: the server sent nothing more for {} (--idle-timeout)", seconds(t.idle)));
+  }
+
+  const TurnContext& context_;
+  const ChatRequest& request_;
+  std::unique_ptr<ChunkDecoder> decoder_;
+  long status_ = 0;
+  bool done_ = false;
+  bool noticed_ = false;
+  std::string error_body_;
+  TurnResult result_;
+};
+
+}  // namespace
+
+TurnResult run_turn(const TurnContext& context, const ChatRequest& request) {
+  ReplyReader reader(context, request);
+  const http::Request http_request = context.backend.chat_request(request);
+  const http::Result result = context.transport.perform(http_request, reader, context.timeouts, context.cancel);
+  return reader.finish(result);
+}
+
+}  // namespace ochat::chat

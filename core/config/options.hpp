@@ -1,0 +1,28 @@
+#pragma once
+// The command line's values as given, before checking. cmd/cli.cpp fills it; settings.cpp
+// checks it and combines it with the environment.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ochat::config {
+
+struct Options {
+  std::vector<std::string> prompt;  // words of the prompt; "-" asks for standard input
+  std::string host;                 // empty: not given
+  std::string model;
+  std::string system;
+  std::vector<std::string> option_pairs;  // KEY=VALUE
+  std::string format;                     // "json" or a schema file
+  std::optional<std::string> think;       // "" for a bare --think
+  bool no_think = false;
+  std::string keep_alive;
+  bool events = false;
+  bool hide_thinking = false;
+  bool verbose = false;
+  double connect_timeout = 10;
+  double idle_timeout = 600;
+  double timeout = 0;  // 0: none
+};
+
+}  // namespace ochat::config

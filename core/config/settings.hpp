@@ -1,0 +1,35 @@
+#pragma once
+// Checked settings for one run: the command line combined with the environment.
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/chat/message.hpp"
+#include "core/config/options.hpp"
+#include "core/http/transport.hpp"
+
+namespace ochat::config {
+
+// Reads an environment variable; std::nullopt when unset. Tests pass a fake.
+using Getenv = std::function<std::optional<std::string>(std::string_view name)>;
+Getenv process_environment();
+
+struct Settings {
+  std::string host;   // resolved base URL
+  std::string model;  // empty: none given (the caller lists the server's models)
+  std::string system;
+  chat::ChatRequest request;  // options, format, think, keep_alive; no model or messages yet
+  http::Timeouts timeouts;
+  bool events = false;
+  bool hide_thinking = false;
+  bool verbose = false;
+  bool force_stdin = false;          // "-" was given
+  std::vector<std::string> prompt;   // the words, without "-"
+};
+
+// Throws ochat::Error (usage) for any value that cannot be used, naming the flag.
+Settings resolve_settings(const Options& options, const Getenv& getenv);
+
+}  // namespace ochat::config

@@ -1,0 +1,41 @@
+#pragma once
+// Where a conversation's events go: plain text (TextSink) or JSON Lines (JsonLinesSink).
+// Calls arrive in order: start, then any of token/thinking/notice, then error (if any), and
+// done exactly once as the last call.
+#include <string>
+#include <string_view>
+
+#include "core/chat/chunk.hpp"
+#include "core/error.hpp"
+
+namespace ochat::events {
+
+// Version of the --events schema, sent in the `start` event. Bump only when a field changes
+// meaning or disappears; new event types and fields do not need it.
+inline constexpr int kSchemaVersion = 1;
+
+struct StartInfo {
+  std::string model;
+  std::string host;
+};
+
+struct DoneInfo {
+  std::string reason;  // "stop", "length", "interrupted" or "error"
+  chat::Stats stats;
+};
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void start(const StartInfo& info) = 0;
+  virtual void token(std::string_view text) = 0;
+  virtual void thinking(std::string_view text) = 0;
+  // Something for the person at the terminal (e.g. "waiting for the model to load").
+  virtual void notice(std::string_view text) = 0;
+  virtual void error(ErrorKind kind, std::string_view message) = 0;
+  virtual void done(const DoneInfo& info) = 0;
+  // Writes what was collected. Returns false once stdout is closed (nobody is reading).
+  virtual bool flush() = 0;
+};
+
+}  // namespace ochat::events

@@ -1,0 +1,49 @@
+#include "core/events/json_lines_sink.hpp"
+
+namespace ochat::events {
+
+using Json = nlohmann::ordered_json;
+
+void JsonLinesSink::emit(std::string_view type, const Json& data) {
+  Json event = Json::object();
+  event["type"] = type;
+  event["data"] = data;
+  out_.append(event.dump(-1, ' ', false, Json::error_handler_t::replace));
+  out_.append("\n");
+}
+
+void JsonLinesSink::start(const StartInfo& info) {
+  emit("start", {{"schema_version", kSchemaVersion}, {"model", info.model}, {"host", info.host}});
+  flush();
+}
+
+// Tokens and thinking are flushed by the caller once per network read.
+void JsonLinesSink::token(std::string_view text) {
+  if (!text.empty()) emit("token", {{"text", text}});
+}
+
+void JsonLinesSink::thinking(std::string_view text) {
+  if (!text.empty()) emit("thinking", {{"text", text}});
+}
+
+void JsonLinesSink::error(ErrorKind kind, std::string_view message) {
+  emit("error", {{"kind", kind_name(kind)}, {"message", message}});
+  flush();
+}
+
+void JsonLinesSink::done(const DoneInfo& info) {
+  Json data = {{"reason", info.reason}};
+  auto put = [&](const char* key, const std::optional<std::int64_t>& v) {
+    if (v) data[key] = *v;
+  };
+  put("prompt_tokens", info.stats.prompt_tokens);
+  put("generated_tokens", info.stats.generated_tokens);
+  put("total_duration_ns", info.stats.total_ns);
+  put("load_duration_ns", info.stats.load_ns);
+  put("prompt_eval_duration_ns", info.stats.prompt_eval_ns);
+  put("eval_duration_ns", info.stats.eval_ns);
+  emit("done", data);
+  flush();
+}
+
+}  // namespace ochat::events

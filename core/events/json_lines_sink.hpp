@@ -1,0 +1,29 @@
+#pragma once
+// --events output: one JSON object per line, {"type": TYPE, "data": {...}}. The schema is
+// documented in man/ochat.1 (EVENTS); kSchemaVersion is sent in the `start` event.
+#include "core/events/event_sink.hpp"
+#include "core/io/fd_stream.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace ochat::events {
+
+class JsonLinesSink final : public EventSink {
+ public:
+  explicit JsonLinesSink(io::FdStream& out) : out_(out) {}
+
+  void start(const StartInfo& info) override;
+  void token(std::string_view text) override;
+  void thinking(std::string_view text) override;
+  void notice(std::string_view) override {}
+  void error(ErrorKind kind, std::string_view message) override;
+  void done(const DoneInfo& info) override;
+  bool flush() override { return out_.flush(); }
+
+ private:
+  void emit(std::string_view type, const nlohmann::ordered_json& data);
+
+  io::FdStream& out_;
+};
+
+}  // namespace ochat::events

@@ -1,0 +1,13 @@
+#pragma once
+// The -v statistics block.
+#include <string>
+
+#include "core/chat/chunk.hpp"
+
+namespace ochat::events {
+
+// Lines such as "eval rate:        62.18 tokens/s", each ending in '\n'; only the lines whose
+// figures the server sent. Empty when it sent none.
+std::string format_stats(const chat::Stats& stats);
+
+}  // namespace ochat::events

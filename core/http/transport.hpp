@@ -1,0 +1,66 @@
+#pragma once
+// The network, behind a small interface: the real one is CurlTransport, tests use fakes.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/sys/cancel_token.hpp"
+
+namespace ochat::http {
+
+struct Request {
+  std::string method = "POST";  // "GET" or "POST"
+  std::string url;
+  std::string body;
+  std::vector<std::string> headers;  // "Name: value"
+};
+
+struct Timeouts {
+  std::chrono::milliseconds connect{10'000};
+  std::chrono::milliseconds idle{600'000};  // longest silence between received bytes
+  std::optional<std::chrono::milliseconds> total;
+};
+
+// Receives the response as it arrives. Exceptions thrown here are carried across the
+// transport and rethrown from perform() once the connection is closed.
+class ResponseHandler {
+ public:
+  virtual ~ResponseHandler() = default;
+  virtual void on_status(long status) = 0;
+  // Returns false to stop the transfer (for example when stdout was closed).
+  virtual bool on_body(std::string_view bytes) = 0;
+  // Called about once a second while nothing at all has arrived yet (a model may be loading).
+  virtual void on_waiting(std::chrono::milliseconds /*waited*/) {}
+};
+
+enum class Outcome {
+  completed,      // the whole response was received
+  stopped,        // on_body() returned false
+  cancelled,      // the cancel token fired
+  connect_failed, // no connection could be made (refused, DNS, TLS...)
+  timed_out,      // see Result::timeout
+  broken,         // the connection failed after it was made
+};
+
+enum class TimeoutKind { none, connect, idle, total };
+
+struct Result {
+  Outcome outcome = Outcome::completed;
+  TimeoutKind timeout = TimeoutKind::none;
+  long status = 0;          // 0 if no status line arrived
+  bool got_bytes = false;   // any response byte arrived
+  std::string message;      // what failed, for connect_failed and broken
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Sends `request` and streams the response into `handler`. Never throws for network
+  // failures (they are in Result); rethrows what the handler threw.
+  virtual Result perform(const Request& request, ResponseHandler& handler,
+                         const Timeouts& timeouts, const sys::CancelToken& cancel) = 0;
+};
+
+}  // namespace ochat::http

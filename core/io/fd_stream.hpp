@@ -1,0 +1,39 @@
+#pragma once
+// The only code that writes to file descriptors 1 and 2.
+// Output is collected with append() and written with flush(); callers flush after each
+// network read, so every piece is written as soon as it arrived, in one write() per read.
+#include <string>
+#include <string_view>
+
+namespace ochat::io {
+
+class FdStream {
+ public:
+  explicit FdStream(int fd);
+  FdStream(const FdStream&) = delete;
+  FdStream& operator=(const FdStream&) = delete;
+
+  void append(std::string_view bytes) { if (!closed_) buffer_.append(bytes); }
+  // Writes everything appended so far. Retries on EINTR and short writes, waits on EAGAIN.
+  // Returns false once the reader has gone away (EPIPE) or the fd failed; later calls drop
+  // their bytes and return false too.
+  bool flush();
+  bool closed() const noexcept { return closed_; }
+  bool is_terminal() const noexcept { return terminal_; }
+  // Last byte that was appended (0 if none yet).
+  char last_byte() const noexcept { return last_byte_; }
+  void note_last_byte(std::string_view bytes) noexcept { if (!bytes.empty()) last_byte_ = bytes.back(); }
+
+ private:
+  int fd_;
+  bool terminal_;
+  bool closed_ = false;
+  char last_byte_ = 0;
+  std::string buffer_;
+};
+
+// True when colour escapes may be written to `stream`: it is a terminal and NO_COLOR is unset
+// or empty (https://no-color.org).
+bool use_color(const FdStream& stream);
+
+}  // namespace ochat::io

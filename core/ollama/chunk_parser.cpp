@@ -1,0 +1,116 @@
+#include "core/ollama/chunk_parser.hpp"
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace ochat::ollama {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+[[noreturn]] void malformed(std::string_view line, std::string_view what) {
+  throw Error(ErrorKind::stream,
+              fmt::format("the server sent a malformed chunk ({}): {}", what, excerpt(line)));
+}
+
+std::string get_string(const Json& obj, const char* key, std::string_view line) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return {};
+  if (!it->is_string()) malformed(line, fmt::format("'{}' is not a string", key));
+  return it->get<std::string>();
+}
+
+void get_count(const Json& obj, const char* key, std::optional<std::int64_t>& out) {
+  auto it = obj.find(key);
+  if (it != obj.end() && it->is_number_integer()) out = it->get<std::int64_t>();
+}
+
+chat::ToolCall parse_tool_call(const Json& call, std::string_view line) {
+  if (!call.is_object()) malformed(line, "a tool call is not an object");
+  chat::ToolCall out;
+  out.id = get_string(call, "id", line);
+  auto fn = call.find("function");
+  if (fn == call.end() || !fn->is_object()) malformed(line, "a tool call has no function");
+  out.name = get_string(*fn, "name", line);
+  if (out.name.empty()) malformed(line, "a tool call has no name");
+  auto args = fn->find("arguments");
+  if (args == fn->end() || args->is_null()) {
+    out.arguments = Json::object();
+  } else if (args->is_object()) {
+    out.arguments = *args;
+  } else if (args->is_string()) {
+    // Not what Ollama sends, but what OpenAI-style proxies do: a JSON text.
+    Json parsed = Json::parse(args->get<std::string>(), nullptr, false);
+    if (!parsed.is_object()) malformed(line, "tool call arguments are not a JSON object");
+    out.arguments = std::move(parsed);
+  } else {
+    malformed(line, "tool call arguments are not a JSON object");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string excerpt(std::string_view bytes, std::size_t max) {
+  std::string out;
+  std::size_t n = std::min(bytes.size(), max);
+  // Do not cut a UTF-8 sequence: back up over continuation bytes.
+  if (n < bytes.size()) {
+    while (n > 0 && (static_cast<unsigned char>(bytes[n]) & 0xC0) == 0x80) --n;
+  }
+  out.reserve(n + 3);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    out += (c < 0x20 || c == 0x7F) ? '?' : static_cast<char>(c);
+  }
+  if (n < bytes.size()) out += "...";
+  return out;
+}
+
+chat::Chunk parse_chunk(std::string_view line) {
+  Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    throw Error(ErrorKind::stream, fmt::format("the server sent a line that is not JSON: {}", excerpt(line)));
+  }
+  if (!j.is_object()) malformed(line, "not a JSON object");
+
+  chat::Chunk chunk;
+  if (auto err = j.find("error"); err != j.end() && !err->is_null()) {
+    if (err->is_string()) {
+      chunk.error = err->get<std::string>();
+    } else if (err->is_object() && err->contains("message") && (*err)["message"].is_string()) {
+      chunk.error = (*err)["message"].get<std::string>();
+    } else {
+      chunk.error = err->dump();
+    }
+    if (chunk.error->empty()) chunk.error = "unknown error";
+    return chunk;
+  }
+
+  if (auto msg = j.find("message"); msg != j.end() && !msg->is_null()) {
+    if (!msg->is_object()) malformed(line, "'message' is not an object");
+    chunk.content = get_string(*msg, "content", line);
+    chunk.thinking = get_string(*msg, "thinking", line);
+    if (auto calls = msg->find("tool_calls"); calls != msg->end() && !calls->is_null()) {
+      if (!calls->is_array()) malformed(line, "'tool_calls' is not an array");
+      for (const auto& call : *calls) chunk.tool_calls.push_back(parse_tool_call(call, line));
+    }
+  }
+  if (auto done = j.find("done"); done != j.end()) {
+    if (!done->is_boolean()) malformed(line, "'done' is not a boolean");
+    chunk.done = done->get<bool>();
+  }
+  if (chunk.done) {
+    chunk.done_reason = get_string(j, "done_reason", line);
+    get_count(j, "prompt_eval_count", chunk.stats.prompt_tokens);
+    get_count(j, "eval_count", chunk.stats.generated_tokens);
+    get_count(j, "total_duration", chunk.stats.total_ns);
+    get_count(j, "load_duration", chunk.stats.load_ns);
+    get_count(j, "prompt_eval_duration", chunk.stats.prompt_eval_ns);
+    get_count(j, "eval_duration", chunk.stats.eval_ns);
+  }
+  return chunk;
+}
+
+}  // namespace ochat::ollama

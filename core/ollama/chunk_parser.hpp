@@ -1,0 +1,19 @@
+#pragma once
+// Parses one NDJSON line of an Ollama /api/chat stream into the backend-neutral Chunk.
+#include <string>
+#include <string_view>
+
+#include "core/chat/chunk.hpp"
+
+namespace ochat::ollama {
+
+// Returns the chunk. A line holding {"error": ...} gives a chunk with `error` set.
+// Throws ochat::Error (stream) when the line is not JSON or a known field has the wrong type;
+// the message quotes the start of the line.
+chat::Chunk parse_chunk(std::string_view line);
+
+// A printable excerpt of untrusted bytes for an error message: at most `max` bytes,
+// control characters shown as '?', cut at a UTF-8 character boundary, "..." when cut.
+std::string excerpt(std::string_view bytes, std::size_t max = 120);
+
+}  // namespace ochat::ollama

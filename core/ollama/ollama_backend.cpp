@@ -1,0 +1,121 @@
+#include "core/ollama/ollama_backend.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fmt/format.h>
+
+#include "core/ndjson/line_splitter.hpp"
+#include "core/ollama/chunk_parser.hpp"
+#include "core/ollama/model_list.hpp"
+#include "core/ollama/request_builder.hpp"
+
+namespace ochat::ollama {
+namespace {
+
+class NdjsonDecoder final : public chat::ChunkDecoder {
+ public:
+  void feed(std::string_view bytes, chat::ChunkHandler& handler) override {
+    splitter_.feed(bytes, [&](std::string_view line) { deliver(line, handler); });
+  }
+  void finish(chat::ChunkHandler& handler) override {
+    splitter_.finish([&](std::string_view line) { deliver(line, handler); });
+  }
+
+ private:
+  static void deliver(std::string_view line, chat::ChunkHandler& handler) {
+    chat::Chunk chunk = parse_chunk(line);
+    handler.on_chunk(chunk);
+  }
+  ndjson::LineSplitter splitter_;
+};
+
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+std::string_view status_text(long status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
+  }
+}
+
+}  // namespace
+
+http::Request OllamaBackend::chat_request(const chat::ChatRequest& request) const {
+  http::Request r;
+  r.method = "POST";
+  r.url = host_ + "/api/chat";
+  r.body = chat_body(request).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  r.headers = {"Content-Type: application/json", "Accept: application/x-ndjson"};
+  return r;
+}
+
+std::unique_ptr<chat::ChunkDecoder> OllamaBackend::decoder() const {
+  return std::make_unique<NdjsonDecoder>();
+}
+
+Error OllamaBackend::http_error(long status, std::string_view body,
+                                const chat::ChatRequest& request) const {
+  // Ollama answers {"error": "..."}; proxies and unknown paths answer plain text.
+  std::string server_message;
+  bool from_json = false;
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_object() && j.contains("error")) {
+    const auto& e = j["error"];
+    if (e.is_string()) {
+      server_message = e.get<std::string>();
+    } else if (e.is_object() && e.contains("message") && e["message"].is_string()) {
+      server_message = e["message"].get<std::string>();
+    }
+    from_json = !server_message.empty();
+  }
+  if (!from_json) {
+    std::string_view text = body;
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+    if (auto nl = text.find('\n'); nl != std::string_view::npos) text = text.substr(0, nl);
+    server_message = excerpt(text, 200);
+  }
+  std::string message = fmt::format("the server refused the request (HTTP {}{}{})", status,
+                                    status_text(status).empty() ? "" : " ", status_text(status));
+  if (!server_message.empty()) message += ": " + server_message;
+
+  std::string hint;
+  if (status == 404 && from_json && contains(server_message, "not found")) {
+    hint = fmt::format("try: ollama pull {}", request.model);
+  } else if (status == 404 || status == 405) {
+    hint = fmt::format("is {} an Ollama server? Check --host or OLLAMA_HOST", host_);
+  } else if (status == 400 && contains(server_message, "does not support thinking")) {
+    hint = "run without --think";
+  } else if (status == 400 && contains(server_message, "does not support tools")) {
+    hint = "pick a model that supports tools, or run without tools";
+  } else if (status == 403 && server_message.empty()) {
+    hint = "the server refused this client; check for a proxy or the server's allowed hosts";
+  } else if (status == 503 || status == 429) {
+    hint = "the server is busy; try again later";
+  }
+  return Error(ErrorKind::http, std::move(message), std::move(hint));
+}
+
+http::Request OllamaBackend::models_request() const {
+  http::Request r;
+  r.method = "GET";
+  r.url = host_ + "/api/tags";
+  return r;
+}
+
+std::vector<std::string> OllamaBackend::parse_models(std::string_view body) const {
+  return parse_model_list(body);
+}
+
+}  // namespace ochat::ollama

@@ -1,0 +1,13 @@
+#pragma once
+// The JSON body of an Ollama POST /api/chat request.
+#include <string>
+
+#include "core/chat/message.hpp"
+
+namespace ochat::ollama {
+
+// Fields in Ollama's own order; optional fields only when set. Tool call arguments are sent
+// as JSON objects, with ids kept, as /api/chat requires.
+nlohmann::ordered_json chat_body(const chat::ChatRequest& request);
+
+}  // namespace ochat::ollama

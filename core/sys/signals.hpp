@@ -1,0 +1,19 @@
+#pragma once
+// SIGINT and SIGTERM handling. The handler only records the signal and wakes poll() through
+// a pipe; the code checks the CancelToken at defined points. A second signal exits at once
+// with 128 + signal. SIGPIPE is ignored, so a closed stdout shows up as EPIPE.
+#include "core/sys/cancel_token.hpp"
+
+namespace ochat::sys {
+
+class SignalGuard {
+ public:
+  SignalGuard();   // installs the handlers
+  ~SignalGuard();  // restores the previous ones
+  SignalGuard(const SignalGuard&) = delete;
+  SignalGuard& operator=(const SignalGuard&) = delete;
+
+  CancelToken token() const;
+};
+
+}  // namespace ochat::sys
