@@ -1,0 +1,142 @@
+// Failures: one line on stderr starting "ochat: ", the documented exit status, and whatever
+// was already printed stays printed.
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "e2e_support.hpp"
+
+using namespace ochat::test;
+
+namespace {
+
+// A loopback port with nothing listening on it.
+int closed_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+void check_one_error_line(const RunResult& r) {
+  INFO(r.err);
+  CHECK_THAT(r.err, Catch::StartsWith("ochat: error: "));
+  CHECK(count_lines(r.err) == 1);
+}
+
+}  // namespace
+
+TEST_CASE("errors: server down exits 3 naming the address and ollama serve") {
+  RunOptions o;
+  const std::string host = "127.0.0.1:" + std::to_string(closed_port());
+  o.args = {"--host", host, "-m", "text", "hi"};
+  auto r = run_process(ochat_binary(), o);
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.empty());
+  check_one_error_line(r);
+  CHECK_THAT(r.err, Catch::Contains("http://" + host));
+  CHECK_THAT(r.err, Catch::Contains("ollama serve"));
+}
+
+TEST_CASE("errors: a missing model exits 4 with the server's message and an ollama pull hint") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "llama9", "hi"});
+  CHECK(r.exit_code == 4);
+  CHECK(r.out.empty());
+  check_one_error_line(r);
+  CHECK_THAT(r.err, Catch::Contains("model 'llama9' not found"));
+  CHECK_THAT(r.err, Catch::Contains("ollama pull llama9"));
+}
+
+TEST_CASE("errors: HTTP errors exit 4 with the server's own message") {
+  Ochat ochat;
+  struct Case {
+    const char* model;
+    const char* text;
+  };
+  for (auto c : {Case{"status:400", "does not support tools"},
+                 Case{"status:500", "model runner has unexpectedly stopped"},
+                 Case{"status:503", "server busy, please try again.  maximum pending requests exceeded"},
+                 Case{"status:429", "rate limit exceeded"},
+                 Case{"status:403", "HTTP 403"}}) {
+    auto r = ochat.run({"-m", c.model, "hi"});
+    INFO(c.model);
+    CHECK(r.exit_code == 4);
+    CHECK(r.out.empty());
+    check_one_error_line(r);
+    CHECK_THAT(r.err, Catch::Contains(c.text));
+  }
+}
+
+TEST_CASE("errors: an error line mid-stream exits 5 and keeps the partial answer") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "midstream-error", "hi"});
+  CHECK(r.exit_code == 5);
+  CHECK(r.out == kMidstreamErrorText);
+  check_one_error_line(r);
+  CHECK_THAT(r.err, Catch::Contains(std::string(kMidstreamErrorMessage)));
+}
+
+TEST_CASE("errors: a dropped connection exits 5 and keeps the partial answer") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "drop", "hi"});
+  CHECK(r.exit_code == 5);
+  CHECK(r.out == "partial");
+  check_one_error_line(r);
+}
+
+TEST_CASE("errors: a stream that ends without its done chunk exits 5") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "no-done", "hi"});
+  CHECK(r.exit_code == 5);
+  CHECK(r.out == "xy");
+  check_one_error_line(r);
+  CHECK_THAT(r.err, Catch::Contains("ended before"));
+}
+
+TEST_CASE("errors: a line that is not JSON exits 5 quoting it") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "garbage", "hi"});
+  CHECK(r.exit_code == 5);
+  CHECK(r.out == "ok");
+  check_one_error_line(r);
+  CHECK_THAT(r.err, Catch::Contains("not JSON"));
+  CHECK_THAT(r.err, Catch::Contains("<html>proxy error</html>"));
+}
+
+TEST_CASE("errors: headers then silence hits the idle timeout, exit 124") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "stall", "--idle-timeout", "0.5", "hi"});
+  CHECK(r.exit_code == 124);
+  CHECK(r.out.empty());
+  check_one_error_line(r);
+  CHECK_THAT(r.err, Catch::Contains("idle timeout"));
+  REQUIRE(ochat.server.wait_finished(1, std::chrono::seconds(5)));
+  CHECK(ochat.server.requests()[0].disconnected_early);
+}
+
+TEST_CASE("errors: no headers at all (a model loading) also counts against the idle timeout") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "stall-headers", "--idle-timeout", "0.5", "hi"});
+  CHECK(r.exit_code == 124);
+  check_one_error_line(r);
+  CHECK_THAT(r.err, Catch::Contains("idle timeout"));
+  CHECK_THAT(r.err, Catch::Contains("--idle-timeout"));
+}
+
+TEST_CASE("errors: --timeout bounds the whole reply, keeping what arrived") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "slow:50", "--timeout", "0.6", "hi"});
+  CHECK(r.exit_code == 124);
+  CHECK_FALSE(r.out.empty());
+  CHECK(slow_text().rfind(r.out, 0) == 0);  // a prefix of the full answer
+  check_one_error_line(r);
+  CHECK_THAT(r.err, Catch::Contains("total timeout"));
+}

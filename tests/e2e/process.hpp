@@ -1,0 +1,38 @@
+#pragma once
+// Runs a program the way a shell would, for end-to-end tests: feeds stdin, captures stdout
+// and stderr, can close stdout early (like `| head -c N`) or send a signal once stdout has
+// enough bytes, and never waits longer than a generous bound.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ochat::test {
+
+struct RunOptions {
+  std::vector<std::string> args;                              // argv[1..]
+  std::vector<std::pair<std::string, std::string>> env;       // set these
+  std::vector<std::string> unset_env = {"OLLAMA_HOST", "OCHAT_MODEL", "NO_COLOR"};
+  std::optional<std::string> stdin_data;                      // none: stdin is /dev/null
+  std::optional<std::size_t> close_stdout_after;              // like `| head -c N`
+  std::optional<std::pair<int, std::size_t>> signal_after;    // (signal, once stdout has N bytes)
+  std::optional<std::pair<int, std::chrono::milliseconds>> signal_at;  // (signal, after a delay)
+  std::chrono::milliseconds timeout{30'000};                  // only catches hangs
+};
+
+struct RunResult {
+  int exit_code = -1;    // -1 when killed by a signal
+  int term_signal = 0;
+  bool timed_out = false;
+  std::string out;
+  std::string err;
+  std::chrono::milliseconds elapsed{0};
+};
+
+RunResult run_process(const std::string& program, const RunOptions& options);
+
+// The ochat binary under test (set by CMake).
+const std::string& ochat_binary();
+
+}  // namespace ochat::test

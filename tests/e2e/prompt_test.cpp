@@ -1,0 +1,88 @@
+// Where the prompt comes from: arguments, standard input, or both.
+#include <catch2/catch.hpp>
+
+#include "e2e_support.hpp"
+
+using namespace ochat::test;
+
+TEST_CASE("prompt: the arguments are joined by spaces") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "echo", "why", "is the", "sky blue?"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "why is the sky blue?");
+}
+
+TEST_CASE("prompt: piped standard input is read when there are no arguments") {
+  Ochat ochat;
+  RunOptions o;
+  o.stdin_data = "line one\nline two\n";
+  auto r = ochat.run({"-m", "echo"}, o);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "line one\nline two\n");
+}
+
+TEST_CASE("prompt: standard input comes first, then a blank line, then the arguments") {
+  Ochat ochat;
+  RunOptions o;
+  o.stdin_data = "diff --git a b\n";
+  auto r = ochat.run({"-m", "echo", "write", "a commit message"}, o);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "diff --git a b\n\nwrite a commit message");
+}
+
+TEST_CASE("prompt: '-' reads standard input explicitly") {
+  Ochat ochat;
+  RunOptions o;
+  o.stdin_data = "from stdin";
+  auto r = ochat.run({"-m", "echo", "-", "summarise"}, o);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "from stdin\n\nsummarise");
+}
+
+TEST_CASE("prompt: stdin that is not a pipe or file (here /dev/null) is not read") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "echo", "only args"});  // stdin is /dev/null, a character device
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "only args");
+}
+
+TEST_CASE("prompt: no prompt at all is a usage error, nothing sent") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "echo"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::StartsWith("ochat: error: no prompt"));
+  CHECK(count_lines(r.err) == 1);
+  CHECK(ochat.server.requests().empty());
+}
+
+TEST_CASE("prompt: no model is a usage error that lists the server's models") {
+  Ochat ochat;
+  auto r = ochat.run({"hi"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::StartsWith("ochat: error: no model given"));
+  CHECK_THAT(r.err, Catch::Contains("llama3.2:latest"));
+  CHECK_THAT(r.err, Catch::Contains("qwen3:8b"));
+  CHECK(count_lines(r.err) == 1);
+}
+
+TEST_CASE("prompt: bad flags are usage errors with one line on stderr") {
+  Ochat ochat;
+  for (auto args : std::vector<std::vector<std::string>>{
+           {"-m", "text", "--bogus", "hi"},
+           {"-m", "text", "--think=loud", "hi"},
+           {"-m", "text", "-o", "novalue", "hi"},
+           {"-m", "text", "--keep-alive", "soon", "hi"},
+           {"-m", "text", "--idle-timeout", "-1", "hi"},
+           {"-m", "text", "--format", "/nonexistent/schema.json", "hi"},
+           {"-m", "text", "--think", "--no-think", "hi"}}) {
+    auto r = ochat.run(args);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK_THAT(r.err, Catch::StartsWith("ochat: error: "));
+    CHECK(count_lines(r.err) == 1);
+  }
+  CHECK(ochat.server.requests().empty());
+}
