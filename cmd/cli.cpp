@@ -1,5 +1,7 @@
 #include "cmd/cli.hpp"
 
+#include "cmd/generate.hpp"
+
 namespace ochat::cli {
 
 namespace {
@@ -74,7 +76,28 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
       ->type_name("SECONDS")->capture_default_str()->group(server);
   app->add_option("--timeout", o.timeout, "Seconds allowed for the whole reply (default: none)")
       ->type_name("SECONDS")->group(server);
+
+  // Hidden (empty group): prints a generated document and exits; see cmd/generate.hpp.
+  app->add_option("--generate", "Print the man page's OPTIONS section or a completion script")
+      ->check(CLI::IsMember(document_names()))->group("");
   return app;
+}
+
+std::string requested_document(const CLI::App& app) {
+  const CLI::Option* generate = app.get_option("--generate");
+  return generate->count() > 0 ? generate->as<std::string>() : std::string();
+}
+
+// generate.cpp throws (and so the docs test fails) if an entry names no option of make_app.
+const std::vector<ValueCompletion>& value_completions() {
+  using Kind = ValueCompletion::Kind;
+  static const std::vector<ValueCompletion> table = {
+      {"--model", Kind::model, {}},
+      {"--format", Kind::file, {"json"}},
+      {"--think", Kind::words, {"low", "medium", "high", "max"}},
+      {"--host", Kind::server, {}},
+  };
+  return table;
 }
 
 }  // namespace ochat::cli

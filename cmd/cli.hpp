@@ -2,6 +2,8 @@
 // The command line: the ONLY place where ochat's flags are declared. --help, the man page's
 // OPTIONS section and the shell completions are all generated from this definition.
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -11,5 +13,24 @@ namespace ochat::cli {
 
 // Builds the parser; parsing fills `options`, which must outlive the returned app.
 std::unique_ptr<CLI::App> make_app(config::Options& options);
+
+// The value of the hidden --generate option ("man", "bash", "zsh" or "fish") once `app` has
+// parsed a command line; empty when it was not given.
+std::string requested_document(const CLI::App& app);
+
+// What the shell completions offer as an option's value; cmd/generate.cpp writes these into
+// the scripts. An option that takes a value and is not listed gets no value completion.
+struct ValueCompletion {
+  enum class Kind {
+    model,   // the names of the server's models (GET /api/tags), when it answers within 1 s
+    file,    // file names, and `words`
+    words,   // only `words` (for a flag such as --think[=LEVEL]: after the '=')
+    server,  // nothing offered; the value names the server that `model` asks
+  };
+  std::string option;  // the option's first long name, e.g. "--model"
+  Kind kind;
+  std::vector<std::string> words;
+};
+const std::vector<ValueCompletion>& value_completions();
 
 }  // namespace ochat::cli

@@ -34,8 +34,10 @@ class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
       context_.sink.flush();  // what was decoded before the bad bytes stays printed
       throw;
     }
-    return context_.sink.flush();
+    return true;
   }
+
+  bool on_read_end() override { return context_.sink.flush(); }
 
   void on_waiting(milliseconds waited) override {
     if (!noticed_ && waited >= kLoadingNoticeAfter) {

@@ -25,6 +25,7 @@ struct Transfer {
   bool status_sent = false;
   bool stopped = false;
   bool got_bytes = false;
+  bool unflushed = false;  // on_body() ran since the last on_read_end()
   std::exception_ptr error;
 
   void send_status() {
@@ -43,6 +44,7 @@ size_t on_write(char* data, size_t size, size_t count, void* user) {
   t->got_bytes = true;
   try {
     t->send_status();
+    t->unflushed = true;
     if (!t->handler->on_body({data, length})) {
       t->stopped = true;
       return 0;  // CURLE_WRITE_ERROR ends the transfer
@@ -168,6 +170,18 @@ Result CurlTransport::perform(const Request& request, ResponseHandler& handler,
   for (;;) {
     int running = 0;
     CURLMcode mc = curl_multi_perform(multi, &running);
+    if (t.unflushed && !t.error) {
+      t.unflushed = false;
+      try {
+        if (!handler.on_read_end()) {
+          result.outcome = Outcome::stopped;
+          break;
+        }
+      } catch (...) {
+        t.error = std::current_exception();
+        break;
+      }
+    }
     int queued = 0;
     while (CURLMsg* msg = curl_multi_info_read(multi, &queued)) {
       if (msg->msg == CURLMSG_DONE && msg->easy_handle == e) {

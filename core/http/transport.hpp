@@ -31,6 +31,9 @@ class ResponseHandler {
   virtual void on_status(long status) = 0;
   // Returns false to stop the transfer (for example when stdout was closed).
   virtual bool on_body(std::string_view bytes) = 0;
+  // Called once the bytes of one network read have all gone through on_body(): the moment
+  // to write them out, in one write() rather than one per piece. Returns false to stop.
+  virtual bool on_read_end() { return true; }
   // Called about once a second while nothing at all has arrived yet (a model may be loading).
   virtual void on_waiting(std::chrono::milliseconds /*waited*/) {}
 };
