@@ -66,6 +66,18 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
   app->add_flag("--hide-thinking", o.hide_thinking, "Do not show the model's thinking on stderr")->group(output);
   app->add_flag("-v,--verbose", o.verbose, "Print token counts and timings on stderr afterwards")->group(output);
 
+  const char* tools = "Tools";
+  app->add_option("-t,--tool", o.tool_names,
+                  "Offer the tools of this plugin (a path, or a name in $OCHAT_PLUGIN_PATH), repeatable")
+      ->type_name("PLUGIN")->allow_extra_args(false)->group(tools);
+  app->add_option("--tools-dir", o.tool_dirs, "Offer the tools of every plugin in DIR, repeatable")
+      ->type_name("DIR")->allow_extra_args(false)->group(tools);
+  app->add_option("--max-rounds", o.max_rounds, "Most requests sent to the model in one run")
+      ->type_name("N")->capture_default_str()->check(CLI::Range(1, 1000))->group(tools);
+  app->add_option("--tool-timeout", o.tool_timeout, "Seconds a tool call may take before it is killed")
+      ->type_name("SECONDS")->capture_default_str()->group(tools);
+  app->add_flag("--confirm", o.confirm, "Ask on the terminal before each tool call")->group(tools);
+
   const char* server = "Server and timeouts";
   app->add_option("--host", o.host, "Ollama server (default: $OLLAMA_HOST, else 127.0.0.1:11434)")
       ->type_name("URL")->group(server);
@@ -83,6 +95,23 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
   return app;
 }
 
+std::vector<config::ToolSource> tool_sources(const CLI::App& app) {
+  // parse_order() lists every occurrence of every option, so -t and --tools-dir keep their
+  // relative order from the command line.
+  std::vector<config::ToolSource> sources;
+  const CLI::Option* tool = app.get_option("--tool");
+  const CLI::Option* dir = app.get_option("--tools-dir");
+  std::size_t next_tool = 0, next_dir = 0;
+  for (const CLI::Option* opt : app.parse_order()) {
+    if (opt == tool && next_tool < tool->results().size()) {
+      sources.push_back({false, tool->results()[next_tool++]});
+    } else if (opt == dir && next_dir < dir->results().size()) {
+      sources.push_back({true, dir->results()[next_dir++]});
+    }
+  }
+  return sources;
+}
+
 std::string requested_document(const CLI::App& app) {
   const CLI::Option* generate = app.get_option("--generate");
   return generate->count() > 0 ? generate->as<std::string>() : std::string();
@@ -96,6 +125,8 @@ const std::vector<ValueCompletion>& value_completions() {
       {"--format", Kind::file, {"json"}},
       {"--think", Kind::words, {"low", "medium", "high", "max"}},
       {"--host", Kind::server, {}},
+      {"--tool", Kind::file, {}},
+      {"--tools-dir", Kind::directory, {}},
   };
   return table;
 }

@@ -14,6 +14,9 @@ namespace ochat::cli {
 // Builds the parser; parsing fills `options`, which must outlive the returned app.
 std::unique_ptr<CLI::App> make_app(config::Options& options);
 
+// The -t and --tools-dir values in command-line order, once `app` has parsed.
+std::vector<config::ToolSource> tool_sources(const CLI::App& app);
+
 // The value of the hidden --generate option ("man", "bash", "zsh" or "fish") once `app` has
 // parsed a command line; empty when it was not given.
 std::string requested_document(const CLI::App& app);
@@ -24,6 +27,7 @@ struct ValueCompletion {
   enum class Kind {
     model,   // the names of the server's models (GET /api/tags), when it answers within 1 s
     file,    // file names, and `words`
+    directory,  // directory names
     words,   // only `words` (for a flag such as --think[=LEVEL]: after the '=')
     server,  // nothing offered; the value names the server that `model` asks
   };

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cmd/cli.hpp"
+#include "cmd/generate.hpp"
 #include "core/chat/conversation.hpp"
 #include "core/chat/prompt.hpp"
 #include "core/config/settings.hpp"
@@ -19,6 +20,10 @@
 #include "core/io/stdin_reader.hpp"
 #include "core/ollama/ollama_backend.hpp"
 #include "core/sys/signals.hpp"
+#include "core/tools/confirming_runner.hpp"
+#include "core/tools/executable_plugin.hpp"
+#include "core/tools/plugin_search.hpp"
+#include "core/tools/registry.hpp"
 
 namespace ochat {
 namespace {
@@ -64,6 +69,18 @@ std::string no_model_message(const chat::TurnContext& context) {
   return message;
 }
 
+// Loads every plugin named with -t or --tools-dir, in command-line order, before anything is
+// sent, so that a broken plugin is reported first.
+void load_tools(const std::vector<config::ToolSource>& sources, const config::Settings& settings,
+                const config::Getenv& getenv, const sys::CancelToken& cancel, tools::Registry& registry) {
+  for (const auto& source : sources) {
+    const std::vector<std::string> paths =
+        source.is_dir ? tools::plugins_in_dir(source.value)
+                      : std::vector<std::string>{tools::find_plugin(source.value, getenv)};
+    for (const auto& path : paths) registry.add(tools::ExecutablePlugin::load(path, settings.tool_timeout, cancel));
+  }
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -73,6 +90,7 @@ int run(int argc, char** argv) {
   auto app = cli::make_app(options);
 
   std::unique_ptr<events::EventSink> sink;
+  sys::CancelToken cancel;
   auto make_sink = [&](bool events_mode) -> std::unique_ptr<events::EventSink> {
     if (events_mode) return std::make_unique<events::JsonLinesSink>(out);
     return std::make_unique<events::TextSink>(
@@ -95,14 +113,32 @@ int run(int argc, char** argv) {
       sink = make_sink(wants_events(argc, argv));
       throw Error(ErrorKind::usage, e.what(), "see ochat --help");
     }
+    if (const std::string document = cli::requested_document(*app); !document.empty()) {
+      out.append(cli::generate(*app, document));
+      out.flush();
+      return kExitOk;
+    }
     sink = make_sink(options.events);
 
-    const config::Settings settings = config::resolve_settings(options, config::process_environment());
+    const config::Getenv getenv = config::process_environment();
+    const config::Settings settings = config::resolve_settings(options, getenv);
     std::optional<std::string> stdin_text;
     if (settings.force_stdin || io::should_read_implicitly(STDIN_FILENO)) stdin_text = io::read_all(STDIN_FILENO);
     const std::string prompt = chat::compose_prompt(settings.prompt, stdin_text);
 
     sys::SignalGuard signals;
+    cancel = signals.token();
+    tools::Registry registry;
+    load_tools(cli::tool_sources(*app), settings, getenv, cancel, registry);
+    chat::ConversationOptions conversation{registry.empty() ? nullptr : &registry, settings.max_rounds};
+    std::unique_ptr<tools::TtyConfirmer> confirmer;
+    std::unique_ptr<tools::ConfirmingRunner> confirming;
+    if (settings.confirm && conversation.tools) {
+      confirmer = std::make_unique<tools::TtyConfirmer>();
+      confirming = std::make_unique<tools::ConfirmingRunner>(registry, *confirmer);
+      conversation.tools = confirming.get();
+    }
+
     ollama::OllamaBackend backend(settings.host);
     http::CurlTransport transport;
     const chat::TurnContext context{backend, transport, *sink, settings.timeouts, signals.token()};
@@ -113,11 +149,16 @@ int run(int argc, char** argv) {
     request.model = settings.model;
     if (!settings.system.empty()) request.messages.push_back(chat::Message::text("system", settings.system));
     request.messages.push_back(chat::Message::text("user", prompt));
+    request.tools = registry.definitions();
 
-    const chat::ConversationResult result = chat::run_conversation(context, std::move(request));
+    const chat::ConversationResult result = chat::run_conversation(context, std::move(request), conversation);
     if (result.end == chat::TurnResult::End::interrupted) return 128 + result.signal;
     return kExitOk;
   } catch (const Error& e) {
+    if (const int sig = cancel.requested(); sig != 0) {  // a failure caused by the interruption
+      if (sink) sink->done({"interrupted", {}});
+      return 128 + sig;
+    }
     return report(e, sink.get(), err);
   } catch (const std::exception& e) {
     return report(Error(ErrorKind::internal, e.what()), sink.get(), err);

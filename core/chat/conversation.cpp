@@ -4,24 +4,69 @@
 
 namespace ochat::chat {
 
-ConversationResult run_conversation(const TurnContext& context, ChatRequest request) {
-  context.sink.start({request.model, context.backend.host()});
-  TurnResult turn = run_turn(context, request);
-  ConversationResult result;
-  result.end = turn.end;
-  result.signal = turn.signal;
-  switch (turn.end) {
-    case TurnResult::End::done:
-      context.sink.done({turn.done_reason == "length" ? "length" : "stop", turn.stats});
-      break;
-    case TurnResult::End::interrupted:
-      context.sink.done({"interrupted", turn.stats});
-      break;
-    case TurnResult::End::output_closed:
-      break;  // nobody is reading: say nothing more
+namespace {
+
+void add(std::optional<std::int64_t>& total, const std::optional<std::int64_t>& more) {
+  if (more) total = total.value_or(0) + *more;
+}
+
+// Counts and durations of all the requests of a run.
+void accumulate(Stats& total, const Stats& more) {
+  add(total.prompt_tokens, more.prompt_tokens);
+  add(total.generated_tokens, more.generated_tokens);
+  add(total.total_ns, more.total_ns);
+  add(total.load_ns, more.load_ns);
+  add(total.prompt_eval_ns, more.prompt_eval_ns);
+  add(total.eval_ns, more.eval_ns);
+}
+
+}  // namespace
+
+ConversationResult run_conversation(const TurnContext& context, ChatRequest request,
+                                    const ConversationOptions& options) {
+  auto& sink = context.sink;
+  sink.start({request.model, context.backend.host()});
+  Stats stats;
+  int call_number = 0;
+  for (int round = 1;; ++round) {
+    TurnResult turn = run_turn(context, request);
+    accumulate(stats, turn.stats);
+    switch (turn.end) {
+      case TurnResult::End::interrupted:
+        sink.done({"interrupted", stats});
+        return {TurnResult::End::interrupted, turn.signal};
+      case TurnResult::End::output_closed:
+        return {TurnResult::End::output_closed, 0};  // nobody is reading: say nothing more
+      case TurnResult::End::done:
+        break;
+    }
+    if (turn.reply.tool_calls.empty() || options.tools == nullptr) {
+      sink.done({turn.done_reason == "length" ? "length" : "stop", stats});
+      return {TurnResult::End::done, 0};
+    }
+    if (round >= options.max_rounds) {
+      throw Error(ErrorKind::internal,
+                  fmt::format("the model still asked for tools after {} request{} (--max-rounds {})", round,
+                              round == 1 ? "" : "s", options.max_rounds));
+    }
+    const std::vector<ToolCall> calls = turn.reply.tool_calls;
+    request.messages.push_back(std::move(turn.reply));
+    for (const auto& call : calls) {
+      const std::string id = call.id.empty() ? fmt::format("call_{}", ++call_number) : call.id;
+      sink.tool_call({id, call.name, &call.arguments});
+      const ToolOutcome outcome = options.tools->run(call, context.cancel);
+      sink.tool_result({id, call.name, outcome.content, outcome.is_error, outcome.duration.count()});
+      if (!sink.flush()) return {TurnResult::End::output_closed, 0};
+      if (outcome.interrupted || context.cancel.requested() != 0) {
+        sink.done({"interrupted", stats});
+        return {TurnResult::End::interrupted, context.cancel.requested()};
+      }
+      Message result = Message::text("tool", outcome.content);
+      result.tool_name = call.name;
+      result.tool_call_id = call.id;
+      request.messages.push_back(std::move(result));
+    }
   }
-  request.messages.push_back(std::move(turn.reply));
-  return result;
 }
 
 namespace {

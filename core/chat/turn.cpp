@@ -18,7 +18,9 @@ std::string seconds(milliseconds ms) {
 class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
  public:
   ReplyReader(const TurnContext& context, const ChatRequest& request)
-      : context_(context), request_(request), decoder_(context.backend.decoder()) {}
+      : context_(context), request_(request), decoder_(context.backend.decoder()) {
+    result_.reply.role = "assistant";
+  }
 
   void on_status(long status) override { status_ = status; }
 

@@ -7,6 +7,12 @@
 
 namespace ochat::config {
 
+// A -t PLUGIN or a --tools-dir DIR, in command-line order.
+struct ToolSource {
+  bool is_dir = false;
+  std::string value;
+};
+
 struct Options {
   std::vector<std::string> prompt;  // words of the prompt; "-" asks for standard input
   std::string host;                 // empty: not given
@@ -23,6 +29,11 @@ struct Options {
   double connect_timeout = 10;
   double idle_timeout = 600;
   double timeout = 0;  // 0: none
+  std::vector<std::string> tool_names;  // -t (their order among --tools-dir: cli::tool_sources)
+  std::vector<std::string> tool_dirs;
+  int max_rounds = 10;
+  double tool_timeout = 60;
+  bool confirm = false;
 };
 
 }  // namespace ochat::config

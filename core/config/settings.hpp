@@ -25,6 +25,9 @@ struct Settings {
   bool events = false;
   bool hide_thinking = false;
   bool verbose = false;
+  std::chrono::milliseconds tool_timeout{60'000};
+  int max_rounds = 10;
+  bool confirm = false;
   bool force_stdin = false;          // "-" was given
   std::vector<std::string> prompt;   // the words, without "-"
 };

@@ -1,6 +1,6 @@
 #pragma once
 // Where a conversation's events go: plain text (TextSink) or JSON Lines (JsonLinesSink).
-// Calls arrive in order: start, then any of token/thinking/notice, then error (if any), and
+// Calls arrive in order: start, then any of token/thinking/notice/tool_call/tool_result, then error (if any), and
 // done exactly once as the last call.
 #include <string>
 #include <string_view>
@@ -19,6 +19,20 @@ struct StartInfo {
   std::string host;
 };
 
+struct ToolCallInfo {
+  std::string id;
+  std::string name;
+  const nlohmann::ordered_json* arguments = nullptr;  // a JSON object
+};
+
+struct ToolResultInfo {
+  std::string id;
+  std::string name;
+  std::string content;
+  bool is_error = false;
+  std::int64_t duration_ms = 0;
+};
+
 struct DoneInfo {
   std::string reason;  // "stop", "length", "interrupted" or "error"
   chat::Stats stats;
@@ -30,6 +44,9 @@ class EventSink {
   virtual void start(const StartInfo& info) = 0;
   virtual void token(std::string_view text) = 0;
   virtual void thinking(std::string_view text) = 0;
+  // Before a tool runs, and after it has run.
+  virtual void tool_call(const ToolCallInfo& /*info*/) {}
+  virtual void tool_result(const ToolResultInfo& /*info*/) {}
   // Something for the person at the terminal (e.g. "waiting for the model to load").
   virtual void notice(std::string_view text) = 0;
   virtual void error(ErrorKind kind, std::string_view message) = 0;

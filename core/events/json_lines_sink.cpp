@@ -26,6 +26,18 @@ void JsonLinesSink::thinking(std::string_view text) {
   if (!text.empty()) emit("thinking", {{"text", text}});
 }
 
+void JsonLinesSink::tool_call(const ToolCallInfo& info) {
+  emit("tool_call", {{"id", info.id}, {"name", info.name},
+                     {"arguments", info.arguments ? *info.arguments : Json::object()}});
+  flush();
+}
+
+void JsonLinesSink::tool_result(const ToolResultInfo& info) {
+  emit("tool_result", {{"id", info.id}, {"name", info.name}, {"content", info.content},
+                       {"is_error", info.is_error}, {"duration_ms", info.duration_ms}});
+  flush();
+}
+
 void JsonLinesSink::error(ErrorKind kind, std::string_view message) {
   emit("error", {{"kind", kind_name(kind)}, {"message", message}});
   flush();

@@ -15,6 +15,8 @@ class JsonLinesSink final : public EventSink {
   void start(const StartInfo& info) override;
   void token(std::string_view text) override;
   void thinking(std::string_view text) override;
+  void tool_call(const ToolCallInfo& info) override;
+  void tool_result(const ToolResultInfo& info) override;
   void notice(std::string_view) override {}
   void error(ErrorKind kind, std::string_view message) override;
   void done(const DoneInfo& info) override;

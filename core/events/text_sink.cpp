@@ -2,6 +2,10 @@
 
 #include "core/events/stats_format.hpp"
 
+#include <fmt/format.h>
+
+#include "core/ollama/chunk_parser.hpp"
+
 namespace ochat::events {
 
 namespace {
@@ -25,6 +29,35 @@ void TextSink::thinking(std::string_view text) {
   }
   err_.append(text);
   err_.note_last_byte(text);
+}
+
+// One line per call on stderr: "ochat: tool NAME {args...} -> ok (12 ms)". The name and
+// arguments are written before the tool runs, the outcome when it is known.
+void TextSink::tool_call(const ToolCallInfo& info) {
+  if (!err_.is_terminal() && !options_.verbose) return;
+  end_thinking();
+  out_.flush();
+  if (out_.is_terminal() && out_.last_byte() != '\n' && out_.last_byte() != 0) {
+    out_.append("\n");  // the answer so far and the tool line share the terminal
+    out_.note_last_byte("\n");
+    out_.flush();
+  }
+  std::string args = info.arguments ? info.arguments->dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) : "{}";
+  if (args.size() > 60) args = ollama::excerpt(args, 57);
+  err_.append(fmt::format("ochat: tool {} {} -> ", info.name, args));
+  err_.flush();
+}
+
+void TextSink::tool_result(const ToolResultInfo& info) {
+  if (!err_.is_terminal() && !options_.verbose) return;
+  if (info.is_error) {
+    std::string first = info.content.substr(0, info.content.find('\n'));
+    err_.append(fmt::format("error ({} ms): {}\n", info.duration_ms, ollama::excerpt(first, 100)));
+  } else {
+    err_.append(fmt::format("ok ({} ms, {} bytes)\n", info.duration_ms, info.content.size()));
+  }
+  err_.note_last_byte("\n");
+  err_.flush();
 }
 
 void TextSink::notice(std::string_view text) {

@@ -8,7 +8,7 @@ namespace ochat::events {
 
 struct TextSinkOptions {
   bool hide_thinking = false;
-  bool verbose = false;   // statistics block after the answer
+  bool verbose = false;   // statistics block after the answer; tool lines even off a terminal
   bool color = false;     // dim the thinking text (stderr is a terminal and NO_COLOR unset)
 };
 
@@ -20,6 +20,8 @@ class TextSink final : public EventSink {
   void start(const StartInfo&) override {}
   void token(std::string_view text) override;
   void thinking(std::string_view text) override;
+  void tool_call(const ToolCallInfo& info) override;
+  void tool_result(const ToolResultInfo& info) override;
   void notice(std::string_view text) override;
   void error(ErrorKind, std::string_view) override { end_thinking(); }
   void done(const DoneInfo& info) override;

@@ -56,8 +56,16 @@ RunResult run_process(const std::string& program, const RunOptions& o) {
   } else {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   }
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  int master = -1;
+  if (o.terminal) {
+    master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) throw std::runtime_error("no pty");
+    posix_spawn_file_actions_addopen(&actions, 1, ::ptsname(master), O_RDWR | O_NOCTTY, 0);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  } else {
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  }
 
   // The child starts with default signal handling and an empty mask, as from a shell.
   posix_spawnattr_t attr;
@@ -91,6 +99,12 @@ RunResult run_process(const std::string& program, const RunOptions& o) {
 
   RunResult r;
   int in_fd = in[1], out_fd = out[0], err_fd = err[0];
+  if (o.terminal) {  // the pty's master carries both streams; the pipes stay unused
+    ::close(out_fd);
+    ::close(err_fd);
+    out_fd = master;
+    err_fd = -1;
+  }
   std::size_t in_done = 0;
   if (!o.stdin_data) {
     ::close(in_fd);

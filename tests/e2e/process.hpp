@@ -19,6 +19,7 @@ struct RunOptions {
   std::optional<std::pair<int, std::size_t>> signal_after;    // (signal, once stdout has N bytes)
   std::optional<std::pair<int, std::chrono::milliseconds>> signal_at;  // (signal, after a delay)
   std::chrono::milliseconds timeout{30'000};                  // only catches hangs
+  bool terminal = false;  // stdout and stderr share a pseudo-terminal; all output lands in `out`
 };
 
 struct RunResult {

@@ -1,0 +1,54 @@
+#include "core/tools/confirming_runner.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/ollama/chunk_parser.hpp"
+
+namespace ochat::tools {
+
+TtyConfirmer::TtyConfirmer() : fd_(::open("/dev/tty", O_RDWR | O_CLOEXEC)) {
+  if (fd_ < 0) {
+    throw Error(ErrorKind::usage, fmt::format("--confirm needs a terminal to ask on: /dev/tty: {}", std::strerror(errno)));
+  }
+}
+
+TtyConfirmer::~TtyConfirmer() { ::close(fd_); }
+
+bool TtyConfirmer::confirm(const std::string& question, const sys::CancelToken& cancel) {
+  const std::string prompt = question + " [y/N] ";
+  if (::write(fd_, prompt.data(), prompt.size()) < 0) return false;
+  std::string answer;
+  char c = 0;
+  for (;;) {
+    pollfd fds[2] = {{fd_, POLLIN, 0}, {cancel.wake_fd, POLLIN, 0}};
+    ::poll(fds, cancel.wake_fd >= 0 ? 2 : 1, -1);
+    if (cancel.requested() != 0) return false;  // Ctrl-C while asking
+    const ssize_t n = ::read(fd_, &c, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0 || c == '\n') break;
+    answer += c;
+  }
+  return answer == "y" || answer == "Y" || answer == "yes" || answer == "YES" || answer == "Yes";
+}
+
+chat::ToolOutcome ConfirmingRunner::run(const chat::ToolCall& call, const sys::CancelToken& cancel) {
+  const std::string args = ollama::excerpt(call.arguments.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace), 200);
+  if (!confirmer_.confirm(fmt::format("ochat: run tool {} {}?", call.name, args), cancel)) {
+    chat::ToolOutcome outcome;
+    outcome.is_error = true;
+    outcome.interrupted = cancel.requested() != 0;
+    outcome.content = "The user declined to run this tool call.";
+    return outcome;
+  }
+  return inner_.run(call, cancel);
+}
+
+}  // namespace ochat::tools
