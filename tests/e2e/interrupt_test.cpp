@@ -25,7 +25,7 @@ TEST_CASE("interrupt: SIGINT mid-stream exits 130, keeps the text, and the serve
 TEST_CASE("interrupt: SIGINT in --events mode ends with done reason interrupted") {
   Ochat ochat;
   RunOptions o;
-  o.signal_at = {SIGINT, std::chrono::milliseconds(300)};
+  o.signal_on_text = {SIGINT, "\"type\":\"token\""};
   auto r = ochat.run({"-m", "slow:50", "--events", "hi"}, o);
   CHECK(r.exit_code == 130);
   auto events = parse_lines(r.out);
@@ -39,7 +39,7 @@ TEST_CASE("interrupt: SIGINT in --events mode ends with done reason interrupted"
 TEST_CASE("interrupt: SIGINT while waiting for the first byte exits 130 at once") {
   Ochat ochat;
   RunOptions o;
-  o.signal_at = {SIGINT, std::chrono::milliseconds(300)};
+  o.signal_at = {SIGINT, std::chrono::milliseconds(1000)};
   auto r = ochat.run({"-m", "stall-headers", "hi"}, o);
   CHECK(r.exit_code == 130);
   CHECK(r.elapsed < std::chrono::seconds(5));
@@ -50,7 +50,7 @@ TEST_CASE("interrupt: SIGINT while waiting for the first byte exits 130 at once"
 TEST_CASE("interrupt: SIGTERM is handled the same way and exits 143") {
   Ochat ochat;
   RunOptions o;
-  o.signal_at = {SIGTERM, std::chrono::milliseconds(300)};
+  o.signal_on_text = {SIGTERM, "\"type\":\"token\""};
   auto r = ochat.run({"-m", "slow:50", "--events", "hi"}, o);
   CHECK(r.exit_code == 143);
   auto events = parse_lines(r.out);

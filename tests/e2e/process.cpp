@@ -113,6 +113,7 @@ RunResult run_process(const std::string& program, const RunOptions& o) {
     ::fcntl(in_fd, F_SETFL, O_NONBLOCK);
   }
   bool signalled = false;
+  std::optional<Clock::time_point> text_seen_at;
   ::signal(SIGPIPE, SIG_IGN);
 
   while (out_fd >= 0 || err_fd >= 0) {
@@ -125,6 +126,13 @@ RunResult run_process(const std::string& program, const RunOptions& o) {
     if (!signalled && o.signal_at && now - start >= o.signal_at->second) {
       ::kill(pid, o.signal_at->first);
       signalled = true;
+    }
+    if (!signalled && o.signal_on_text) {
+      if (!text_seen_at && r.out.find(o.signal_on_text->second) != std::string::npos) text_seen_at = now;
+      if (text_seen_at && now - *text_seen_at >= o.signal_on_text_delay) {
+        ::kill(pid, o.signal_on_text->first);
+        signalled = true;
+      }
     }
     pollfd fds[3];
     nfds_t n = 0;

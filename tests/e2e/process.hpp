@@ -18,6 +18,8 @@ struct RunOptions {
   std::optional<std::size_t> close_stdout_after;              // like `| head -c N`
   std::optional<std::pair<int, std::size_t>> signal_after;    // (signal, once stdout has N bytes)
   std::optional<std::pair<int, std::chrono::milliseconds>> signal_at;  // (signal, after a delay)
+  std::optional<std::pair<int, std::string>> signal_on_text;  // (signal, once stdout contains this)
+  std::chrono::milliseconds signal_on_text_delay{0};          // ... and this much later
   std::chrono::milliseconds timeout{30'000};                  // only catches hangs
   bool terminal = false;  // stdout and stderr share a pseudo-terminal; all output lands in `out`
 };

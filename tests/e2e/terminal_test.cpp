@@ -33,7 +33,7 @@ TEST_CASE("terminal: a note says the model may be loading while nothing arrives"
   Ochat ochat;
   RunOptions o;
   o.terminal = true;
-  auto r = ochat.run({"-m", "stall-headers", "--idle-timeout", "3.5", "hi"}, o);
+  auto r = ochat.run({"-m", "stall-headers", "--idle-timeout", "5", "hi"}, o);
   CHECK(r.exit_code == 124);
   CHECK_THAT(r.out, Catch::Contains("ochat: waiting for stall-headers to answer (the model may be loading)"));
 }

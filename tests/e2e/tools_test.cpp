@@ -230,7 +230,8 @@ TEST_CASE("tools: SIGINT while a tool runs kills it and exits 130 after done int
   const std::string pid_file = "/tmp/ochat-hang-int-" + std::to_string(::getpid());
   RunOptions o;
   o.env = {{"HANG_PID_FILE", pid_file}};
-  o.signal_at = {SIGINT, std::chrono::milliseconds(700)};
+  o.signal_on_text = {SIGINT, "\"type\":\"tool_call\""};
+  o.signal_on_text_delay = std::chrono::milliseconds(300);  // the tool is running by then
   auto r = ochat.run({"-m", "tool", "-t", plugin("hang"), "--events", "hi"}, o);
   CHECK(r.exit_code == 130);
   auto events = parse_lines(r.out);
