@@ -261,3 +261,26 @@ TEST_CASE("tools: a model without tool support is refused by the server, exit 4"
   CHECK(r.exit_code == 4);
   CHECK_THAT(r.err, Catch::Contains("does not support tools"));
 }
+
+TEST_CASE("tools: a call to a function no plugin offers gets an error result, not a crash") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "tool-unknown", "-t", plugin("weather"), "--events", "hi"});
+  CHECK(r.exit_code == 0);
+  auto events = parse_lines(r.out);
+  const json* result = find_event(events, "tool_result");
+  REQUIRE(result);
+  CHECK((*result)["data"]["is_error"] == true);
+  CHECK((*result)["data"]["name"] == "no_such_tool");
+  CHECK(joined_text(events, "token") ==
+        "Tool said: There is no tool named 'no_such_tool'. Available tools: get_weather.");
+}
+
+TEST_CASE("tools: on a terminal, stderr shows one line per call with its outcome") {
+  Ochat ochat;
+  RunOptions o;
+  o.terminal = true;
+  auto r = ochat.run({"-m", "tool", "-t", plugin("weather"), "hi"}, o);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("Let me check.\r\nochat: tool get_weather {\"city\":\"Paris\"} -> ok ("));
+  CHECK_THAT(r.out, Catch::EndsWith("Tool said: weather for {\"city\":\"Paris\"}\r\n"));
+}

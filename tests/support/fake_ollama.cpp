@@ -8,7 +8,8 @@
 //                     and one piece holding three whole lines
 //   many:N            N tokens "w<i> ", pre-rendered in big batches (N defaults to 1000)
 //   slow:MS           100 tokens "s<i> ", one every MS ms (default 100); stops when the client goes
-//   think             thinking "Let me", " think", "." ; then thinking "!" + content "Answer" in one
+//   think             thinking "Let me", " think", "." ; then thinking "!" + content "Answer" in
+//   one
 //                     chunk; then " is 42"; then done
 //   done-content      "Hi", then the done chunk carrying " there"
 //   length            "a", "b", done_reason "length"
@@ -23,12 +24,14 @@
 //   echo              the content of the last request message as one token
 //   load:MS           waits MS ms (default 1000) before sending anything, then like "text"
 //   tool / tool-done  tool calls (extra, see make_plan)
+//   tool-unknown      a call to a function no tool offers, then the echo of the results
 //   anything else     404 {"error":"model 'NAME' not found"}
 // A known model with no messages gets the load reply (done_reason "load", or "unload" with
 // keep_alive 0), as Ollama does. "stream": false gets one aggregated JSON object.
 #include "fake_ollama.hpp"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -47,14 +50,12 @@
 #include <iterator>
 #include <list>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 namespace ochat::test {
 
@@ -64,7 +65,7 @@ using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 constexpr int kPollSliceMs = 20;
-constexpr std::size_t kMaxHeaderBytes = 1 << 20;            // Go's DefaultMaxHeaderBytes
+constexpr std::size_t kMaxHeaderBytes = 1 << 20;             // Go's DefaultMaxHeaderBytes
 constexpr std::size_t kMaxBodyBytes = std::size_t{1} << 28;  // 256 MiB
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -85,7 +86,8 @@ std::string to_lower(std::string_view s) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -140,13 +142,27 @@ void go_quote_into(std::string& out, std::string_view s, bool html_escape = true
         out.push_back(static_cast<char>(b));
       } else {
         switch (b) {
-          case '"': out += "\\\""; break;
-          case '\\': out += "\\\\"; break;
-          case '\b': out += "\\b"; break;
-          case '\f': out += "\\f"; break;
-          case '\n': out += "\\n"; break;
-          case '\r': out += "\\r"; break;
-          case '\t': out += "\\t"; break;
+          case '"':
+            out += "\\\"";
+            break;
+          case '\\':
+            out += "\\\\";
+            break;
+          case '\b':
+            out += "\\b";
+            break;
+          case '\f':
+            out += "\\f";
+            break;
+          case '\n':
+            out += "\\n";
+            break;
+          case '\r':
+            out += "\\r";
+            break;
+          case '\t':
+            out += "\\t";
+            break;
           default:
             out += "\\u00";
             out.push_back(kHex[b >> 4]);
@@ -191,15 +207,24 @@ std::string go_quote_char(unsigned char c) {
   if (c == '"') return "'\"'";
   // strconv.Quote(string(rune(c))) with single quotes.
   switch (c) {
-    case '\a': return "'\\a'";
-    case '\b': return "'\\b'";
-    case '\f': return "'\\f'";
-    case '\n': return "'\\n'";
-    case '\r': return "'\\r'";
-    case '\t': return "'\\t'";
-    case '\v': return "'\\v'";
-    case '\\': return "'\\\\'";
-    default: break;
+    case '\a':
+      return "'\\a'";
+    case '\b':
+      return "'\\b'";
+    case '\f':
+      return "'\\f'";
+    case '\n':
+      return "'\\n'";
+    case '\r':
+      return "'\\r'";
+    case '\t':
+      return "'\\t'";
+    case '\v':
+      return "'\\v'";
+    case '\\':
+      return "'\\\\'";
+    default:
+      break;
   }
   if (c < 0x20 || c == 0x7F) return fmt::format("'\\x{:02x}'", c);
   if (c < 0x80) return fmt::format("'{}'", static_cast<char>(c));
@@ -232,9 +257,9 @@ class GoJsonScanner {
 
  private:
   bool fail(const char* context) {
-    error_ = {ScanResult::Kind::kSyntax, 0,
-              "invalid character " + go_quote_char(static_cast<unsigned char>(s_[i_])) + " " +
-                  context};
+    error_ = {
+        ScanResult::Kind::kSyntax, 0,
+        "invalid character " + go_quote_char(static_cast<unsigned char>(s_[i_])) + " " + context};
     return false;
   }
   bool eof() {
@@ -429,32 +454,50 @@ std::string http_date_now() {
   std::tm t{};
   gmtime_r(&now, &t);
   return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
-                     kDays[static_cast<std::size_t>(t.tm_wday) % 7],
-                     t.tm_mday, kMonths[static_cast<std::size_t>(t.tm_mon) % 12], t.tm_year + 1900,
-                     t.tm_hour, t.tm_min, t.tm_sec);
+                     kDays[static_cast<std::size_t>(t.tm_wday) % 7], t.tm_mday,
+                     kMonths[static_cast<std::size_t>(t.tm_mon) % 12], t.tm_year + 1900, t.tm_hour,
+                     t.tm_min, t.tm_sec);
 }
 
 // Go's http.StatusText.
 std::string_view status_text(int code) {
   switch (code) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Request Entity Too Large";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return {};
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Request Entity Too Large";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return {};
   }
 }
 
@@ -520,6 +563,7 @@ struct Chunk {
   bool done = false;
   std::string done_reason;
   std::int64_t eval_count = 0;  // done chunk only
+  bool metrics = true;          // done chunk: add the metrics (not for the load/unload reply)
 };
 
 struct Item {
@@ -627,8 +671,8 @@ struct ChatRequest {
   std::string model;
   bool stream = true;
   std::vector<std::pair<std::string, std::string>> messages;  // role (lower-cased), content
-  json tools;                                                  // null or array
-  bool unload = false;                                         // keep_alive is 0
+  json tools;                                                 // null or array
+  bool unload = false;                                        // keep_alive is 0
 };
 
 std::string tool_call_json(std::string_view id, int index, const json& tool) {
@@ -646,7 +690,8 @@ std::string tool_call_json(std::string_view id, int index, const json& tool) {
         bool first = true;
         for (auto it = props->begin(); it != props->end(); ++it) {
           std::string type;
-          if (const json* t = find_field(*it, "type"); t && t->is_string()) type = t->get<std::string>();
+          if (const json* t = find_field(*it, "type"); t && t->is_string())
+            type = t->get<std::string>();
           std::string val;
           if (type == "integer" || type == "number") {
             val = "42";
@@ -701,7 +746,8 @@ Plan make_plan(const ChatRequest& rq) {
   std::string_view model = rq.model;
   auto colon = model.find(':');
   std::string_view name = model.substr(0, colon);
-  std::string_view arg = colon == std::string_view::npos ? std::string_view{} : model.substr(colon + 1);
+  std::string_view arg =
+      colon == std::string_view::npos ? std::string_view{} : model.substr(colon + 1);
   Plan p;
   auto& items = p.items;
 
@@ -726,8 +772,8 @@ Plan make_plan(const ChatRequest& rq) {
     items.push_back(done_item());
     p.delay_ms = *ms;
   } else if (name == "think") {
-    items = {thinking_token("Let me"), thinking_token(" think"), thinking_token("."),
-             thinking_token("!", "Answer"), token(" is 42"), done_item()};
+    items = {thinking_token("Let me"),      thinking_token(" think"), thinking_token("."),
+             thinking_token("!", "Answer"), token(" is 42"),          done_item()};
   } else if (name == "done-content") {
     items = {token("Hi"), done_item("stop", " there")};
   } else if (name == "length") {
@@ -754,19 +800,26 @@ Plan make_plan(const ChatRequest& rq) {
     auto code = parse_arg_int(arg, 500, 100, 599);
     if (!code) return not_found(rq);
     switch (*code) {
-      case 400: return fixed(400, error_json("registry.ollama.ai/library/nope:latest does not support tools"));
-      case 401: return fixed(401, error_json("unauthorized"));
-      case 403: return fixed(403, "");
-      case 429: return fixed(429, error_json("rate limit exceeded"));
-      case 499: return fixed(499, error_json("request canceled"));
+      case 400:
+        return fixed(400,
+                     error_json("registry.ollama.ai/library/nope:latest does not support tools"));
+      case 401:
+        return fixed(401, error_json("unauthorized"));
+      case 403:
+        return fixed(403, "");
+      case 429:
+        return fixed(429, error_json("rate limit exceeded"));
+      case 499:
+        return fixed(499, error_json("request canceled"));
       case 500:
         return fixed(500, error_json("model runner has unexpectedly stopped, this may be due to "
                                      "resource limitations or an internal error, check ollama "
                                      "server logs for details"));
       case 503:
-        return fixed(503,
-                     error_json("server busy, please try again.  maximum pending requests exceeded"));
-      default: return fixed(*code, error_json(fmt::format("fake error with status {}", *code)));
+        return fixed(
+            503, error_json("server busy, please try again.  maximum pending requests exceeded"));
+      default:
+        return fixed(*code, error_json(fmt::format("fake error with status {}", *code)));
     }
   } else if (name == "echo") {
     items = {token(rq.messages.empty() ? std::string() : rq.messages.back().second), done_item()};
@@ -775,11 +828,21 @@ Plan make_plan(const ChatRequest& rq) {
     if (!ms) return not_found(rq);
     items = {token("Hello"), token(","), token(" world"), token("!"), done_item()};
     p.pre_delay_ms = *ms;
+  } else if (name == "tool-unknown") {
+    // Round 1: a call to a function nobody offered; round 2: echo the tool results.
+    if (auto results = trailing_tool_results(rq)) {
+      items = {token("Tool said: "), token(*results), done_item()};
+    } else {
+      Item call = token("");
+      call.chunk.tool_calls = {R"({"id":"call_unknown0","function":{"index":0,"name":"no_such_tool","arguments":{}}})"};
+      items = {call, done_item()};
+    }
   } else if (name == "tool" || name == "tool-done") {
     // Round 1: tool calls (one per request tool, at most 2; get_weather{"city":"Paris"} without
     // tools). "tool": text "Let me check." then a chunk with the calls (ids "call_<8>"), then done.
     // "tool-done": the calls ride in the done chunk (llama-server path, 32-char ids).
-    // Round 2 (last message role "tool"): "Tool said: " + the trailing tool contents joined by "\n".
+    // Round 2 (last message role "tool"): "Tool said: " + the trailing tool contents joined by
+    // "\n".
     if (auto results = trailing_tool_results(rq)) {
       items = {token("Tool said: "), token(*results), done_item()};
     } else {
@@ -858,7 +921,7 @@ std::string render_chunk(std::string_view model, const Chunk& c, std::string_vie
     out += ",\"done_reason\":";
     go_quote_into(out, c.done_reason);
   }
-  if (c.done) append_metrics(out, c.eval_count);
+  if (c.done && c.metrics) append_metrics(out, c.eval_count);
   out += '}';
   return out;
 }
@@ -1020,6 +1083,8 @@ class Conn {
       } catch (const std::exception&) {
         keep = false;
       }
+      // A hang-up seen while the server itself is stopping is our own shutdown(), not the client.
+      if (stopping()) gone_ = false;
       srv_.finish(idx, status_, gone_);
       if (!keep || gone_) break;
     }
@@ -1060,6 +1125,7 @@ class Conn {
       }
       pollfd p{fd_, static_cast<short>(POLLIN | POLLRDHUP), 0};
       int r = ::poll(&p, 1, slice);
+      if (stopping()) return Wait::kStopped;  // our own shutdown() also wakes the poll
       if (r > 0) {
         if (check_revents(p.revents)) return Wait::kGone;
         // Pipelined data is waiting: poll would return at once, so sleep instead.
@@ -1323,11 +1389,8 @@ class Conn {
       std::vector<std::string_view> methods;
     };
     static const std::vector<Route> kRoutes = {
-        {"/", {"GET", "HEAD"}},
-        {"/api/tags", {"GET", "HEAD"}},
-        {"/api/version", {"GET", "HEAD"}},
-        {"/api/chat", {"POST"}},
-        {"/api/show", {"POST"}},
+        {"/", {"GET", "HEAD"}},  {"/api/tags", {"GET", "HEAD"}}, {"/api/version", {"GET", "HEAD"}},
+        {"/api/chat", {"POST"}}, {"/api/show", {"POST"}},
     };
     auto route = std::find_if(kRoutes.begin(), kRoutes.end(),
                               [&](const Route& r) { return r.path == path; });
@@ -1357,8 +1420,7 @@ class Conn {
   }
 
   // Parses the body like gin's ShouldBindJSON into ChatRequest; on failure returns the error text.
-  static std::optional<std::string> parse_chat(std::string_view body, ChatRequest& out,
-                                               json& doc) {
+  static std::optional<std::string> parse_chat(std::string_view body, ChatRequest& out, json& doc) {
     ScanResult sr = GoJsonScanner(body).run();
     if (sr.kind == ScanResult::Kind::kEmpty) return std::string("missing request body");
     if (sr.kind != ScanResult::Kind::kOk) return sr.message;
@@ -1369,8 +1431,8 @@ class Conn {
       return fmt::format("json: cannot unmarshal {} into Go value of type api.ChatRequest",
                          go_kind(doc));
     auto field_err = [](const json& v, std::string_view field, std::string_view type) {
-      return fmt::format("json: cannot unmarshal {} into Go struct field {} of type {}",
-                         go_kind(v), field, type);
+      return fmt::format("json: cannot unmarshal {} into Go struct field {} of type {}", go_kind(v),
+                         field, type);
     };
     if (const json* m = find_field(doc, "model"); m && !m->is_null()) {
       if (!m->is_string()) return field_err(*m, "ChatRequest.model", "string");
@@ -1440,9 +1502,11 @@ class Conn {
   bool handle_show(const Request& rq) {
     ChatRequest creq;
     json doc;
-    if (auto err = parse_chat(rq.body, creq, doc)) return send_fixed(rq, 400, kJsonType, error_json(*err));
+    if (auto err = parse_chat(rq.body, creq, doc))
+      return send_fixed(rq, 400, kJsonType, error_json(*err));
     if (creq.model.empty()) {
-      if (const json* n = find_field(doc, "name"); n && n->is_string()) creq.model = n->get<std::string>();
+      if (const json* n = find_field(doc, "name"); n && n->is_string())
+        creq.model = n->get<std::string>();
     }
     if (creq.model.empty()) return send_fixed(rq, 400, kJsonType, error_json("model is required"));
     creq.messages.emplace_back("user", "");
@@ -1456,11 +1520,12 @@ class Conn {
     std::string caps = "[\"completion\",\"tools\"";
     if (name == "think") caps += ",\"thinking\"";
     caps += "]";
-    std::string body = R"({"modelfile":"# fake-ollama\nFROM fake\n","parameters":"","template":"{{ .Prompt }}",)"
-                       R"("details":{"parent_model":"","format":"gguf","family":"llama","families":["llama"],)"
-                       R"("parameter_size":"3.2B","quantization_level":"Q4_K_M"},"model_info":{},)"
-                       R"("capabilities":)" + caps +
-                       R"(,"modified_at":"2025-05-04T17:37:44.706015396-07:00"})";
+    std::string body =
+        R"({"modelfile":"# fake-ollama\nFROM fake\n","parameters":"","template":"{{ .Prompt }}",)"
+        R"("details":{"parent_model":"","format":"gguf","family":"llama","families":["llama"],)"
+        R"("parameter_size":"3.2B","quantization_level":"Q4_K_M"},"model_info":{},)"
+        R"("capabilities":)" +
+        caps + R"(,"modified_at":"2025-05-04T17:37:44.706015396-07:00"})";
     return send_fixed(rq, 200, kJsonType, body);
   }
 
@@ -1473,7 +1538,8 @@ class Conn {
   bool handle_chat(const Request& rq) {
     ChatRequest creq;
     json doc;
-    if (auto err = parse_chat(rq.body, creq, doc)) return send_fixed(rq, 400, kJsonType, error_json(*err));
+    if (auto err = parse_chat(rq.body, creq, doc))
+      return send_fixed(rq, 400, kJsonType, error_json(*err));
     if (creq.model.empty()) return send_fixed(rq, 400, kJsonType, error_json("model is required"));
     if (!valid_model_name(creq.model))
       return send_fixed(rq, 400, kJsonType, error_json("invalid model name"));
@@ -1489,6 +1555,7 @@ class Conn {
       Chunk c;
       c.done = true;
       c.done_reason = creq.unload ? "unload" : "load";
+      c.metrics = false;
       return send_fixed(rq, 200, kJsonType, render_chunk(creq.model, c, created_at_now()));
     }
     if (!creq.stream) return reply_aggregated(rq, creq, p);
@@ -1513,8 +1580,7 @@ class Conn {
     for (std::size_t i = 0; i < p.items.size(); ++i) {
       if (i > 0 && p.delay_ms > 0 && !wait_or_give_up(p.delay_ms)) return false;
       const Item& it = p.items[i];
-      if (it.kind == Item::Kind::kError)
-        return send_fixed(rq, 500, kJsonType, error_json(it.text));
+      if (it.kind == Item::Kind::kError) return send_fixed(rq, 500, kJsonType, error_json(it.text));
       if (it.kind != Item::Kind::kChunk) continue;
       agg.content += it.chunk.content;
       agg.thinking += it.chunk.thinking;
@@ -1535,9 +1601,14 @@ class Conn {
   std::string render_item(const ChatRequest& creq, const Item& it, bool newline) {
     std::string line;
     switch (it.kind) {
-      case Item::Kind::kChunk: line = render_chunk(creq.model, it.chunk, created_at_now()); break;
-      case Item::Kind::kError: line = error_json(it.text); break;
-      case Item::Kind::kRaw: return it.text;
+      case Item::Kind::kChunk:
+        line = render_chunk(creq.model, it.chunk, created_at_now());
+        break;
+      case Item::Kind::kError:
+        line = error_json(it.text);
+        break;
+      case Item::Kind::kRaw:
+        return it.text;
     }
     if (newline) line += '\n';
     return line;
@@ -1606,7 +1677,8 @@ class Conn {
     }
     // Lines kSplitMergeFirst..kSplitMergeLast in one piece.
     std::size_t mb = starts[kSplitMergeFirst], me = starts[kSplitMergeLast + 1];
-    for (auto it = cuts.begin(); it != cuts.end();) it = (*it > mb && *it < me) ? cuts.erase(it) : ++it;
+    for (auto it = cuts.begin(); it != cuts.end();)
+      it = (*it > mb && *it < me) ? cuts.erase(it) : ++it;
     cuts.insert(mb);
     cuts.insert(me);
 

@@ -34,21 +34,21 @@ inline constexpr std::string_view kTextText = "Hello, world!";
 inline constexpr std::string_view kEscapesText =
     "a < b && c > d"
     "\n\tline two"
-    " caf\xC3\xA9"                   // café (raw UTF-8 on the wire)
-    " \xE4\xBD\xA0\xE5\xA5\xBD"      // 你好 (raw UTF-8)
-    " \xF0\x9F\x98\x80"              // U+1F600, sent as the escape \ud83d\ude00
-    " \xE2\x80\xA8"                  // U+2028, sent as \u2028
+    " caf\xC3\xA9"               // café (raw UTF-8 on the wire)
+    " \xE4\xBD\xA0\xE5\xA5\xBD"  // 你好 (raw UTF-8)
+    " \xF0\x9F\x98\x80"          // U+1F600, sent as the escape \ud83d\ude00
+    " \xE2\x80\xA8"              // U+2028, sent as \u2028
     " \"quoted\" back\\slash";
 
 // model "split": same kind of tokens, body written in tiny pieces cut anywhere.
 inline constexpr std::string_view kSplitText =
     "Split: "
-    "caf\xC3\xA9 "                    // café
-    "\xE4\xBD\xA0\xE5\xA5\xBD "       // 你好
-    "\xF0\x9F\x98\x80 "               // U+1F600 raw 4-byte UTF-8
-    "\xF0\x9F\x8E\x89 "               // U+1F389, sent as the escape \ud83c\udf89
+    "caf\xC3\xA9 "               // café
+    "\xE4\xBD\xA0\xE5\xA5\xBD "  // 你好
+    "\xF0\x9F\x98\x80 "          // U+1F600 raw 4-byte UTF-8
+    "\xF0\x9F\x8E\x89 "          // U+1F389, sent as the escape \ud83c\udf89
     "x < y & z > w "
-    "\xE2\x80\xA8 "                   // U+2028, sent as \u2028
+    "\xE2\x80\xA8 "  // U+2028, sent as \u2028
     "\"q\" \\ "
     "line\nnext\t"
     "\xC3\xBC\xC3\xB1\xC3\xAF\xC3\xA7\xC3\xB8 "  // üñïçø
@@ -102,9 +102,9 @@ struct RecordedRequest {
 
 class FakeOllama {
  public:
-  FakeOllama();                         // binds 127.0.0.1:0, starts the accept thread
+  FakeOllama();                             // binds 127.0.0.1:0, starts the accept thread
   explicit FakeOllama(std::uint16_t port);  // throws std::system_error if it cannot listen
-  ~FakeOllama();                        // stops promptly, joins all threads
+  ~FakeOllama();                            // stops promptly, joins all threads
   FakeOllama(const FakeOllama&) = delete;
   FakeOllama& operator=(const FakeOllama&) = delete;
 

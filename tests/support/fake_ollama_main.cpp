@@ -6,17 +6,18 @@
 // listening (atomically, via rename), prints "listening on http://127.0.0.1:PORT" to stderr,
 // appends one JSON line per finished request to --log
 // ({"method","path","body","disconnected_early","status"}), and exits 0 on SIGTERM or SIGINT.
+#include <sys/stat.h>
+#include <fmt/format.h>
+#include <pthread.h>
+
 #include <csignal>
 #include <cstdio>
 #include <exception>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-#include <pthread.h>
 
 #include "fake_ollama.hpp"
 
@@ -37,6 +38,15 @@ std::optional<std::uint16_t> parse_port(std::string_view s) {
 }
 
 bool write_port_file(const std::string& path, std::uint16_t port) {
+  // Renaming over something that is not a regular file (say /dev/null, as root) would
+  // replace it: write such targets in place.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    if (!f) return false;
+    bool ok = std::fprintf(f, "%u\n", static_cast<unsigned>(port)) > 0;
+    return std::fclose(f) == 0 && ok;
+  }
   std::string tmp = path + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "w");
   if (!f) return false;
