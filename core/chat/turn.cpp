@@ -11,8 +11,10 @@ constexpr std::size_t kMaxErrorBody = 64 * 1024;
 constexpr milliseconds kLoadingNoticeAfter{3000};
 
 std::string seconds(milliseconds ms) {
-  if (ms.count() % 1000 == 0) return fmt::format("{} s", ms.count() / 1000);
-  return fmt::format("{:.3g} s", static_cast<double>(ms.count()) / 1000.0);
+  std::string text = fmt::format("{}.{:03}", ms.count() / 1000, ms.count() % 1000);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text + " s";
 }
 
 class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
@@ -88,6 +90,13 @@ class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
         throw Error(ErrorKind::connect, fmt::format("cannot connect to the server at {}: {}", host, r.message),
                     "is Ollama running? Start it with: ollama serve");
       case http::Outcome::broken:
+        if (success() && !done_) {
+          try {
+            decoder_->finish(*this);  // a complete last line may lack only its newline
+          } catch (const Error&) {
+            // a half line: the reply is incomplete, as reported below
+          }
+        }
         context_.sink.flush();
         if (status_ != 0 && !success()) throw context_.backend.http_error(status_, error_body_, request_);
         if (!r.got_bytes || status_ == 0) {

@@ -1,6 +1,7 @@
 #include "core/config/option_value.hpp"
 
 #include <cctype>
+#include <cmath>
 #include <charconv>
 #include <cstdint>
 
@@ -23,7 +24,7 @@ Json typed_value(std::string_view text) {
   const bool numeric_start = !text.empty() && (std::isdigit(static_cast<unsigned char>(text.front())) ||
                                                text.front() == '-' || text.front() == '.');
   if (auto [p, ec] = std::from_chars(first, last, d, std::chars_format::general);
-      numeric_start && ec == std::errc() && p == last) {
+      numeric_start && ec == std::errc() && p == last && std::isfinite(d)) {
     return d;
   }
   if (!text.empty() && (text.front() == '[' || text.front() == '{')) {

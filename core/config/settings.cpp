@@ -1,9 +1,9 @@
 #include "core/config/settings.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -31,12 +31,43 @@ chat::Think parse_think(const std::string& value) {
   throw Error(ErrorKind::usage, fmt::format("--think takes low, medium, high, max, true or false, got '{}'", value));
 }
 
+// Reads digits with an optional fraction ("12", "1.5") at `i`; false when there are none.
+bool read_decimal(std::string_view s, std::size_t& i) {
+  const std::size_t start = i;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  if (i == start) return false;
+  if (i < s.size() && s[i] == '.') {
+    const std::size_t dot = ++i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    if (i == dot) return false;
+  }
+  return true;
+}
+
+// A Go duration: an optional sign, then one or more NUMBER UNIT pairs ("5m", "1h30m", "-1s").
+bool is_go_duration(std::string_view s) {
+  std::size_t i = s.starts_with('-') ? 1 : 0;
+  if (i == s.size()) return false;
+  while (i < s.size()) {
+    if (!read_decimal(s, i)) return false;
+    bool unit = false;
+    for (std::string_view u : {"ns", "us", "\xC2\xB5s", "ms", "s", "m", "h"}) {
+      if (s.substr(i).starts_with(u)) {
+        i += u.size();
+        unit = true;
+        break;
+      }
+    }
+    if (!unit) return false;
+  }
+  return true;
+}
+
 // A number of seconds is sent as a number; a Go duration ("5m", "1h30m", "-1s") as a string.
 Json parse_keep_alive(const std::string& value) {
-  static const std::regex number(R"(-?[0-9]+(\.[0-9]+)?)");
-  static const std::regex duration(R"(-?([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)");
-  if (std::regex_match(value, number)) return typed_value(value);
-  if (std::regex_match(value, duration)) return value;
+  std::size_t i = value.starts_with('-') ? 1 : 0;
+  if (read_decimal(value, i) && i == value.size()) return typed_value(value);
+  if (is_go_duration(value)) return value;
   throw Error(ErrorKind::usage,
               fmt::format("--keep-alive takes a duration such as 5m, 1h or 30s, or seconds, got '{}'", value));
 }

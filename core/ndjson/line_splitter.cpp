@@ -5,11 +5,14 @@
 namespace ochat::ndjson {
 
 void LineSplitter::keep(std::string_view bytes) {
-  if (partial_.size() + bytes.size() > max_line_) {
-    throw Error(ErrorKind::stream,
-                fmt::format("the server sent a line longer than {} MiB", max_line_ >> 20));
-  }
+  if (partial_.size() + bytes.size() > max_line_) too_long();
   partial_.append(bytes);
+}
+
+void LineSplitter::too_long() const {
+  throw Error(ErrorKind::stream, max_line_ >= (1u << 20)
+                                     ? fmt::format("the server sent a line longer than {} MiB", max_line_ >> 20)
+                                     : fmt::format("the server sent a line longer than {} bytes", max_line_));
 }
 
 }  // namespace ochat::ndjson

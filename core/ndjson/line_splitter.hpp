@@ -28,6 +28,7 @@ class LineSplitter {
         return;
       }
       if (partial_.empty()) {
+        if (nl > max_line_) too_long();
         emit(bytes.substr(0, nl), on_line);
       } else {
         keep(bytes.substr(0, nl));
@@ -53,6 +54,7 @@ class LineSplitter {
 
  private:
   void keep(std::string_view bytes);
+  [[noreturn]] void too_long() const;
 
   template <class OnLine>
   static void emit(std::string_view line, OnLine& on_line) {

@@ -22,11 +22,15 @@ class NdjsonDecoder final : public chat::ChunkDecoder {
   }
 
  private:
-  static void deliver(std::string_view line, chat::ChunkHandler& handler) {
+  // The done chunk ends the reply: whatever follows it is not read.
+  void deliver(std::string_view line, chat::ChunkHandler& handler) {
+    if (done_) return;
     chat::Chunk chunk = parse_chunk(line);
+    done_ = chunk.done;
     handler.on_chunk(chunk);
   }
   ndjson::LineSplitter splitter_;
+  bool done_ = false;
 };
 
 bool contains(std::string_view haystack, std::string_view needle) {

@@ -68,13 +68,13 @@ TEST_CASE("events::JsonLinesSink writes one type/data object per line") {
   CHECK(events[4].dump() == R"({"type":"error","data":{"kind":"stream","message":"the stream broke"}})");
   CHECK(events[5]["type"] == "done");
   const auto& done = events[5]["data"];
-  CHECK(done["reason"] == "stop");
-  CHECK(done["prompt_tokens"] == 26);
-  CHECK(done["generated_tokens"] == 282);
-  CHECK(done["total_duration_ns"] == 4883583458);
-  CHECK(done["load_duration_ns"] == 1334875);
-  CHECK(done["prompt_eval_duration_ns"] == 342546000);
-  CHECK(done["eval_duration_ns"] == 4535599000);
+  CHECK(done.at("reason") == "stop");
+  CHECK(done.at("prompt_tokens") == 26);
+  CHECK(done.at("generated_tokens") == 282);
+  CHECK(done.at("total_duration_ns") == 4883583458);
+  CHECK(done.at("load_duration_ns") == 1334875);
+  CHECK(done.at("prompt_eval_duration_ns") == 342546000);
+  CHECK(done.at("eval_duration_ns") == 4535599000);
 }
 
 TEST_CASE("events::JsonLinesSink done leaves out the figures the server did not send") {

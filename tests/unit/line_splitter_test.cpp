@@ -148,3 +148,16 @@ TEST_CASE("ndjson::LineSplitter accepts a line of exactly max_line bytes") {
   splitter.feed("\n", collect);
   CHECK(lines == std::vector<std::string>{std::string(8, 'a') + std::string(8, 'b')});
 }
+
+TEST_CASE("ndjson::LineSplitter rejects a too-long line that arrives in one read (bug: only split lines were checked)") {
+  ochat::ndjson::LineSplitter s(16);
+  auto ignore = [](std::string_view) {};
+  REQUIRE_THROWS_AS(s.feed(std::string(100, 'x') + "\n", ignore), ochat::Error);
+  try {
+    ochat::ndjson::LineSplitter t(16);
+    t.feed(std::string(100, 'x') + "\n", ignore);
+  } catch (const ochat::Error& e) {
+    CHECK(e.kind() == ochat::ErrorKind::stream);
+    CHECK_THAT(e.what(), Catch::Contains("longer than 16 bytes"));
+  }
+}

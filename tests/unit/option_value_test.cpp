@@ -96,3 +96,9 @@ TEST_CASE("config::parse_option_pairs throws a usage error for invalid JSON") {
   expect_usage_error({"stop=[oops"}, "[oops");
   expect_usage_error({"x={\"a\":}"}, "{\"a\":}");
 }
+
+TEST_CASE("config::typed_value keeps infinities and NaN as text (bug: -inf became null)") {
+  for (const char* text : {"-inf", "-infinity", "-nan", "inf", "nan"}) {
+    CHECK(ochat::config::typed_value(text) == nlohmann::ordered_json(text));
+  }
+}

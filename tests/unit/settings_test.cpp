@@ -234,3 +234,26 @@ TEST_CASE("config::resolve_settings passes options and flags through") {
   options.option_pairs = {"temperature"};
   expect_usage_error(options, "temperature");
 }
+
+TEST_CASE("config::resolve_settings checks the tool settings") {
+  Options options;
+  const Settings defaults = resolve(options);
+  CHECK(defaults.tool_timeout == 60'000ms);
+  CHECK(defaults.max_rounds == 10);
+  CHECK_FALSE(defaults.confirm);
+
+  options.tool_timeout = 2.5;
+  options.max_rounds = 1;
+  options.confirm = true;
+  const Settings s = resolve(options);
+  CHECK(s.tool_timeout == 2500ms);
+  CHECK(s.max_rounds == 1);
+  CHECK(s.confirm);
+
+  options = Options{};
+  options.max_rounds = 0;
+  expect_usage_error(options, "--max-rounds");
+  options = Options{};
+  options.tool_timeout = 0;
+  expect_usage_error(options, "--tool-timeout");
+}
