@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (ASan+UBSan) and runs each for a bounded time.
+#   tests/fuzz/run.sh            # each target for $FUZZ_SECONDS (default 60) seconds
+# The committed corpus (tests/fuzz/corpus/TARGET) is read, never written: new inputs go to
+# $BUILD_DIR/corpus/TARGET. A crash leaves $BUILD_DIR/crash-* and fails the run; turn it into a
+# file under tests/fuzz/corpus/TARGET (the replay test then runs it in every build) and fix it.
+# Environment: BUILD_DIR (default: build-fuzz), FUZZ_SECONDS, OCHAT_WERROR.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+packages=(clang libclang-rt-14-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "tests/fuzz/run.sh: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+build="${BUILD_DIR:-build-fuzz}"
+seconds="${FUZZ_SECONDS:-60}"
+CXX=clang++ cmake -B "$build" -DBUILD_TESTING=OFF -DOCHAT_FUZZ=ON -DOCHAT_SANITIZE=ON \
+  -DOCHAT_WERROR="${OCHAT_WERROR:-OFF}" >/dev/null
+cmake --build "$build" --target fuzz -j"$(nproc)"
+
+build="$(cd "$build" && pwd)"
+status=0
+for target in $(cat "$build/tests/fuzz/targets.txt"); do
+  mkdir -p "$build/corpus/$target"
+  echo "tests/fuzz/run.sh: $target for ${seconds}s" >&2
+  if ! UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      "$build/tests/fuzz/$target" -max_total_time="$seconds" -print_final_stats=1 \
+      -artifact_prefix="$build/" "$build/corpus/$target" "tests/fuzz/corpus/$target" \
+      >"$build/$target.log" 2>&1; then
+    tail -n 60 "$build/$target.log" >&2
+    echo "tests/fuzz/run.sh: $target FAILED; inputs: $(ls "$build"/crash-* "$build"/leak-* "$build"/timeout-* 2>/dev/null)" >&2
+    status=1
+  else
+    grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)' "$build/$target.log" >&2 || true
+  fi
+done
+exit "$status"
