@@ -1,0 +1,288 @@
+#!/usr/bin/env python3
+"""ochat against curl and jq, side by side, on one machine, against one local stream server.
+
+Prints figures and ratios; never passes or fails on a figure. See tests/bench/run.sh and the
+README's "Performance" section.
+
+The server (in this process) speaks Ollama's /api/chat the way Ollama does: HTTP/1.1 chunked
+transfer, one NDJSON line per HTTP chunk, Go encoding/json field order. Scenarios, by model name:
+  many:N      N content chunks, pre-rendered once and sent as fast as the socket takes them
+  pingpong:N  N chunks, each sent only once the harness saw the previous token on the client's
+              stdout (the harness is the client's stdout reader), then the done chunk
+Only the clients' resources are measured (wait4 per child process); the server's are not.
+"""
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+CREATED = "2024-01-01T00:00:00.000000000Z"
+
+
+def line(content, model):
+    return ('{"model":%s,"created_at":"%s","message":{"role":"assistant","content":%s},"done":false}\n'
+            % (json.dumps(model), CREATED, json.dumps(content))).encode()
+
+
+def done_line(model, n):
+    return ('{"model":%s,"created_at":"%s","message":{"role":"assistant","content":""},'
+            '"done_reason":"stop","done":true,"total_duration":1,"load_duration":1,'
+            '"prompt_eval_count":1,"prompt_eval_duration":1,"eval_count":%d,"eval_duration":1}\n'
+            % (json.dumps(model), CREATED, n)).encode()
+
+
+def chunk(data):
+    return b"%x\r\n%s\r\n" % (len(data), data)
+
+
+HEAD = (b"HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\n"
+        b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+
+
+def token(i):
+    return "w%d " % i
+
+
+def answer_size(n):
+    return sum(len(token(i)) for i in range(n))
+
+
+class Server:
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = "http://127.0.0.1:%d" % self.sock.getsockname()[1]
+        self.cache = {}
+        self.pingpong = None  # callable(conn, model, n) run on the serving thread
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def rendered(self, model, n):
+        key = (model, n)
+        if key not in self.cache:
+            parts = [HEAD]
+            parts += [chunk(line(token(i), model)) for i in range(n)]
+            parts.append(chunk(done_line(model, n)))
+            parts.append(b"0\r\n\r\n")
+            self.cache[key] = b"".join(parts)
+        return self.cache[key]
+
+    @staticmethod
+    def read_request(conn):
+        buf = b""
+        while b"\r\n\r\n" not in buf:
+            data = conn.recv(65536)
+            if not data:
+                return None
+            buf += data
+        head, body = buf.split(b"\r\n\r\n", 1)
+        length = 0
+        for h in head.split(b"\r\n")[1:]:
+            k, _, v = h.partition(b":")
+            if k.strip().lower() == b"content-length":
+                length = int(v)
+            if k.strip().lower() == b"expect":
+                conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+        while len(body) < length:
+            data = conn.recv(65536)
+            if not data:
+                break
+            body += data
+        return json.loads(body)
+
+    def serve(self):
+        while True:
+            conn, _ = self.sock.accept()
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            try:
+                req = self.read_request(conn)
+                model = req["model"]
+                name, _, arg = model.partition(":")
+                n = int(arg or "1")
+                if name == "pingpong":
+                    self.pingpong(conn, model, n)
+                else:
+                    conn.sendall(self.rendered(model, n))
+            except (OSError, ValueError, KeyError):
+                pass
+            finally:
+                conn.close()
+
+
+def body(model):
+    return json.dumps({"model": model, "messages": [{"role": "user", "content": "hi"}], "stream": True})
+
+
+def commands(args, url, model):
+    curl = ["curl", "-sN", url + "/api/chat", "-d", body(model)]
+    return {
+        "ochat": [[args.ochat, "--host", url, "-m", model, "hi"]],
+        "ochat --events": [[args.ochat, "--host", url, "-m", model, "--events", "hi"]],
+        "curl -sN": [curl],
+        "curl -sN | jq": [curl, ["jq", "--unbuffered", "-j", ".message.content"]],
+    }
+
+
+def run_pipeline(cmds, stdout=subprocess.DEVNULL):
+    """Runs cmds as a pipeline; returns (wall s, cpu s summed, peak rss KiB of the first, statuses)."""
+    t0 = time.perf_counter()
+    procs, prev = [], None
+    for i, c in enumerate(cmds):
+        last = i == len(cmds) - 1
+        p = subprocess.Popen(c, stdin=prev if prev is not None else subprocess.DEVNULL,
+                             stdout=stdout if last else subprocess.PIPE)
+        if prev is not None:
+            prev.close()
+        prev = p.stdout
+        procs.append(p)
+    cpu, rss, statuses = 0.0, [], []
+    for p in procs:
+        _, status, ru = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        statuses.append(p.returncode)
+        cpu += ru.ru_utime + ru.ru_stime
+        rss.append(ru.ru_maxrss)
+    return time.perf_counter() - t0, cpu, rss, statuses
+
+
+def md(name):
+    return name.replace("|", "\\|")
+
+
+def check(name, statuses):
+    if any(statuses):
+        sys.exit("bench: %s exited with %s" % (name, statuses))
+
+
+def throughput(args, srv):
+    n = args.tokens
+    model = "many:%d" % n
+    srv.rendered(model, n)
+    print("\n## Throughput and CPU: %d chunks (%.1f MB on the wire), median of %d runs"
+          % (n, len(srv.rendered(model, n)) / 1e6, args.repeat))
+    cmds = commands(args, srv.url, model)
+    results = {k: [] for k in cmds}
+    for _ in range(args.repeat):
+        for k, c in cmds.items():  # interleaved, so load changes hit every client alike
+            wall, cpu, _, st = run_pipeline(c)
+            check(k, st)
+            results[k].append((wall, cpu))
+    med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in results.items()}
+    print("| client | tokens/s | CPU µs/token (user+sys) | CPU vs curl -sN | curl+jq CPU / this |")
+    print("|---|---:|---:|---:|---:|")
+    base, jq = med["curl -sN"][1], med["curl -sN | jq"][1]
+    for k, (wall, cpu) in med.items():
+        print("| %s | %.0f | %.2f | %.2fx | %.1fx |" % (md(k), n / wall, cpu / n * 1e6, cpu / base, jq / cpu))
+
+
+def pingpong(args, srv):
+    n = args.rounds
+    print("\n## Latency: ping-pong, %d rounds (server sends a chunk once the last token is on stdout)" % n)
+    model = "pingpong:%d" % n
+    cmds = commands(args, srv.url, model)
+    out = {}
+    for k in ("ochat", "curl -sN"):
+        lat = []
+        ready = threading.Event()
+        state = {}
+
+        def serve(conn, model_, count):
+            state["conn"] = conn
+            ready.set()
+            state["done"].wait()
+
+        state["done"] = threading.Event()
+        srv.pingpong = serve
+        p = subprocess.Popen(cmds[k][0], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
+        ready.wait()
+        conn = state["conn"]
+        conn.sendall(HEAD)
+        fd = p.stdout.fileno()
+        tail = b""
+        for i in range(n):
+            mark = ("p%d;" % i).encode()
+            data = chunk(line("p%d;" % i, model))
+            t0 = time.perf_counter()
+            conn.sendall(data)
+            while mark not in tail:
+                got = os.read(fd, 65536)
+                if not got:
+                    sys.exit("bench: %s closed stdout early" % k)
+                tail = (tail + got)[-256:]
+            lat.append(time.perf_counter() - t0)
+            tail = b""
+        conn.sendall(chunk(done_line(model, n)) + b"0\r\n\r\n")
+        state["done"].set()
+        p.stdout.read()
+        check(k, [p.wait()])
+        lat.sort()
+        out[k] = (lat[len(lat) // 2], lat[min(len(lat) - 1, int(len(lat) * 0.99))])
+    print("| client | p50 µs | p99 µs | p50 vs curl | p99 vs curl |")
+    print("|---|---:|---:|---:|---:|")
+    for k, (p50, p99) in out.items():
+        print("| %s | %.0f | %.0f | %.2fx | %.2fx |" % (k, p50 * 1e6, p99 * 1e6,
+                                                     p50 / out["curl -sN"][0], p99 / out["curl -sN"][1]))
+
+
+def startup(args, srv):
+    n = args.startups
+    print("\n## Start-up: wall time of a one-token request, %d runs each (interleaved)" % n)
+    cmds = commands(args, srv.url, "many:1")
+    walls = {"ochat": [], "curl -sN": []}
+    for _ in range(n):
+        for k in walls:
+            wall, _, _, st = run_pipeline(cmds[k])
+            check(k, st)
+            walls[k].append(wall)
+    print("| client | median ms | mean ms | median vs curl |")
+    print("|---|---:|---:|---:|")
+    base = statistics.median(walls["curl -sN"])
+    for k, v in walls.items():
+        print("| %s | %.2f | %.2f | %.2fx |" % (k, statistics.median(v) * 1e3, statistics.mean(v) * 1e3,
+                                              statistics.median(v) / base))
+
+
+def memory(args, srv):
+    print("\n## Peak RSS of the client process (GNU time %M)")
+    print("| client | 1,000 tokens | %s tokens | growth | answer size | growth - answer |" % f"{args.tokens:,}")
+    print("|---|---:|---:|---:|---:|---:|")
+    small, big = 1000, args.tokens
+    for k in ("ochat", "ochat --events", "curl -sN"):
+        rss = []
+        for n in (small, big):
+            # Not wait4's ru_maxrss: a child forked from this (large) process starts with its RSS.
+            with tempfile.NamedTemporaryFile("r") as f:
+                cmd = ["/usr/bin/time", "-f", "%M", "-o", f.name] + commands(args, srv.url, "many:%d" % n)[k][0]
+                _, _, _, st = run_pipeline([cmd])
+                check(k, st)
+                rss.append(int(f.read().split()[-1]))
+        growth = (rss[1] - rss[0]) / 1024
+        ans = (answer_size(big) - answer_size(small)) / 2**20
+        print("| %s | %.1f MiB | %.1f MiB | %.1f MiB | %.1f MiB | %+.1f MiB |"
+              % (k, rss[0] / 1024, rss[1] / 1024, growth, ans, growth - ans))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--ochat", required=True, help="the ochat binary (a Release build)")
+    ap.add_argument("--tokens", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=2000)
+    ap.add_argument("--startups", type=int, default=50)
+    ap.add_argument("--only", choices=["throughput", "latency", "startup", "memory"], action="append")
+    args = ap.parse_args()
+    srv = Server()
+    for name, fn in (("throughput", throughput), ("latency", pingpong), ("startup", startup), ("memory", memory)):
+        if not args.only or name in args.only:
+            fn(args, srv)
+
+
+if __name__ == "__main__":
+    main()
