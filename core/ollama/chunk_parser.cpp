@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/ollama/content_chunk.hpp"
 
 namespace ochat::ollama {
 namespace {
@@ -69,6 +70,11 @@ std::string excerpt(std::string_view bytes, std::size_t max) {
 }
 
 chat::Chunk parse_chunk(std::string_view line) {
+  if (auto chunk = parse_content_chunk(line)) return std::move(*chunk);
+  return parse_chunk_dom(line);
+}
+
+chat::Chunk parse_chunk_dom(std::string_view line) {
   Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
     throw Error(ErrorKind::stream, fmt::format("the server sent a line that is not JSON: {}", excerpt(line)));

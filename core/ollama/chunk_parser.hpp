@@ -10,7 +10,11 @@ namespace ochat::ollama {
 // Returns the chunk. A line holding {"error": ...} gives a chunk with `error` set.
 // Throws ochat::Error (stream) when the line is not JSON or a known field has the wrong type;
 // the message quotes the start of the line.
+// The common content-chunk shape takes a fast path (content_chunk.hpp) with the same results.
 chat::Chunk parse_chunk(std::string_view line);
+
+// parse_chunk without the fast path: a JSON DOM for every line (for tests that compare them).
+chat::Chunk parse_chunk_dom(std::string_view line);
 
 // A printable excerpt of untrusted bytes for an error message: at most `max` bytes,
 // control characters shown as '?', cut at a UTF-8 character boundary, "..." when cut.

@@ -5,8 +5,9 @@
 // Input layout: byte 0 = k (mod 16), then k bytes of read sizes (each + 1), then the stream.
 // The stream is fed in reads of those sizes, cycling; then finish().
 //
-// Oracle: no crash, no sanitizer report, no exception other than ochat::Error, and the same
-// outcome (chunks, or the same error) as feeding the whole stream in one read.
+// Oracle: no crash, no sanitizer report, no exception other than ochat::Error, the same
+// outcome (chunks, or the same error) as feeding the whole stream in one read, and the
+// content-chunk fast path agreeing with the DOM parser on the stream taken as one line.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -16,6 +17,8 @@
 
 #include "core/chat/backend.hpp"
 #include "core/error.hpp"
+#include "core/ollama/chunk_parser.hpp"
+#include "core/ollama/content_chunk.hpp"
 #include "core/ollama/ollama_backend.hpp"
 
 namespace {
@@ -65,5 +68,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string split = decode(in, sizes);
   std::string whole = decode(in, {});
   if (split != whole) std::abort();  // the read boundaries changed the outcome
+
+  if (auto fast = ochat::ollama::parse_content_chunk(in)) {
+    // The DOM parser must accept the line (an ochat::Error escaping is a crash) and agree.
+    auto dom = ochat::ollama::parse_chunk_dom(in);
+    if (fast->content != dom.content || !dom.thinking.empty() || !dom.tool_calls.empty() || dom.done ||
+        dom.error || !dom.done_reason.empty()) {
+      std::abort();
+    }
+  }
   return 0;
 }
