@@ -77,6 +77,17 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
   app->add_option("--tool-timeout", o.tool_timeout, "Seconds a tool call may take before it is killed")
       ->type_name("SECONDS")->capture_default_str()->group(tools);
   app->add_flag("--confirm", o.confirm, "Ask on the terminal before each tool call")->group(tools);
+  app->add_option("--mcp", o.mcp_commands,
+                  "Offer the tools of the MCP server run by this command line (split like shell words, no shell), repeatable")
+      ->type_name("COMMAND")->allow_extra_args(false)->group(tools);
+  app->add_option("--mcp-config", o.mcp_configs,
+                  "Start the MCP servers of this JSON file ({\"mcpServers\": ...}), repeatable")
+      ->type_name("FILE")->allow_extra_args(false)->group(tools);
+  app->add_flag("--no-mcp-config", o.no_mcp_config, "Do not read $XDG_CONFIG_HOME/ochat/mcp.json")->group(tools);
+  app->add_option("--mcp-timeout", o.mcp_timeout, "Seconds an MCP server may take to start and list its tools")
+      ->type_name("SECONDS")->capture_default_str()->group(tools);
+  app->add_flag("--list-tools", o.list_tools, "Print the tools that would be offered, one per line with its source, and exit")
+      ->group(tools);
 
   const char* server = "Server and timeouts";
   app->add_option("--host", o.host, "Ollama server (default: $OLLAMA_HOST, else 127.0.0.1:11434)")
@@ -96,17 +107,20 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
 }
 
 std::vector<config::ToolSource> tool_sources(const CLI::App& app) {
-  // parse_order() lists every occurrence of every option, so -t and --tools-dir keep their
+  // parse_order() lists every occurrence of every option, so -t, --tools-dir and --mcp keep their
   // relative order from the command line.
   std::vector<config::ToolSource> sources;
   const CLI::Option* tool = app.get_option("--tool");
   const CLI::Option* dir = app.get_option("--tools-dir");
-  std::size_t next_tool = 0, next_dir = 0;
+  const CLI::Option* mcp = app.get_option("--mcp");
+  std::size_t next_tool = 0, next_dir = 0, next_mcp = 0;
   for (const CLI::Option* opt : app.parse_order()) {
     if (opt == tool && next_tool < tool->results().size()) {
       sources.push_back({false, tool->results()[next_tool++]});
     } else if (opt == dir && next_dir < dir->results().size()) {
       sources.push_back({true, dir->results()[next_dir++]});
+    } else if (opt == mcp && next_mcp < mcp->results().size()) {
+      sources.push_back({false, mcp->results()[next_mcp++], true});
     }
   }
   return sources;
@@ -127,6 +141,8 @@ const std::vector<ValueCompletion>& value_completions() {
       {"--host", Kind::server, {}},
       {"--tool", Kind::file, {}},
       {"--tools-dir", Kind::directory, {}},
+      {"--mcp", Kind::file, {}},
+      {"--mcp-config", Kind::file, {}},
   };
   return table;
 }

@@ -14,7 +14,7 @@ namespace ochat::cli {
 // Builds the parser; parsing fills `options`, which must outlive the returned app.
 std::unique_ptr<CLI::App> make_app(config::Options& options);
 
-// The -t and --tools-dir values in command-line order, once `app` has parsed.
+// The -t, --tools-dir and --mcp values in command-line order, once `app` has parsed.
 std::vector<config::ToolSource> tool_sources(const CLI::App& app);
 
 // The value of the hidden --generate option ("man", "bash", "zsh" or "fish") once `app` has

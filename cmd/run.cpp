@@ -2,8 +2,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <memory>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -22,6 +25,8 @@
 #include "core/sys/signals.hpp"
 #include "core/tools/confirming_runner.hpp"
 #include "core/tools/executable_plugin.hpp"
+#include "core/tools/mcp_config.hpp"
+#include "core/tools/mcp_server.hpp"
 #include "core/tools/plugin_search.hpp"
 #include "core/tools/registry.hpp"
 
@@ -69,15 +74,89 @@ std::string no_model_message(const chat::TurnContext& context) {
   return message;
 }
 
-// Loads every plugin named with -t or --tools-dir, in command-line order, before anything is
-// sent, so that a broken plugin is reported first.
-void load_tools(const std::vector<config::ToolSource>& sources, const config::Settings& settings,
-                const config::Getenv& getenv, const sys::CancelToken& cancel, tools::Registry& registry) {
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorKind::usage, fmt::format("cannot read the MCP configuration {}: {}", path, std::strerror(errno)));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The MCP servers to start: --mcp in command-line order (one per source), then those of the
+// default configuration file, then those of each --mcp-config.
+std::vector<tools::McpServerConfig> mcp_servers(const std::vector<config::ToolSource>& sources,
+                                                const config::Options& options, const config::Getenv& getenv,
+                                                io::FdStream& err) {
+  std::vector<tools::McpServerConfig> servers;
+  std::vector<std::string> names;
   for (const auto& source : sources) {
+    if (!source.is_mcp) continue;
+    tools::McpServerConfig server;
+    server.argv = tools::split_command(source.value);
+    server.name = tools::unique_server_name(tools::server_name_for(server.argv[0]), names);
+    servers.push_back(std::move(server));
+  }
+  std::vector<std::string> files;
+  if (!options.no_mcp_config) {
+    const std::string path = tools::default_mcp_config_path(getenv);
+    if (!path.empty() && ::access(path.c_str(), F_OK) == 0) files.push_back(path);
+  }
+  for (const auto& f : options.mcp_configs) {
+    if (std::find(files.begin(), files.end(), f) == files.end()) files.push_back(f);
+  }
+  for (const auto& file : files) {
+    std::vector<std::string> warnings;
+    for (auto& server : tools::parse_mcp_config(read_file(file), file, warnings)) {
+      server.name = tools::unique_server_name(server.name, names);
+      servers.push_back(std::move(server));
+    }
+    for (const auto& w : warnings) err.append("ochat: warning: " + w + "\n");
+    err.flush();
+  }
+  return servers;
+}
+
+// Loads every plugin named with -t or --tools-dir and starts every MCP server, before anything
+// is sent, so that a broken one is reported first. The servers start at once; their tools are
+// offered in command-line order (the configuration files' servers last).
+void load_tools(const std::vector<config::ToolSource>& sources, const config::Options& options,
+                const config::Settings& settings, const config::Getenv& getenv, const sys::CancelToken& cancel,
+                tools::Registry& registry, io::FdStream& err) {
+  tools::McpOptions mcp_options;
+  mcp_options.startup_timeout = settings.mcp_timeout;
+  mcp_options.call_timeout = settings.tool_timeout;
+  if (settings.verbose) {
+    mcp_options.log = [&err](const std::string& line) {
+      err.append(line + "\n");
+      err.flush();
+    };
+  }
+  std::vector<std::unique_ptr<tools::McpServer>> servers;
+  for (auto& server : mcp_servers(sources, options, getenv, err)) {
+    servers.push_back(tools::McpServer::launch(server, tools::server_environment(server.env, getenv), mcp_options));
+  }
+  std::vector<std::unique_ptr<tools::ToolProvider>> providers;  // in order; MCP servers are added later
+  std::size_t next_server = 0;
+  for (const auto& source : sources) {
+    if (source.is_mcp) {
+      providers.push_back(nullptr);
+      continue;
+    }
     const std::vector<std::string> paths =
         source.is_dir ? tools::plugins_in_dir(source.value)
                       : std::vector<std::string>{tools::find_plugin(source.value, getenv)};
-    for (const auto& path : paths) registry.add(tools::ExecutablePlugin::load(path, settings.tool_timeout, cancel));
+    for (const auto& path : paths) providers.push_back(tools::ExecutablePlugin::load(path, settings.tool_timeout, cancel));
+  }
+  const auto from_command_line = static_cast<std::size_t>(std::count(providers.begin(), providers.end(), nullptr));
+  for (std::size_t i = from_command_line; i < servers.size(); ++i) providers.push_back(nullptr);  // config files' servers
+  for (auto& provider : providers) {
+    if (provider) {
+      registry.add(std::move(provider));
+    } else {
+      auto& server = servers[next_server++];
+      server->finish_startup(cancel);
+      registry.add(std::move(server));
+    }
   }
 }
 
@@ -123,13 +202,21 @@ int run(int argc, char** argv) {
     const config::Getenv getenv = config::process_environment();
     const config::Settings settings = config::resolve_settings(options, getenv);
     std::optional<std::string> stdin_text;
-    if (settings.force_stdin || io::should_read_implicitly(STDIN_FILENO)) stdin_text = io::read_all(STDIN_FILENO);
-    const std::string prompt = chat::compose_prompt(settings.prompt, stdin_text);
+    std::string prompt;
+    if (!options.list_tools) {
+      if (settings.force_stdin || io::should_read_implicitly(STDIN_FILENO)) stdin_text = io::read_all(STDIN_FILENO);
+      prompt = chat::compose_prompt(settings.prompt, stdin_text);
+    }
 
     sys::SignalGuard signals;
     cancel = signals.token();
     tools::Registry registry;
-    load_tools(cli::tool_sources(*app), settings, getenv, cancel, registry);
+    load_tools(cli::tool_sources(*app), options, settings, getenv, cancel, registry, err);
+    if (options.list_tools) {
+      for (const auto& e : registry.entries()) out.append(e.name + "\t" + e.provider->source() + "\n");
+      out.flush();
+      return kExitOk;
+    }
     chat::ConversationOptions conversation{registry.empty() ? nullptr : &registry, settings.max_rounds};
     std::unique_ptr<tools::TtyConfirmer> confirmer;
     std::unique_ptr<tools::ConfirmingRunner> confirming;

@@ -7,10 +7,11 @@
 
 namespace ochat::config {
 
-// A -t PLUGIN or a --tools-dir DIR, in command-line order.
+// A -t PLUGIN, a --tools-dir DIR or an --mcp COMMAND, in command-line order.
 struct ToolSource {
   bool is_dir = false;
   std::string value;
+  bool is_mcp = false;  // `value` is an MCP server's command line
 };
 
 struct Options {
@@ -34,6 +35,11 @@ struct Options {
   int max_rounds = 10;
   double tool_timeout = 60;
   bool confirm = false;
+  std::vector<std::string> mcp_commands;  // --mcp (their order among -t: cli::tool_sources)
+  std::vector<std::string> mcp_configs;   // --mcp-config FILE
+  bool no_mcp_config = false;
+  double mcp_timeout = 30;
+  bool list_tools = false;
 };
 
 }  // namespace ochat::config

@@ -28,6 +28,7 @@ struct Settings {
   std::chrono::milliseconds tool_timeout{60'000};
   int max_rounds = 10;
   bool confirm = false;
+  std::chrono::milliseconds mcp_timeout{30'000};
   bool force_stdin = false;          // "-" was given
   std::vector<std::string> prompt;   // the words, without "-"
 };

@@ -10,8 +10,14 @@ namespace ochat::tools {
 
 class Registry final : public chat::ToolRunner {
  public:
-  // Adds every tool of `provider`. Throws ochat::Error (usage) when a tool's name is already
-  // offered by another provider, naming both.
+  Registry() = default;
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+  ~Registry() override;  // lets every provider begin its shutdown before any is destroyed
+
+  // Adds every tool of `provider`. When a tool's name is already offered and the provider has a
+  // clash_prefix() (an MCP server), the tool is offered as PREFIX__NAME. Otherwise, or when that
+  // name is taken too, throws ochat::Error (usage) naming both sources.
   void add(std::unique_ptr<ToolProvider> provider);
   bool empty() const { return entries_.empty(); }
 
@@ -21,6 +27,7 @@ class Registry final : public chat::ToolRunner {
   struct Entry {
     const ToolSpec* spec;
     ToolProvider* provider;
+    std::string name;  // offered under this name: spec->name, or PREFIX__NAME after a clash
   };
   const std::vector<Entry>& entries() const { return entries_; }
 

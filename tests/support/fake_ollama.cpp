@@ -25,6 +25,8 @@
 //   load:MS           waits MS ms (default 1000) before sending anything, then like "text"
 //   tool / tool-done  tool calls (extra, see make_plan)
 //   tool-unknown      a call to a function no tool offers, then the echo of the results
+//   tool-prompt       the call is the last user message, {"name":N,"arguments":{...}} (without
+//                     "name": the first offered tool), then the echo of the results
 //   anything else     404 {"error":"model 'NAME' not found"}
 // A known model with no messages gets the load reply (done_reason "load", or "unload" with
 // keep_alive 0), as Ollama does. "stream": false gets one aggregated JSON object.
@@ -835,6 +837,29 @@ Plan make_plan(const ChatRequest& rq) {
     } else {
       Item call = token("");
       call.chunk.tool_calls = {R"({"id":"call_unknown0","function":{"index":0,"name":"no_such_tool","arguments":{}}})"};
+      items = {call, done_item()};
+    }
+  } else if (name == "tool-prompt") {
+    if (auto results = trailing_tool_results(rq)) {
+      items = {token("Tool said: "), token(*results), done_item()};
+    } else {
+      std::string fn(kDefaultToolName);
+      if (rq.tools.is_array() && !rq.tools.empty()) {
+        const json* f = find_field(rq.tools[0], "function");
+        const json* n = f ? find_field(*f, "name") : nullptr;
+        if (n && n->is_string()) fn = n->get<std::string>();
+      }
+      json prompt;
+      for (const auto& [role, content] : rq.messages)
+        if (role == "user") prompt = json::parse(content, nullptr, false);
+      std::string args = "{}";
+      if (prompt.is_object()) {
+        if (const json* n = find_field(prompt, "name"); n && n->is_string()) fn = n->get<std::string>();
+        if (const json* a = find_field(prompt, "arguments")) args = a->dump();
+      }
+      Item call = token("");
+      call.chunk.tool_calls = {"{\"id\":\"call_prompt0\",\"function\":{\"index\":0,\"name\":" + go_quote(fn) +
+                               ",\"arguments\":" + args + "}}"};
       items = {call, done_item()};
     }
   } else if (name == "tool" || name == "tool-done") {

@@ -1,0 +1,16 @@
+#pragma once
+// Turning an MCP tool's inputSchema into parameters that Ollama keeps useful (see
+// docs/mcp-client.md section 6): Ollama drops `$schema` and a property-level `$ref`.
+#include <nlohmann/json.hpp>
+
+namespace ochat::tools {
+
+// Returns a copy of `schema` with every `$schema` dropped and every local `$ref`
+// ("#/$defs/NAME", "#/definitions/NAME", any "#/..." JSON pointer) replaced by what it points
+// to (the keys next to the `$ref` win). A recursive reference, one nested too deep, one that
+// points nowhere, and any remote reference (never fetched) become {} (any value), with a
+// description saying so. The root's `$defs` and `definitions` are dropped; the root
+// always has "type":"object" and "properties". Never throws for any JSON input.
+nlohmann::ordered_json clean_schema(const nlohmann::ordered_json& schema);
+
+}  // namespace ochat::tools

@@ -1,0 +1,147 @@
+// The pure parts of the MCP client: schema cleaning, result rendering, command splitting, the
+// configuration file, and the registry's name-clash prefixing.
+#include <catch2/catch.hpp>
+
+#include "core/error.hpp"
+#include "core/tools/mcp_config.hpp"
+#include "core/tools/mcp_content.hpp"
+#include "core/tools/mcp_schema.hpp"
+#include "core/tools/registry.hpp"
+
+using namespace ochat;
+using Json = nlohmann::ordered_json;
+
+TEST_CASE("tools::clean_schema drops $schema and inlines local $refs") {
+  const Json in = Json::parse(R"({"$schema":"http://json-schema.org/draft-07/schema#","type":"object",
+    "$defs":{"Point":{"type":"object","properties":{"x":{"type":"number"}}}},
+    "definitions":{"Name":{"type":"string"}},
+    "properties":{"at":{"$ref":"#/$defs/Point","description":"where"},"who":{"$ref":"#/definitions/Name"},
+                  "$schema":{"type":"string"}},"required":["at"]})");
+  const Json out = tools::clean_schema(in);
+  CHECK(out == Json::parse(R"({"type":"object",
+    "properties":{"at":{"type":"object","properties":{"x":{"type":"number"}},"description":"where"},
+                  "who":{"type":"string"},"$schema":{"type":"string"}},"required":["at"]})"));
+}
+
+TEST_CASE("tools::clean_schema never follows remote refs and stops at recursion") {
+  const Json in = Json::parse(R"({"type":"object","$defs":{"Node":{"type":"object","properties":{"next":{"$ref":"#/$defs/Node"}}}},
+    "properties":{"remote":{"$ref":"https://example.com/schema.json"},"node":{"$ref":"#/$defs/Node"},
+                  "missing":{"$ref":"#/$defs/Nope"},"esc":{"$ref":"#/$defs/a~1b"}}})");
+  const Json out = tools::clean_schema(in);
+  CHECK(out["properties"]["remote"] == Json{{"description", "(remote reference https://example.com/schema.json not followed)"}});
+  CHECK(out["properties"]["node"]["properties"]["next"] == Json{{"description", "(recursive reference #/$defs/Node)"}});
+  CHECK(out["properties"]["missing"] == Json{{"description", "(unresolved reference #/$defs/Nope)"}});
+  CHECK_FALSE(out.contains("$defs"));
+}
+
+TEST_CASE("tools::clean_schema gives any input an object root with properties") {
+  CHECK(tools::clean_schema(Json()) == Json::parse(R"({"type":"object","properties":{}})"));
+  CHECK(tools::clean_schema(Json::parse(R"({"type":"object"})")) == Json::parse(R"({"type":"object","properties":{}})"));
+  CHECK(tools::clean_schema(Json::parse("[1,2]")) == Json::parse(R"({"type":"object","properties":{}})"));
+}
+
+TEST_CASE("tools::render_call_result maps each content type to text for the model") {
+  const Json result = Json::parse(R"({"content":[{"type":"text","text":"one"},{"type":"image","data":"AAAA","mimeType":"image/png"},
+    {"type":"audio","data":"AAAAAA==","mimeType":"audio/wav"},{"type":"resource","resource":{"uri":"file:///a","text":"inside"}},
+    {"type":"resource","resource":{"uri":"file:///b","mimeType":"application/pdf","blob":"AAAA"}},
+    {"type":"resource_link","uri":"file:///c","name":"c.txt"},{"type":"hologram"}]})");
+  const auto out = tools::render_call_result(result, 1 << 20);
+  CHECK_FALSE(out.is_error);
+  CHECK(out.content == "one\n[image image/png, 3 bytes]\n[audio audio/wav, 4 bytes]\ninside\n[resource file:///b application/pdf]\n"
+                       "[link c.txt file:///c]\n[hologram content]");
+}
+
+TEST_CASE("tools::render_call_result: isError, structuredContent, the cap, malformed results") {
+  auto err = tools::render_call_result(Json::parse(R"({"isError":true,"content":[{"type":"text","text":"bad path"}]})"), 100);
+  CHECK(err.is_error);
+  CHECK(err.content == "bad path");
+  auto silent = tools::render_call_result(Json::parse(R"({"isError":true,"content":[]})"), 100);
+  CHECK(silent.is_error);
+  CHECK_FALSE(silent.content.empty());
+  auto structured = tools::render_call_result(Json::parse(R"({"content":[],"structuredContent":{"n":1}})"), 100);
+  CHECK(structured.content == R"({"n":1})");
+  auto cut = tools::render_call_result(Json{{"content", {{{"type", "text"}, {"text", std::string(50, 'x')}}}}}, 10);
+  CHECK(cut.content == std::string(10, 'x') + "\n[ochat: output cut at 10 bytes; the tool wrote more]");
+  CHECK(tools::render_call_result(Json("nope"), 100).is_error);
+}
+
+TEST_CASE("tools::split_command splits like a shell without running one") {
+  using V = std::vector<std::string>;
+  CHECK(tools::split_command("npx -y  @scope/server") == V{"npx", "-y", "@scope/server"});
+  CHECK(tools::split_command(R"(node 'a b' "c \"d\" $e" f\ g '')") == V{"node", "a b", "c \"d\" $e", "f g", ""});
+  CHECK_THROWS_AS(tools::split_command("node 'open"), Error);
+  CHECK_THROWS_AS(tools::split_command("node \"open"), Error);
+  CHECK_THROWS_AS(tools::split_command("   "), Error);
+}
+
+TEST_CASE("tools::server_name_for and unique_server_name") {
+  CHECK(tools::server_name_for("/usr/bin/node") == "node");
+  CHECK(tools::server_name_for("my server.py") == "my_server_py");
+  std::vector<std::string> taken;
+  CHECK(tools::unique_server_name("node", taken) == "node");
+  CHECK(tools::unique_server_name("node", taken) == "node-2");
+  CHECK(tools::unique_server_name("node", taken) == "node-3");
+}
+
+TEST_CASE("tools::parse_mcp_config reads the mcpServers format") {
+  std::vector<std::string> warnings;
+  const auto servers = tools::parse_mcp_config(R"({"mcpServers":{"files":{"command":"npx","args":["-y","fs","/tmp"],
+      "env":{"A":"1"}},"off":{"command":"x","disabled":true},"web":{"url":"http://x/mcp"}}})",
+                                               "mcp.json", warnings);
+  REQUIRE(servers.size() == 1);
+  CHECK(servers[0].name == "files");
+  CHECK(servers[0].argv == std::vector<std::string>{"npx", "-y", "fs", "/tmp"});
+  CHECK(servers[0].env.at("A") == "1");
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0], Catch::Contains("\"web\""));
+  CHECK_THROWS_WITH(tools::parse_mcp_config("{", "f.json", warnings), Catch::Contains("f.json"));
+  CHECK_THROWS_WITH(tools::parse_mcp_config(R"({"mcpServers":{"a":{"command":"x","args":"y"}}})", "f.json", warnings),
+                    Catch::Contains("\"args\""));
+}
+
+TEST_CASE("tools::server_environment passes only the safe variables and the configured ones") {
+  const config::Getenv getenv = [](std::string_view name) -> std::optional<std::string> {
+    if (name == "PATH") return std::string("/bin");
+    if (name == "SECRET_TOKEN") return std::string("x");
+    return std::nullopt;
+  };
+  CHECK(tools::server_environment({{"API", "k"}}, getenv) == std::vector<std::string>{"PATH=/bin", "API=k"});
+}
+
+namespace {
+
+class FakeProvider final : public tools::ToolProvider {
+ public:
+  FakeProvider(std::string source, std::string prefix, std::vector<std::string> names)
+      : source_(std::move(source)), prefix_(std::move(prefix)) {
+    for (auto& n : names) tools_.push_back({n, "", Json::object()});
+  }
+  const std::string& source() const override { return source_; }
+  const std::vector<tools::ToolSpec>& tools() const override { return tools_; }
+  std::string clash_prefix() const override { return prefix_; }
+  chat::ToolOutcome call(const std::string& name, const Json&, const sys::CancelToken&) override {
+    return {source_ + " ran " + name, false, false, {}};
+  }
+
+ private:
+  std::string source_, prefix_;
+  std::vector<tools::ToolSpec> tools_;
+};
+
+}  // namespace
+
+TEST_CASE("tools::Registry prefixes a clashing MCP tool with its server's name") {
+  tools::Registry registry;
+  registry.add(std::make_unique<FakeProvider>("plugin", "", std::vector<std::string>{"echo"}));
+  registry.add(std::make_unique<FakeProvider>("mcp:a", "a", std::vector<std::string>{"echo", "other"}));
+  const Json defs = registry.definitions();
+  REQUIRE(defs.size() == 3);
+  CHECK(defs[1]["function"]["name"] == "a__echo");
+  CHECK(defs[2]["function"]["name"] == "other");
+  chat::ToolCall call;
+  call.name = "a__echo";
+  CHECK(registry.run(call, {}).content == "mcp:a ran echo");
+  call.name = "echo";
+  CHECK(registry.run(call, {}).content == "plugin ran echo");
+  CHECK_THROWS_AS(registry.add(std::make_unique<FakeProvider>("plugin2", "", std::vector<std::string>{"echo"})), Error);
+}
