@@ -15,4 +15,4 @@ echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //
      "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)," \
      "load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
 echo "versions: $(curl --version | head -1 | cut -d' ' -f1-2), $(jq --version), ochat $(git rev-parse --short HEAD)"
-exec python3 tests/bench/bench.py --ochat "$build/cmd/ochat" "$@"
+exec python3 tests/bench/bench.py --ochat "$build/ochat" "$@"
