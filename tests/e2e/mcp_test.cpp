@@ -370,3 +370,20 @@ TEST_CASE("mcp: servers from mcp.json: the default file and --mcp-config and --n
   CHECK_THAT(content, Catch::Contains("PATH"));
   CHECK_THAT(content, !Catch::Contains("OCHAT_LEAK_CHECK"));
 }
+
+TEST_CASE("mcp: SIGINT while a server starts exits 130 and leaves no process behind") {
+  TempDir dir;
+  const std::string pids = dir.file("pids");
+  Ochat ochat;
+  RunOptions o;
+  o.signal_at = {SIGINT, std::chrono::milliseconds(700)};
+  auto r = ochat.run({"--no-mcp-config", "-m", "tool", "--events", "--mcp", fake("hang-init --pid-file " + pids), "hi"}, o);
+  CHECK(r.exit_code == 130);
+  auto events = parse_lines(r.out);
+  REQUIRE_FALSE(events.empty());
+  CHECK(events.back()["data"]["reason"] == "interrupted");
+  CHECK(ochat.server.requests().empty());
+  auto p = read_pids(pids);
+  CHECK(p.size() == 2);
+  CHECK(all_gone(p));
+}
