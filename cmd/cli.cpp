@@ -7,7 +7,7 @@ namespace ochat::cli {
 namespace {
 
 constexpr const char* kDescription =
-    "Stream a chat with a local LLM (Ollama) to standard output.\n"
+    "Stream a chat with a local LLM (Ollama, or any OpenAI-compatible server) to standard output.\n"
     "The prompt is the ARGS joined by spaces; standard input is read too when it is a pipe or a\n"
     "file, or when '-' is given (its text comes first, then a blank line, then the ARGS).";
 
@@ -90,8 +90,15 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
       ->group(tools);
 
   const char* server = "Server and timeouts";
-  app->add_option("--host", o.host, "Ollama server (default: $OLLAMA_HOST, else 127.0.0.1:11434)")
+  app->add_option("--host", o.host,
+                  "Server (default: $OLLAMA_HOST, else 127.0.0.1:11434); with --api openai its base URL "
+                  "(default: $OPENAI_BASE_URL, else http://127.0.0.1:11434/v1)")
       ->type_name("URL")->group(server);
+  app->add_option("--api", o.api, "Protocol: ollama, or openai for OpenAI-compatible servers (default: $OCHAT_API)")
+      ->type_name("ollama|openai")->group(server);
+  app->add_option("--api-key-file", o.api_key_file,
+                  "Send the API key on FILE's first line (default: $OCHAT_API_KEY, else $OPENAI_API_KEY with --api openai)")
+      ->type_name("FILE")->group(server);
   app->add_option("--connect-timeout", o.connect_timeout, "Seconds allowed to connect")
       ->type_name("SECONDS")->capture_default_str()->group(server);
   app->add_option("--idle-timeout", o.idle_timeout,
@@ -139,6 +146,8 @@ const std::vector<ValueCompletion>& value_completions() {
       {"--format", Kind::file, {"json"}},
       {"--think", Kind::words, {"low", "medium", "high", "max"}},
       {"--host", Kind::server, {}},
+      {"--api", Kind::words, {"ollama", "openai"}},
+      {"--api-key-file", Kind::file, {}},
       {"--tool", Kind::file, {}},
       {"--tools-dir", Kind::directory, {}},
       {"--mcp", Kind::file, {}},

@@ -22,6 +22,7 @@
 #include "core/io/fd_stream.hpp"
 #include "core/io/stdin_reader.hpp"
 #include "core/ollama/ollama_backend.hpp"
+#include "core/openai/openai_backend.hpp"
 #include "core/sys/signals.hpp"
 #include "core/tools/confirming_runner.hpp"
 #include "core/tools/executable_plugin.hpp"
@@ -49,6 +50,28 @@ int report(const Error& error, events::EventSink* sink, io::FdStream& err) {
   err.append("\n");
   err.flush();
   return exit_status(error.kind());
+}
+
+// The error with every copy of `secret` (the API key) masked, should a server quote it.
+Error without_secret(const Error& error, const std::string& secret) {
+  if (secret.empty()) return error;
+  auto mask = [&](std::string text) {
+    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+      text.replace(at, secret.size(), "[API key]");
+    }
+    return text;
+  };
+  return Error(error.kind(), mask(error.what()), mask(error.hint()));
+}
+
+std::unique_ptr<chat::Backend> make_backend(const config::Settings& settings) {
+  switch (settings.api) {
+    case config::Api::openai:
+      return std::make_unique<openai::OpenAiBackend>(settings.host, settings.api_key);
+    case config::Api::ollama:
+      break;
+  }
+  return std::make_unique<ollama::OllamaBackend>(settings.host, settings.api_key);
 }
 
 bool wants_events(int argc, char** argv) {
@@ -170,6 +193,7 @@ int run(int argc, char** argv) {
 
   std::unique_ptr<events::EventSink> sink;
   sys::CancelToken cancel;
+  std::string secret;  // the API key, once known: masked in every message
   auto make_sink = [&](bool events_mode) -> std::unique_ptr<events::EventSink> {
     if (events_mode) return std::make_unique<events::JsonLinesSink>(out);
     return std::make_unique<events::TextSink>(
@@ -201,6 +225,7 @@ int run(int argc, char** argv) {
 
     const config::Getenv getenv = config::process_environment();
     const config::Settings settings = config::resolve_settings(options, getenv);
+    secret = settings.api_key;
     std::optional<std::string> stdin_text;
     std::string prompt;
     if (!options.list_tools) {
@@ -226,9 +251,9 @@ int run(int argc, char** argv) {
       conversation.tools = confirming.get();
     }
 
-    ollama::OllamaBackend backend(settings.host);
+    const std::unique_ptr<chat::Backend> backend = make_backend(settings);
     http::CurlTransport transport;
-    const chat::TurnContext context{backend, transport, *sink, settings.timeouts, signals.token()};
+    const chat::TurnContext context{*backend, transport, *sink, settings.timeouts, signals.token()};
 
     if (settings.model.empty()) throw Error(ErrorKind::usage, no_model_message(context));
 
@@ -246,9 +271,9 @@ int run(int argc, char** argv) {
       if (sink) sink->done({"interrupted", {}});
       return 128 + sig;
     }
-    return report(e, sink.get(), err);
+    return report(without_secret(e, secret), sink.get(), err);
   } catch (const std::exception& e) {
-    return report(Error(ErrorKind::internal, e.what()), sink.get(), err);
+    return report(without_secret(Error(ErrorKind::internal, e.what()), secret), sink.get(), err);
   }
 }
 

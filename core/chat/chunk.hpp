@@ -13,6 +13,9 @@ struct ToolCall {
   std::string id;                // may be empty (older servers send none)
   std::string name;
   nlohmann::ordered_json arguments = nlohmann::ordered_json::object();  // always an object
+  // The arguments exactly as the server sent them, when it sent them as text (the OpenAI
+  // protocol does); sent back as they were, so that the history the model sees is unchanged.
+  std::string arguments_text = {};
 };
 
 // The server's counts and durations, present only when it sent them.

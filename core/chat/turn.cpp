@@ -88,7 +88,7 @@ class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
         throw timeout_error(r);
       case http::Outcome::connect_failed:
         throw Error(ErrorKind::connect, fmt::format("cannot connect to the server at {}: {}", host, r.message),
-                    "is Ollama running? Start it with: ollama serve");
+                    context_.backend.connect_hint());
       case http::Outcome::broken:
         if (success() && !done_) {
           try {

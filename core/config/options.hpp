@@ -17,6 +17,8 @@ struct ToolSource {
 struct Options {
   std::vector<std::string> prompt;  // words of the prompt; "-" asks for standard input
   std::string host;                 // empty: not given
+  std::string api;                  // --api: "ollama", "openai"; empty: not given
+  std::string api_key_file;         // --api-key-file; empty: not given
   std::string model;
   std::string system;
   std::vector<std::string> option_pairs;  // KEY=VALUE

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -11,6 +13,8 @@
 #include "core/config/option_value.hpp"
 #include "core/error.hpp"
 #include "core/ollama/host.hpp"
+#include "core/openai/base_url.hpp"
+#include "core/openai/request_builder.hpp"
 
 namespace ochat::config {
 namespace {
@@ -88,6 +92,64 @@ Json parse_format(const std::string& value) {
   return schema;
 }
 
+Api parse_api(const std::string& flag, const Getenv& getenv) {
+  const std::string value = !flag.empty() ? flag : getenv("OCHAT_API").value_or("");
+  if (value.empty() || value == "ollama") return Api::ollama;
+  if (value == "openai") return Api::openai;
+  throw Error(ErrorKind::usage, fmt::format("{} takes ollama or openai, got '{}'", flag.empty() ? "OCHAT_API" : "--api", value));
+}
+
+std::string_view trim_space(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// The key goes into an HTTP header: a line break in it would start a header of its own. The
+// messages name where the key came from, never the key.
+std::string checked_key(std::string_view key, std::string_view source) {
+  for (const char c : key) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      throw Error(ErrorKind::usage, fmt::format("the API key in {} contains a control character", source));
+    }
+  }
+  return std::string(key);
+}
+
+std::string read_key_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw Error(ErrorKind::usage, fmt::format("--api-key-file: '{}' is a directory", path));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw Error(ErrorKind::usage, fmt::format("--api-key-file: cannot read '{}': {}", path, std::strerror(errno)));
+  }
+  std::string line;
+  std::getline(in, line);
+  if (in.bad()) throw Error(ErrorKind::usage, fmt::format("--api-key-file: cannot read '{}'", path));
+  const std::string_view key = trim_space(line);
+  if (key.empty()) {
+    throw Error(ErrorKind::usage, fmt::format("--api-key-file: the first line of '{}' is empty", path),
+                "put the API key on the file's first line");
+  }
+  return checked_key(key, fmt::format("'{}'", path));
+}
+
+std::string api_key(const std::string& file, Api api, const Getenv& getenv) {
+  if (!file.empty()) return read_key_file(file);
+  std::vector<std::string_view> names = {"OCHAT_API_KEY"};
+  if (api == Api::openai) names.push_back("OPENAI_API_KEY");
+  for (std::string_view name : names) {
+    const std::optional<std::string> value = getenv(name);
+    if (!value) continue;
+    const std::string_view key = trim_space(*value);
+    if (!key.empty()) return checked_key(key, name);
+  }
+  return {};
+}
+
 }  // namespace
 
 Getenv process_environment() {
@@ -100,11 +162,15 @@ Getenv process_environment() {
 
 Settings resolve_settings(const Options& o, const Getenv& getenv) {
   Settings s;
-  if (!o.host.empty()) {
+  s.api = parse_api(o.api, getenv);
+  if (s.api == Api::openai) {
+    s.host = openai::resolve_base_url(!o.host.empty() ? o.host : getenv("OPENAI_BASE_URL").value_or(""));
+  } else if (!o.host.empty()) {
     s.host = ollama::resolve_host(o.host);
   } else {
     s.host = ollama::resolve_host(getenv("OLLAMA_HOST").value_or(""));
   }
+  s.api_key = api_key(o.api_key_file, s.api, getenv);
   s.model = o.model;
   if (s.model.empty()) s.model = getenv("OCHAT_MODEL").value_or("");
   s.system = o.system;
@@ -115,6 +181,13 @@ Settings resolve_settings(const Options& o, const Getenv& getenv) {
   if (o.think) s.request.think = parse_think(*o.think);
   if (o.no_think) s.request.think = false;
   if (!o.keep_alive.empty()) s.request.keep_alive = parse_keep_alive(o.keep_alive);
+  if (s.api == Api::openai) {
+    if (s.request.keep_alive) {
+      throw Error(ErrorKind::usage, "--keep-alive works only with --api ollama",
+                  "OpenAI-compatible servers decide themselves how long a model stays loaded");
+    }
+    openai::top_level_options(s.request.options);  // refuses options that cannot be sent
+  }
 
   s.timeouts.connect = to_ms(o.connect_timeout, "--connect-timeout", false);
   s.timeouts.idle = to_ms(o.idle_timeout, "--idle-timeout", false);

@@ -16,8 +16,15 @@ namespace ochat::config {
 using Getenv = std::function<std::optional<std::string>(std::string_view name)>;
 Getenv process_environment();
 
+// The wire protocol: Ollama's native /api/chat, or OpenAI-style chat completions.
+enum class Api { ollama, openai };
+
 struct Settings {
+  Api api = Api::ollama;
   std::string host;   // resolved base URL
+  // Sent as "Authorization: Bearer KEY"; empty: none. Never shown anywhere: not in messages,
+  // events or --verbose output.
+  std::string api_key;
   std::string model;  // empty: none given (the caller lists the server's models)
   std::string system;
   chat::ChatRequest request;  // options, format, think, keep_alive; no model or messages yet
@@ -34,6 +41,10 @@ struct Settings {
 };
 
 // Throws ochat::Error (usage) for any value that cannot be used, naming the flag.
+// The protocol is --api, else OCHAT_API, else ollama. The server is --host, else OLLAMA_HOST
+// (ollama) or OPENAI_BASE_URL (openai). The API key is the first line of --api-key-file, else
+// OCHAT_API_KEY, else (openai only, so that an OpenAI key never goes to an Ollama server)
+// OPENAI_API_KEY; spaces around it are removed and an empty value counts as unset.
 Settings resolve_settings(const Options& options, const Getenv& getenv);
 
 }  // namespace ochat::config

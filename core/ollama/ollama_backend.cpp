@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/http/status_text.hpp"
 #include "core/ndjson/line_splitter.hpp"
 #include "core/ollama/chunk_parser.hpp"
 #include "core/ollama/model_list.hpp"
@@ -37,22 +38,6 @@ bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
 }
 
-std::string_view status_text(long status) {
-  switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "";
-  }
-}
-
 }  // namespace
 
 http::Request OllamaBackend::chat_request(const chat::ChatRequest& request) const {
@@ -61,8 +46,15 @@ http::Request OllamaBackend::chat_request(const chat::ChatRequest& request) cons
   r.url = host_ + "/api/chat";
   r.body = chat_body(request).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   r.headers = {"Content-Type: application/json", "Accept: application/x-ndjson"};
+  authorize(r);
   return r;
 }
+
+void OllamaBackend::authorize(http::Request& request) const {
+  if (!api_key_.empty()) request.headers.push_back("Authorization: Bearer " + api_key_);
+}
+
+std::string OllamaBackend::connect_hint() const { return "is Ollama running? Start it with: ollama serve"; }
 
 std::unique_ptr<chat::ChunkDecoder> OllamaBackend::decoder() const {
   return std::make_unique<NdjsonDecoder>();
@@ -90,8 +82,9 @@ Error OllamaBackend::http_error(long status, std::string_view body,
     if (auto nl = text.find('\n'); nl != std::string_view::npos) text = text.substr(0, nl);
     server_message = excerpt(text, 200);
   }
-  std::string message = fmt::format("the server refused the request (HTTP {}{}{})", status,
-                                    status_text(status).empty() ? "" : " ", status_text(status));
+  const std::string_view reason = http::status_text(status);
+  std::string message =
+      fmt::format("the server refused the request (HTTP {}{}{})", status, reason.empty() ? "" : " ", reason);
   if (!server_message.empty()) message += ": " + server_message;
 
   std::string hint;
@@ -115,6 +108,7 @@ http::Request OllamaBackend::models_request() const {
   http::Request r;
   r.method = "GET";
   r.url = host_ + "/api/tags";
+  authorize(r);
   return r;
 }
 

@@ -13,7 +13,8 @@ namespace ochat::test {
 struct RunOptions {
   std::vector<std::string> args;                              // argv[1..]
   std::vector<std::pair<std::string, std::string>> env;       // set these
-  std::vector<std::string> unset_env = {"OLLAMA_HOST", "OCHAT_MODEL", "NO_COLOR"};
+  std::vector<std::string> unset_env = {"OLLAMA_HOST", "OCHAT_MODEL", "NO_COLOR", "OCHAT_API",
+                                        "OCHAT_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"};
   std::optional<std::string> stdin_data;                      // none: stdin is /dev/null
   std::optional<std::size_t> close_stdout_after;              // like `| head -c N`
   std::optional<std::pair<int, std::size_t>> signal_after;    // (signal, once stdout has N bytes)

@@ -28,9 +28,12 @@
 //   tool-prompt       the call is the last user message, {"name":N,"arguments":{...}} (without
 //                     "name": the first offered tool), then the echo of the results
 //   anything else     404 {"error":"model 'NAME' not found"}
+// POST /v1/chat/completions and GET /v1/models speak the OpenAI-compatible protocol instead:
+// see fake_openai.cpp for their scenarios.
 // A known model with no messages gets the load reply (done_reason "load", or "unload" with
 // keep_alive 0), as Ollama does. "stream": false gets one aggregated JSON object.
 #include "fake_ollama.hpp"
+#include "fake_openai.hpp"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
@@ -1356,10 +1359,11 @@ class Conn {
   // Streaming body writer: one HTTP chunk per write (raw bytes for HTTP/1.0).
   class Stream {
    public:
-    Stream(Conn& c, const Request& rq) : c_(c), chunked_(!rq.http10) {
+    Stream(Conn& c, const Request& rq, std::string_view content_type = "application/x-ndjson")
+        : c_(c), chunked_(!rq.http10) {
       c_.status_ = 200;
       pending_ = status_line(200, rq.http10);
-      pending_ += "Content-Type: application/x-ndjson\r\n";
+      pending_ += fmt::format("Content-Type: {}\r\n", content_type);
       pending_ += fmt::format("Date: {}\r\n", http_date_now());
       if (rq.close && !rq.http10) pending_ += "Connection: close\r\n";
       if (chunked_) pending_ += "Transfer-Encoding: chunked\r\n";
@@ -1400,6 +1404,40 @@ class Conn {
     std::string pending_;
   };
 
+  // The connection as the OpenAI-compatible replies (fake_openai.cpp) see it.
+  class OpenAiWire final : public fake_openai::Wire {
+   public:
+    OpenAiWire(Conn& c, const Request& rq) : c_(c), rq_(rq) {}
+    bool reply(int status, std::string_view content_type, std::string_view body) override {
+      return c_.send_fixed(rq_, status, content_type, body);
+    }
+    void start(std::string_view content_type) override {
+      c_.close_requested_ = rq_.close;
+      stream_.emplace(c_, rq_, content_type);
+    }
+    bool write(std::string_view bytes) override { return stream_->write(bytes); }
+    bool pause(int ms) override {
+      if (ms > 0) return c_.wait_or_give_up(ms);
+      if (c_.peer_gone()) c_.gone_ = true;
+      return !c_.gone_;
+    }
+    bool stall() override {
+      if (!stream_->flush_headers()) return false;
+      c_.wait_or_give_up(-1);
+      return false;
+    }
+    bool end(bool clean) override {
+      Plan p;
+      p.end = clean ? Plan::End::kClean : Plan::End::kFin;
+      return c_.end_stream(*stream_, p);
+    }
+
+   private:
+    Conn& c_;
+    const Request& rq_;
+    std::optional<Stream> stream_;
+  };
+
   // Returns whether the connection may be kept alive.
   bool handle(const Request& rq) {
     std::string_view target = rq.target;
@@ -1416,6 +1454,7 @@ class Conn {
     static const std::vector<Route> kRoutes = {
         {"/", {"GET", "HEAD"}},  {"/api/tags", {"GET", "HEAD"}}, {"/api/version", {"GET", "HEAD"}},
         {"/api/chat", {"POST"}}, {"/api/show", {"POST"}},
+        {"/v1/chat/completions", {"POST"}}, {"/v1/models", {"GET"}},
     };
     auto route = std::find_if(kRoutes.begin(), kRoutes.end(),
                               [&](const Route& r) { return r.path == path; });
@@ -1427,6 +1466,11 @@ class Conn {
     if (path == "/api/version") return send_fixed(rq, 200, kJsonType, "{\"version\":\"0.33.0\"}");
     if (path == "/api/tags") return send_fixed(rq, 200, kJsonType, tags_json());
     if (path == "/api/show") return handle_show(rq);
+    if (path == "/v1/models" || path == "/v1/chat/completions") {
+      OpenAiWire wire(*this, rq);
+      if (path == "/v1/models") return fake_openai::handle_models(wire);
+      return fake_openai::handle_chat_completions(rq.body, rq.header("Authorization"), wire);
+    }
     return handle_chat(rq);
   }
 

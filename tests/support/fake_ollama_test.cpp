@@ -2,6 +2,7 @@
 // bytes (framing, headers, JSON shapes) are checked.
 #define CATCH_CONFIG_MAIN
 #include "fake_ollama.hpp"
+#include "fake_openai.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -538,4 +539,169 @@ TEST_CASE("FakeOllama destructor returns promptly while replies are stalling") {
   CHECK(std::chrono::steady_clock::now() - start < 3s);  // generous: only catches hangs
   CHECK(seen.size() == 3);
   for (const auto& r : seen) CHECK_FALSE(r.disconnected_early);
+}
+
+// ---- The OpenAI-compatible endpoint (fake_openai.cpp) ----
+
+namespace {
+
+std::string v1_body(std::string_view model, std::string_view extra = R"(,"stream_options":{"include_usage":true})") {
+  return R"({"model":")" + std::string(model) + R"(","stream":true,"messages":[{"role":"user","content":"hi"}])" +
+         std::string(extra) + "}";
+}
+
+Response v1_chat(const FakeOllama& srv, std::string_view body, std::string_view extra_headers = {}) {
+  return roundtrip(srv, request("POST", "/v1/chat/completions", body, extra_headers));
+}
+
+// The data of each event of an SSE body with LF line ends and one data line per event.
+std::vector<std::string> sse_data(std::string_view body) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at < body.size()) {
+    auto end = body.find("\n\n", at);
+    if (end == std::string_view::npos) end = body.size();
+    std::string_view event = body.substr(at, end - at);
+    if (event.rfind("data: ", 0) == 0) out.emplace_back(event.substr(6));
+    at = end + 2;
+  }
+  return out;
+}
+
+std::string sse_content(std::string_view body) {
+  std::string s;
+  for (const auto& d : sse_data(body)) {
+    if (d == "[DONE]") continue;
+    auto j = json::parse(d);
+    for (const auto& c : j["choices"]) {
+      if (c["delta"].contains("content") && c["delta"]["content"].is_string()) s += c["delta"]["content"];
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("FakeOllama /v1 text streams one SSE event per HTTP chunk, ending with usage and [DONE]") {
+  FakeOllama srv;
+  auto r = v1_chat(srv, v1_body("text"), "Authorization: Bearer sk-self-test\r\n");
+  CHECK(r.status == 200);
+  CHECK(r.header("Content-Type") == "text/event-stream");
+  CHECK(r.header("Transfer-Encoding") == "chunked");
+  REQUIRE(r.complete);
+  REQUIRE(r.chunks.size() == 7);  // 4 tokens, finish, usage, [DONE]
+  for (const auto& ch : r.chunks) {
+    CHECK(ch.rfind("data: ", 0) == 0);
+    CHECK(ch.size() > 8);
+    CHECK(ch.substr(ch.size() - 2) == "\n\n");
+  }
+  CHECK(sse_content(r.body) == ochat::test::kOpenAiText);
+  const auto data = sse_data(r.body);
+  CHECK(json::parse(data[0])["choices"][0]["delta"]["role"] == "assistant");
+  CHECK(json::parse(data[4])["choices"][0]["finish_reason"] == "stop");
+  CHECK(json::parse(data[5])["choices"].empty());
+  CHECK(json::parse(data[5])["usage"] == json::parse(R"({"completion_tokens":4,"prompt_tokens":33,"total_tokens":37})"));
+  CHECK(data[6] == "[DONE]");
+  REQUIRE(srv.wait_finished(1, 5s));
+  CHECK(srv.requests()[0].path == "/v1/chat/completions");
+  CHECK(srv.requests()[0].header("Authorization") == "Bearer sk-self-test");
+}
+
+TEST_CASE("FakeOllama /v1 sends the usage chunk only when the request asks for it") {
+  FakeOllama srv;
+  auto r = v1_chat(srv, v1_body("text", ""));
+  CHECK(r.chunks.size() == 6);
+  CHECK(r.body.find("\"usage\"") == std::string::npos);
+}
+
+TEST_CASE("FakeOllama /v1 split and tool cut the body inside UTF-8 sequences, the same events whole") {
+  FakeOllama srv;
+  auto r = v1_chat(srv, v1_body("split"));
+  REQUIRE(r.complete);
+  CHECK(sse_content(r.body) == ochat::test::kOpenAiSplitText);
+  CHECK(r.chunks.size() > 20);
+  bool cut_in_utf8 = false;
+  for (const auto& ch : r.chunks) cut_in_utf8 = cut_in_utf8 || (static_cast<unsigned char>(ch[0]) & 0xC0) == 0x80;
+  CHECK(cut_in_utf8);
+  auto t = v1_chat(srv, v1_body("tool"));
+  REQUIRE(t.complete);
+  std::string arguments;
+  for (const auto& d : sse_data(t.body)) {
+    if (d == "[DONE]") continue;
+    const auto j = json::parse(d);
+    if (j["choices"].empty() || !j["choices"][0]["delta"].contains("tool_calls")) continue;
+    arguments += j["choices"][0]["delta"]["tool_calls"][0]["function"]["arguments"].get<std::string>();
+  }
+  CHECK(arguments == ochat::test::kOpenAiWeatherArguments);
+  bool tool_cut_in_utf8 = false;
+  for (const auto& ch : t.chunks) {
+    tool_cut_in_utf8 = tool_cut_in_utf8 || (static_cast<unsigned char>(ch[0]) & 0xC0) == 0x80;
+  }
+  CHECK(tool_cut_in_utf8);
+}
+
+TEST_CASE("FakeOllama /v1 crlf ends every line with CRLF, cut between CR and LF") {
+  FakeOllama srv;
+  auto r = v1_chat(srv, v1_body("crlf"));
+  REQUIRE(r.complete);
+  bool cut = false;
+  for (const auto& ch : r.chunks) cut = cut || (ch.back() == '\r');
+  CHECK(cut);
+  std::string lf;
+  for (char c : r.body) {
+    if (c != '\r') lf += c;
+  }
+  CHECK(sse_content(lf) == ochat::test::kOpenAiText);
+  CHECK(r.body.find("\n") == r.body.find("\r\n") + 1);
+}
+
+TEST_CASE("FakeOllama /v1 errors: the OpenAI error object, the key quoted on 401, Ollama's shape otherwise") {
+  FakeOllama srv;
+  auto bad = v1_chat(srv, v1_body("status:401"), "Authorization: Bearer sk-quoted\r\n");
+  CHECK(bad.status == 401);
+  CHECK_THAT(json::parse(bad.body)["error"]["message"].get<std::string>(), Catch::Contains("sk-quoted"));
+  auto unknown = v1_chat(srv, v1_body("nope"));
+  CHECK(unknown.status == 404);
+  CHECK(json::parse(unknown.body)["error"]["type"] == "not_found_error");
+  auto other = v1_chat(srv, v1_body("status:418"));
+  CHECK(other.status == 418);
+  CHECK(json::parse(other.body) == json::parse(R"({"error":"fake error with status 418"})"));
+}
+
+TEST_CASE("FakeOllama /v1 checks requests as a strict server does") {
+  FakeOllama srv;
+  CHECK(v1_chat(srv, R"({"model":"text","messages":[{"role":"user","content":"hi"}]})").status == 400);  // no stream
+  CHECK(v1_chat(srv, "not json").status == 400);
+  const std::string orphan =
+      R"({"model":"tool","stream":true,"messages":[{"role":"user","content":"hi"},{"role":"tool","tool_call_id":"x","content":"r"}]})";
+  CHECK_THAT(v1_chat(srv, orphan).body, Catch::Contains("must be a response to a preceding message"));
+  const std::string object_args =
+      R"({"model":"tool","stream":true,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"","tool_calls":[{"id":"a","type":"function","function":{"name":"f","arguments":{}}}]},{"role":"tool","tool_call_id":"a","content":"r"}]})";
+  CHECK_THAT(v1_chat(srv, object_args).body, Catch::Contains("arguments as a string"));
+  const std::string good =
+      R"({"model":"tool","stream":true,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"","tool_calls":[{"id":"a","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"a","content":"r1"}]})";
+  auto r = v1_chat(srv, good);
+  CHECK(r.status == 200);
+  CHECK(sse_content(r.body) == "Tool said: r1");
+}
+
+TEST_CASE("FakeOllama /v1/models lists models") {
+  FakeOllama srv;
+  auto r = roundtrip(srv, request("GET", "/v1/models"));
+  CHECK(r.status == 200);
+  CHECK(json::parse(r.body)["data"][0]["id"] == "text");
+}
+
+TEST_CASE("FakeOllama /v1 slow stops when the client leaves") {
+  FakeOllama srv;
+  {
+    Client c(srv.port());
+    c.send(request("POST", "/v1/chat/completions", v1_body("slow:20")));
+    auto sl = c.line();
+    REQUIRE(sl);
+    CHECK(*sl == "HTTP/1.1 200 OK");
+    c.close();
+  }
+  REQUIRE(srv.wait_finished(1, 10s));
+  CHECK(srv.requests()[0].disconnected_early);
 }
