@@ -1,7 +1,5 @@
 #include "cmd/cli.hpp"
 
-#include "cmd/generate.hpp"
-
 namespace ochat::cli {
 
 namespace {
@@ -41,7 +39,7 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
   app->footer(kExamples);
   app->formatter(std::make_shared<HelpFormatter>());
   app->get_formatter()->column_width(34);
-  app->set_version_flag("-V,--version", std::string("ochat ") + OCHAT_VERSION, "Print the version and exit");
+  app->set_version_flag("--version", std::string("ochat ") + OCHAT_VERSION, "Print the version and exit");
 
   app->add_option("prompt", o.prompt, "The prompt; '-' reads standard input")->type_name("ARGS");
 
@@ -73,7 +71,7 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
   app->add_option("--tools-dir", o.tool_dirs, "Offer the tools of every plugin in DIR, repeatable")
       ->type_name("DIR")->allow_extra_args(false)->group(tools);
   app->add_option("--max-rounds", o.max_rounds, "Most requests sent to the model in one run")
-      ->type_name("N")->capture_default_str()->check(CLI::Range(1, 1000))->group(tools);
+      ->type_name("N")->capture_default_str()->check(CLI::Range(1, 1000).description(""))->group(tools);
   app->add_option("--tool-timeout", o.tool_timeout, "Seconds a tool call may take before it is killed")
       ->type_name("SECONDS")->capture_default_str()->group(tools);
   app->add_flag("--confirm", o.confirm, "Ask on the terminal before each tool call")->group(tools);
@@ -109,7 +107,7 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
 
   // Hidden (empty group): prints a generated document and exits; see cmd/generate.hpp.
   app->add_option("--generate", "Print the man page's OPTIONS section or a completion script")
-      ->check(CLI::IsMember(document_names()))->group("");
+      ->type_name("man|bash|zsh|fish")->group("");
   return app;
 }
 
