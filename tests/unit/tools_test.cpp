@@ -52,7 +52,11 @@ class ScriptedConfirmer final : public ochat::tools::Confirmer {
 };
 
 ochat::chat::ToolCall call(const std::string& name, Json args = Json::object()) {
-  return {"id1", name, std::move(args)};
+  ochat::chat::ToolCall c;
+  c.id = "id1";
+  c.name = name;
+  c.arguments = std::move(args);
+  return c;
 }
 
 }  // namespace
