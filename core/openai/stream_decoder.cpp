@@ -1,9 +1,15 @@
 #include "core/openai/stream_decoder.hpp"
 
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/ollama/chunk_parser.hpp"  // excerpt()
 #include "core/openai/chunk_parser.hpp"
 
 namespace ochat::openai {
 namespace {
+
+constexpr std::size_t kHeadSize = 200;
 
 // Later values win, field by field: llama-server puts its timings in the finish chunk and
 // the token counts in the usage chunk after it.
@@ -22,16 +28,26 @@ void merge(chat::Stats& into, const chat::Stats& more) {
 }  // namespace
 
 void StreamDecoder::feed(std::string_view bytes, chat::ChunkHandler& handler) {
+  if (head_.size() < kHeadSize) head_.append(bytes.substr(0, kHeadSize - head_.size()));
   splitter_.feed(bytes, [&](std::string_view data) { on_event(data, handler); });
 }
 
 void StreamDecoder::finish(chat::ChunkHandler& handler) {
   splitter_.finish([&](std::string_view data) { on_event(data, handler); });
   if (!done_ && finish_reason_) emit_done(handler);
+  if (!saw_event_) {
+    const auto start = head_.find_first_not_of(" \t\r\n");
+    if (start != std::string::npos && (head_[start] == '{' || head_[start] == '[' || head_[start] == '<')) {
+      throw Error(ErrorKind::stream,
+                  fmt::format("the server's reply is not a stream of server-sent events: {}",
+                              ollama::excerpt(std::string_view(head_).substr(start))));
+    }
+  }
 }
 
 void StreamDecoder::on_event(std::string_view data, chat::ChunkHandler& handler) {
   if (done_) return;  // nothing counts after [DONE]
+  saw_event_ = true;
   if (data.find_first_not_of(" \t\r\n") == std::string_view::npos) return;  // an empty keep-alive
   StreamEvent event = parse_event(data);
   if (event.done_marker) {

@@ -16,7 +16,9 @@ namespace ochat::openai {
 // (the finish_reason, "stop" when none came) and the stats of the usage chunk, which servers
 // send after the finish_reason. A body that ends with neither gives no final chunk, which the
 // turn reports as a stream error. An {"error": ...} event gives a chunk with `error` set.
-// Events whose data is blank are skipped; anything after [DONE] is not read.
+// Events whose data is blank are skipped; anything after [DONE] is not read. A body that
+// held no event and looks like JSON or HTML (a server or proxy that ignored "stream": true)
+// is a stream error that quotes it.
 class StreamDecoder final : public chat::ChunkDecoder {
  public:
   explicit StreamDecoder(std::size_t max_event = sse::EventSplitter::kDefaultMaxEvent) : splitter_(max_event) {}
@@ -33,6 +35,8 @@ class StreamDecoder final : public chat::ChunkDecoder {
   std::optional<std::string> finish_reason_;
   chat::Stats stats_;
   bool done_ = false;
+  bool saw_event_ = false;
+  std::string head_;  // the first bytes of the body, for the error above
 };
 
 }  // namespace ochat::openai

@@ -395,6 +395,15 @@ TEST_CASE("openai: a stream that ends without a finish reason or [DONE] exits 5"
   CHECK(oa.run({"-m", "no-finish", "hi"}).out == "xy");
 }
 
+TEST_CASE("openai: a reply that is not an event stream exits 5 quoting it") {
+  OpenAi oa;
+  auto r = oa.run({"-m", "not-streaming", "hi"});
+  CHECK(r.exit_code == 5);
+  CHECK(r.out.empty());
+  check_one_error_line(r);
+  CHECK_THAT(r.err, Catch::Contains("not a stream of server-sent events: {\"id\":\"chatcmpl-417\""));
+}
+
 TEST_CASE("openai: a dropped connection exits 5 and keeps the partial answer") {
   OpenAi oa;
   auto r = oa.run({"-m", "drop", "hi"});

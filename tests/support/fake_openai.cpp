@@ -28,6 +28,7 @@
 //   stall             headers, then nothing until the client leaves or the server stops
 //   slow[:MS]         100 tokens "s<i> ", one every MS ms (default 100); stops when the client goes
 //   echo              the content of the last message as one token
+//   not-streaming     200 with one chat.completion JSON object, as a server that ignores "stream"
 //   status[:CODE]     the error body for CODE: {"error": {"message", "type", "code"}} for 400
 //                     401 (quoting the bearer token as OpenAI does) 404 429 500 503, Ollama's
 //                     {"error": "..."} for any other code
@@ -602,6 +603,16 @@ Plan make_plan(const Request& rq, std::string_view authorization) {
     ev.finish("stop");
     ev.done();
     return one_write_each(ev.list);
+  }
+  if (name == "not-streaming") {
+    return fixed(200, dump({{"id", kId},
+                            {"object", "chat.completion"},
+                            {"created", kCreated},
+                            {"model", rq.model},
+                            {"choices", {{{"index", 0},
+                                          {"message", {{"role", "assistant"}, {"content", kOpenAiText}}},
+                                          {"finish_reason", "stop"}}}},
+                            {"usage", {{"prompt_tokens", kOpenAiPromptTokens}, {"completion_tokens", 4}}}}));
   }
   if (name == "status") {
     const auto code = arg_int(arg, 500, 400, 599);

@@ -300,3 +300,13 @@ TEST_CASE("openai::StreamDecoder refuses an event larger than its limit") {
   StreamDecoder decoder(64);
   CHECK_THROWS_AS(decoder.feed(delta(R"({"content":")" + std::string(100, 'x') + "\"}"), r), Error);
 }
+
+TEST_CASE("openai::StreamDecoder reports a body that is JSON or HTML instead of events, quoting it") {
+  CHECK_THAT(error_of(R"({"id":"x","object":"chat.completion","choices":[{"message":{"content":"hi"}}]})"),
+             Catch::Contains(R"(not a stream of server-sent events: {"id":"x","object":"chat.completion")"));
+  CHECK_THAT(error_of("\n<html><body>502 Bad Gateway</body></html>"),
+             Catch::Contains("not a stream of server-sent events: <html>"));
+  // Comments alone, or nothing, are no events either, but not that mistake: no final chunk.
+  CHECK(decode(": keep-alive\n\n").done.empty());
+  CHECK(decode("").done.empty());
+}
