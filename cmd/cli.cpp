@@ -1,5 +1,7 @@
 #include "cmd/cli.hpp"
 
+#include <CLI/CLI.hpp>
+
 namespace ochat::cli {
 
 namespace {

@@ -5,9 +5,12 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "core/config/options.hpp"
+
+// <CLI/CLI.hpp> is heavy to compile: only the files that use the parser include it.
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace ochat::cli {
 

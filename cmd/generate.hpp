@@ -3,9 +3,10 @@
 // --help: the OPTIONS section of man/ochat.1 and the completion scripts in completions/.
 // `ochat --generate NAME` prints one; man/regenerate.sh writes them all into the source tree,
 // and tests/docs fails when the committed copies differ from what the binary prints.
-#include <CLI/CLI.hpp>
 #include <string>
 #include <string_view>
+
+#include "cmd/cli.hpp"
 
 namespace ochat::cli {
 

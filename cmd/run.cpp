@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "cmd/cli.hpp"

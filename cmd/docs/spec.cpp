@@ -1,5 +1,7 @@
 #include "cmd/docs/spec.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>

@@ -2,7 +2,6 @@
 // What the generated documents say about the command line, read once from the CLI11 app that
 // cmd/cli.cpp builds: the options by group, with their value names, defaults and the value
 // completion cmd/cli.cpp asks for. The writers (documents.hpp) only format it.
-#include <CLI/CLI.hpp>
 #include <string>
 #include <string_view>
 #include <vector>

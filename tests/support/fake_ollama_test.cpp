@@ -1,6 +1,5 @@
 // Self-test of the fake Ollama server, through a minimal raw-socket HTTP client so that the exact
 // bytes (framing, headers, JSON shapes) are checked.
-#define CATCH_CONFIG_MAIN
 #include "fake_ollama.hpp"
 #include "fake_openai.hpp"
 
