@@ -8,8 +8,8 @@ namespace {
 
 constexpr const char* kDescription =
     "Stream a chat with a local LLM (Ollama, or any OpenAI-compatible server) to standard output.\n"
-    "The prompt is the ARGS joined by spaces; standard input is read too when it is a pipe or a\n"
-    "file, or when '-' is given (its text comes first, then a blank line, then the ARGS).";
+    "The prompt is the PROMPT words joined by spaces; standard input is read too when it is a pipe\n"
+    "or a file, or when '-' is given (its text comes first, then a blank line, then the words).";
 
 constexpr const char* kExamples =
     "Examples:\n"
@@ -34,6 +34,12 @@ class HelpFormatter final : public CLI::Formatter {
   }
 };
 
+// An option that takes one value and may be given again, each value kept in order (CLI11 would
+// otherwise let one occurrence swallow the words after it, the prompt included).
+CLI::Option* repeatable(CLI::Option* opt) {
+  return opt->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
 }  // namespace
 
 std::unique_ptr<CLI::App> make_app(config::Options& o) {
@@ -43,21 +49,22 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
   app->get_formatter()->column_width(34);
   app->set_version_flag("--version", std::string("ochat ") + OCHAT_VERSION, "Print the version and exit");
 
-  app->add_option("prompt", o.prompt, "The prompt; '-' reads standard input")->type_name("ARGS");
+  app->add_option("PROMPT", o.prompt, "The prompt, its words joined by spaces; '-' reads standard input")
+      ->type_name("PROMPT")->option_text("...");
 
   const char* model = "Model and prompt";
   app->add_option("-m,--model", o.model, "Model to use (default: $OCHAT_MODEL)")
       ->type_name("NAME")->group(model);
   app->add_option("-s,--system", o.system, "System prompt")->type_name("TEXT")->group(model);
-  app->add_option("-o,--option", o.option_pairs,
-                  "Model option, repeatable (e.g. temperature=0.2, num_ctx=8192)")
-      ->type_name("KEY=VALUE")->allow_extra_args(false)->group(model);
+  repeatable(app->add_option("-o,--option", o.option_pairs,
+                             "Model option, repeatable (e.g. temperature=0.2, num_ctx=8192)"))
+      ->type_name("KEY=VALUE")->group(model);
   app->add_option("--format", o.format, "Answer as JSON, or to the JSON Schema in FILE")
       ->type_name("json|FILE")->group(model);
   app->add_flag("--think{true}", o.think,
                 "Ask the model to think; LEVEL: low, medium, high or max")
       ->group(model);
-  app->add_flag("--no-think", o.no_think, "Ask the model not to think")->group(model);
+  app->add_flag("--no-think", o.no_think, "Ask the model not to think")->excludes("--think")->group(model);
   app->add_option("--keep-alive", o.keep_alive, "How long the server keeps the model loaded (e.g. 5m, 0, -1)")
       ->type_name("DURATION")->group(model);
 
@@ -67,22 +74,23 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
   app->add_flag("-v,--verbose", o.verbose, "Print token counts and timings on stderr afterwards")->group(output);
 
   const char* tools = "Tools";
-  app->add_option("-t,--tool", o.tool_names,
-                  "Offer the tools of this plugin (a path, or a name in $OCHAT_PLUGIN_PATH), repeatable")
-      ->type_name("PLUGIN")->allow_extra_args(false)->group(tools);
-  app->add_option("--tools-dir", o.tool_dirs, "Offer the tools of every plugin in DIR, repeatable")
-      ->type_name("DIR")->allow_extra_args(false)->group(tools);
+  repeatable(app->add_option("-t,--tool", o.tool_names,
+                             "Offer the tools of this plugin (a path, or a name in $OCHAT_PLUGIN_PATH), repeatable"))
+      ->type_name("PLUGIN")->group(tools);
+  repeatable(
+      app->add_option("--tools-dir", o.tool_dirs, "Offer the tools of every plugin in DIR, repeatable"))
+      ->type_name("DIR")->group(tools);
   app->add_option("--max-rounds", o.max_rounds, "Most requests sent to the model in one run")
       ->type_name("N")->capture_default_str()->check(CLI::Range(1, 1000).description(""))->group(tools);
   app->add_option("--tool-timeout", o.tool_timeout, "Seconds a tool call may take before it is killed")
       ->type_name("SECONDS")->capture_default_str()->group(tools);
   app->add_flag("--confirm", o.confirm, "Ask on the terminal before each tool call")->group(tools);
-  app->add_option("--mcp", o.mcp_commands,
-                  "Offer the tools of the MCP server run by this command line (split like shell words, no shell), repeatable")
-      ->type_name("COMMAND")->allow_extra_args(false)->group(tools);
-  app->add_option("--mcp-config", o.mcp_configs,
-                  "Start the MCP servers of this JSON file ({\"mcpServers\": ...}), repeatable")
-      ->type_name("FILE")->allow_extra_args(false)->group(tools);
+  repeatable(app->add_option("--mcp", o.mcp_commands,
+                             "Offer the tools of the MCP server run by this command line (split like shell words, no shell), repeatable"))
+      ->type_name("COMMAND")->group(tools);
+  repeatable(app->add_option("--mcp-config", o.mcp_configs,
+                             "Start the MCP servers of this JSON file ({\"mcpServers\": ...}), repeatable"))
+      ->type_name("FILE")->group(tools);
   app->add_flag("--no-mcp-config", o.no_mcp_config, "Do not read $XDG_CONFIG_HOME/ochat/mcp.json")->group(tools);
   app->add_option("--mcp-timeout", o.mcp_timeout, "Seconds an MCP server may take to start and list its tools")
       ->type_name("SECONDS")->capture_default_str()->group(tools);

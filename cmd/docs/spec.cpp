@@ -52,7 +52,8 @@ Entry describe(const CLI::App& app, const CLI::Option* opt) {
   } else {
     e.value = value_name(opt);
     e.default_value = opt->get_default_str();
-    e.repeatable = opt->get_expected_max() > 1;
+    e.repeatable = opt->get_expected_max() > 1 ||
+                   opt->get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll;
   }
   e.stops = opt == app.get_help_ptr() || opt == app.get_version_ptr();
   for (const CLI::Option* other : opt->get_excludes()) {
