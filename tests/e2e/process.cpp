@@ -9,6 +9,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 extern char** environ;
@@ -17,6 +19,13 @@ namespace ochat::test {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Whether the file at `path` exists and contains `text`.
+bool file_has(const std::string& path, const std::string& text) {
+  std::ifstream in(path, std::ios::binary);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return content.find(text) != std::string::npos;
+}
 
 void make_pipe(int fds[2]) {
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
@@ -128,7 +137,10 @@ RunResult run_process(const std::string& program, const RunOptions& o) {
       signalled = true;
     }
     if (!signalled && o.signal_on_text) {
-      if (!text_seen_at && r.out.find(o.signal_on_text->second) != std::string::npos) text_seen_at = now;
+      if (!text_seen_at && r.out.find(o.signal_on_text->second) != std::string::npos &&
+          (!o.signal_gate || file_has(o.signal_gate->first, o.signal_gate->second))) {
+        text_seen_at = now;
+      }
       if (text_seen_at && now - *text_seen_at >= o.signal_on_text_delay) {
         ::kill(pid, o.signal_on_text->first);
         signalled = true;
