@@ -77,6 +77,7 @@ std::unique_ptr<ChildProcess> ChildProcess::start(const std::vector<std::string>
   }
   std::unique_ptr<ChildProcess> child(new ChildProcess());
   child->pid_ = pid;
+  child->group_ = TrackedProcessGroup(pid);
   child->in_ = in[1];
   child->out_ = out[0];
   child->err_ = err[0];
@@ -140,6 +141,7 @@ void ChildProcess::shutdown(std::chrono::milliseconds grace) {
   }
   // Helpers the server left in its group (npx leaves node) must not outlive ochat.
   ::kill(-pid_, SIGKILL);
+  group_.release();
   close_fd(out_);
   close_fd(err_);
 }

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "core/sys/process_groups.hpp"
+
 namespace ochat::sys {
 
 class ChildProcess {
@@ -49,6 +51,7 @@ class ChildProcess {
   int err_ = -1;
   std::optional<int> status_;
   bool shut_down_ = false;
+  TrackedProcessGroup group_;  // until shutdown() has killed what was left in it
 };
 
 }  // namespace ochat::sys

@@ -1,5 +1,7 @@
 #include "core/sys/signals.hpp"
 
+#include "core/sys/process_groups.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -16,7 +18,10 @@ struct sigaction g_old_int {}, g_old_term {}, g_old_pipe {};
 extern "C" void on_signal(int sig) {
   int expected = 0;
   if (!g_signal.compare_exchange_strong(expected, sig)) {
-    _exit(128 + expected);  // second signal: leave at once (everything read is already written)
+    // Second signal: leave at once (everything read is already written), taking the plugins
+    // and MCP servers along: they run in their own process groups, out of the terminal's reach.
+    kill_tracked_process_groups();
+    _exit(128 + expected);
   }
   if (g_wake[1] >= 0) {
     const char byte = 1;

@@ -12,6 +12,8 @@
 #include <optional>
 #include <cstring>
 
+#include "core/sys/process_groups.hpp"
+
 extern char** environ;
 
 namespace ochat::sys {
@@ -98,6 +100,7 @@ SubprocessResult run_subprocess(const SubprocessOptions& o) {
     return r;
   }
 
+  const TrackedProcessGroup group(pid);  // a second Ctrl-C kills it on the way out
   ::fcntl(in.write, F_SETFL, O_NONBLOCK);
   std::size_t written = 0;
   if (o.stdin_data.empty()) close_fd(in.write);

@@ -258,6 +258,24 @@ TEST_CASE("mcp: SIGINT during a call sends notifications/cancelled and stops the
   CHECK(ochat.server.requests().size() == 1);
 }
 
+TEST_CASE("mcp: a second SIGINT exits at once and still takes a server that ignores SIGTERM along") {
+  TempDir dir;
+  const std::string pids = dir.file("pids"), log = dir.file("log");
+  Ochat ochat;
+  RunOptions o;
+  o.signal_on_text = {SIGINT, "\"type\":\"tool_call\""};
+  o.signal_gate = {log, "\"tools/call\""};
+  o.signal_again_after = std::chrono::milliseconds(300);  // ochat is still giving the server time to stop
+  auto r = ochat.run({"--no-mcp-config", "-m", "tool", "--mcp",
+                      fake("hang --stubborn --pid-file " + pids + " --log " + log), "--events", "hi"}, o);
+  INFO(r.err);
+  CHECK(r.exit_code == 130);
+  CHECK(r.elapsed < std::chrono::milliseconds(1500));  // not the 2 s grace, let alone 4 s
+  auto p = read_pids(pids);
+  CHECK(p.size() == 2);
+  CHECK(all_gone(p));
+}
+
 TEST_CASE("mcp: a server that never answers initialize is an error naming it after --mcp-timeout") {
   TempDir dir;
   const std::string pids = dir.file("pids");

@@ -122,6 +122,7 @@ RunResult run_process(const std::string& program, const RunOptions& o) {
     ::fcntl(in_fd, F_SETFL, O_NONBLOCK);
   }
   bool signalled = false;
+  std::optional<std::pair<int, Clock::time_point>> first_signal;  // (signal, when), for signal_again_after
   std::optional<Clock::time_point> text_seen_at;
   ::signal(SIGPIPE, SIG_IGN);
 
@@ -135,6 +136,7 @@ RunResult run_process(const std::string& program, const RunOptions& o) {
     if (!signalled && o.signal_at && now - start >= o.signal_at->second) {
       ::kill(pid, o.signal_at->first);
       signalled = true;
+      first_signal = {o.signal_at->first, now};
     }
     if (!signalled && o.signal_on_text) {
       if (!text_seen_at && r.out.find(o.signal_on_text->second) != std::string::npos &&
@@ -144,7 +146,12 @@ RunResult run_process(const std::string& program, const RunOptions& o) {
       if (text_seen_at && now - *text_seen_at >= o.signal_on_text_delay) {
         ::kill(pid, o.signal_on_text->first);
         signalled = true;
+        first_signal = {o.signal_on_text->first, now};
       }
+    }
+    if (first_signal && o.signal_again_after && now - first_signal->second >= *o.signal_again_after) {
+      ::kill(pid, first_signal->first);
+      first_signal.reset();
     }
     pollfd fds[3];
     nfds_t n = 0;

@@ -22,6 +22,7 @@ struct RunOptions {
   std::optional<std::pair<int, std::string>> signal_on_text;  // (signal, once stdout contains this)
   std::chrono::milliseconds signal_on_text_delay{0};          // ... and this much later
   std::optional<std::pair<std::string, std::string>> signal_gate;  // ... and once this file has this text
+  std::optional<std::chrono::milliseconds> signal_again_after;  // the same signal again, this much later
   std::chrono::milliseconds timeout{30'000};                  // only catches hangs
   bool terminal = false;  // stdout and stderr share a pseudo-terminal; all output lands in `out`
 };

@@ -14,6 +14,7 @@
 //                 next call: replies out of order
 // --version V: the protocolVersion it answers (default: the one asked for).
 // --log FILE: every message received is appended there, one per line.
+// --stubborn: ignores SIGTERM and the end of its stdin (only SIGKILL stops it).
 'use strict';
 const fs = require('fs');
 const { spawn } = require('child_process');
@@ -117,4 +118,8 @@ process.stdin.on('data', (chunk) => {
     if (line.trim()) onMessage(JSON.parse(line));
   }
 });
-process.stdin.on('end', () => process.exit(0));
+if (process.argv.includes('--stubborn')) {
+  process.on('SIGTERM', () => {});
+} else {
+  process.stdin.on('end', () => process.exit(0));
+}
