@@ -13,6 +13,7 @@
 
 #include "cmd/cli.hpp"
 #include "cmd/generate.hpp"
+#include "cmd/parse_error.hpp"
 #include "core/chat/conversation.hpp"
 #include "core/chat/prompt.hpp"
 #include "core/config/settings.hpp"
@@ -215,7 +216,7 @@ int run(int argc, char** argv) {
       return kExitOk;
     } catch (const CLI::ParseError& e) {
       sink = make_sink(wants_events(argc, argv));
-      throw Error(ErrorKind::usage, e.what(), "see ochat --help");
+      throw Error(ErrorKind::usage, cli::parse_error_message(*app, e), "see ochat --help");
     }
     if (const std::string document = cli::requested_document(*app); !document.empty()) {
       out.append(cli::generate(*app, document));

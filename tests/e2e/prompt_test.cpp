@@ -86,3 +86,16 @@ TEST_CASE("prompt: bad flags are usage errors with one line on stderr") {
   }
   CHECK(ochat.server.requests().empty());
 }
+
+TEST_CASE("prompt: an unknown option is named without its value, with the option it is closest to") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "text", "--api-key=sk-secret-42", "hi"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "ochat: error: unknown option --api-key (did you mean --api-key-file?); see ochat --help\n");
+
+  r = ochat.run({"-m", "text", "--modle", "x", "--frobnicate", "hi"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "ochat: error: unknown options --modle, --frobnicate (did you mean --model?); see ochat --help\n");
+  CHECK(ochat.server.requests().empty());
+}
