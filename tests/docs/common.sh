@@ -99,3 +99,43 @@ stop_fake_ollama() {
     fake_pid=
   fi
 }
+
+# The checks every shell's completion shares; each script defines complete_line LINE first.
+# check_format_and_models TMP REAL_PATH: --format offers json and files; -m asks the server of
+# OLLAMA_HOST, --host or --host= (through the fake curl in TMP/bin), with a time limit, and
+# offers nothing when it does not answer.
+check_format_and_models() {
+  local tmp=$1 real_path=$2
+  touch "$tmp/work/schema.json"
+  expect_lines "--format offers json and files" "$(printf '%s\n' json schema.json)" \
+    "$(cd "$tmp/work" && complete_line 'ochat --format ')"
+
+  PATH=$tmp/bin:$real_path
+  : >"$FAKE_CURL_LOG"
+  expect_lines "-m offers the server's models" "$(printf '%s\n' qwen3:8b llama3.2:latest)" \
+    "$(OLLAMA_HOST=0.0.0.0 complete_line 'ochat -m ')"
+  [[ $(fake_curl_url) == http://127.0.0.1:11434/api/tags ]] || fail "OLLAMA_HOST=0.0.0.0: curl got $(fake_curl_url)"
+  fake_curl_had_max_time || fail "curl was not given --max-time"
+  check_url "--host=URL names the server" https://example.com/ollama/api/tags \
+    'ochat --host=https://example.com/ollama --model '
+  check_url "--host URL names the server" http://gpu-box:8080/api/tags 'ochat --host gpu-box:8080 -m '
+  expect_lines "an unreachable server offers nothing" "" "$(FAKE_CURL_FAIL=1 complete_line 'ochat -m ')"
+  PATH=$real_path
+}
+
+# check_real_server FAKE_OLLAMA TMP: -m lists the models of the fake Ollama server through the
+# real curl (left out, with a note, when either is missing).
+check_real_server() {
+  local fake_ollama=$1 tmp=$2
+  if [[ -n $fake_ollama ]] && command -v curl >/dev/null; then
+    if start_fake_ollama "$fake_ollama" "$tmp"; then
+      expect_lines "-m lists the models of a real server" "$(printf '%s\n' qwen3:8b llama3.2:latest)" \
+        "$(complete_line "ochat --host 127.0.0.1:$fake_port -m ")"
+      stop_fake_ollama
+    else
+      fail "fake-ollama did not start: $(cat "$tmp/fake-ollama.log")"
+    fi
+  else
+    echo "note: no fake-ollama or curl; the check against a real server was left out"
+  fi
+}

@@ -96,15 +96,5 @@ expect_lines "an unreachable server offers nothing, silently" "" "$out"
 PATH=$real_path
 
 # The real thing: curl against the fake Ollama server.
-if [[ -n $fake_ollama ]] && command -v curl >/dev/null; then
-  if start_fake_ollama "$fake_ollama" "$tmp"; then
-    expect_lines "-m lists the models of a real server" "$(printf '%s\n' qwen3:8b llama3.2:latest)" \
-      "$(complete_line "ochat --host 127.0.0.1:$fake_port -m ")"
-    stop_fake_ollama
-  else
-    fail "fake-ollama did not start: $(cat "$tmp/fake-ollama.log")"
-  fi
-else
-  echo "note: no fake-ollama or curl; the check against a real server was left out"
-fi
+check_real_server "$fake_ollama" "$tmp"
 finish

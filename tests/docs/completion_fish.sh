@@ -33,30 +33,6 @@ expect_lines "ochat --think= offers the levels" "$(printf -- '--think=%s\n' low 
 expect_lines "a word after a bare --think is the prompt" "" "$(complete_line 'ochat --think ')"
 expect_lines "nothing is offered for a free value" "" "$(complete_line 'ochat --system ')"
 
-touch "$tmp/work/schema.json"
-expect_lines "--format offers json and files" "$(printf '%s\n' json schema.json)" \
-  "$(cd "$tmp/work" && complete_line 'ochat --format ')"
-
-export PATH=$tmp/bin:$real_path
-: >"$FAKE_CURL_LOG"
-expect_lines "-m offers the server's models" "$(printf '%s\n' qwen3:8b llama3.2:latest)" \
-  "$(OLLAMA_HOST=0.0.0.0 complete_line 'ochat -m ')"
-[[ $(fake_curl_url) == http://127.0.0.1:11434/api/tags ]] || fail "OLLAMA_HOST=0.0.0.0: curl got $(fake_curl_url)"
-fake_curl_had_max_time || fail "curl was not given --max-time"
-check_url "--host=URL names the server" https://example.com/ollama/api/tags 'ochat --host=https://example.com/ollama --model '
-check_url "--host URL names the server" http://gpu-box:8080/api/tags 'ochat --host gpu-box:8080 -m '
-expect_lines "an unreachable server offers nothing" "" "$(FAKE_CURL_FAIL=1 complete_line 'ochat -m ')"
-export PATH=$real_path
-
-if [[ -n $fake_ollama ]] && command -v curl >/dev/null; then
-  if start_fake_ollama "$fake_ollama" "$tmp"; then
-    expect_lines "-m lists the models of a real server" "$(printf '%s\n' qwen3:8b llama3.2:latest)" \
-      "$(complete_line "ochat --host 127.0.0.1:$fake_port -m ")"
-    stop_fake_ollama
-  else
-    fail "fake-ollama did not start: $(cat "$tmp/fake-ollama.log")"
-  fi
-else
-  echo "note: no fake-ollama or curl; the check against a real server was left out"
-fi
+check_format_and_models "$tmp" "$real_path"
+check_real_server "$fake_ollama" "$tmp"
 finish
