@@ -44,6 +44,8 @@ CLI::Option* repeatable(CLI::Option* opt) {
 
 std::unique_ptr<CLI::App> make_app(config::Options& o) {
   auto app = std::make_unique<CLI::App>(kDescription, "ochat");
+  // An option given twice: the last one counts, so an alias or a wrapper script can be overridden.
+  app->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app->footer(kExamples);
   app->formatter(std::make_shared<HelpFormatter>());
   app->get_formatter()->column_width(34);
@@ -114,6 +116,7 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
       ->type_name("SECONDS")->capture_default_str()->group(server);
   app->add_option("--timeout", o.timeout, "Seconds allowed for the whole reply (default: none)")
       ->type_name("SECONDS")->group(server);
+  app->add_flag("--list-models", o.list_models, "Print the server's models, one per line, and exit")->group(server);
 
   // Hidden (empty group): prints a generated document and exits; see cmd/generate.hpp.
   app->add_option("--generate", "Print the man page's OPTIONS section or a completion script")

@@ -15,6 +15,7 @@
 #include "cmd/generate.hpp"
 #include "cmd/parse_error.hpp"
 #include "core/chat/conversation.hpp"
+#include "core/chat/model_list.hpp"
 #include "core/chat/prompt.hpp"
 #include "core/config/settings.hpp"
 #include "core/error.hpp"
@@ -230,13 +231,22 @@ int run(int argc, char** argv) {
     secret = settings.api_key;
     std::optional<std::string> stdin_text;
     std::string prompt;
-    if (!options.list_tools) {
+    if (!options.list_tools && !options.list_models) {
       if (settings.force_stdin || io::should_read_implicitly(STDIN_FILENO)) stdin_text = io::read_all(STDIN_FILENO);
       prompt = chat::compose_prompt(settings.prompt, stdin_text);
     }
 
     sys::SignalGuard signals;
     cancel = signals.token();
+    if (options.list_models) {
+      const std::unique_ptr<chat::Backend> backend = make_backend(settings);
+      http::CurlTransport transport;
+      for (const auto& name : chat::list_models({*backend, transport, *sink, settings.timeouts, cancel})) {
+        out.append(name + "\n");
+      }
+      out.flush();
+      return kExitOk;
+    }
     tools::Registry registry;
     load_tools(cli::tool_sources(*app), options, settings, getenv, cancel, registry, err);
     if (options.list_tools) {

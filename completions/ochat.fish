@@ -83,3 +83,4 @@ complete -c ochat -l api-key-file -r -F -d 'Send the API key on FILE\'s first li
 complete -c ochat -l connect-timeout -x -d 'Seconds allowed to connect'
 complete -c ochat -l idle-timeout -x -d 'Longest silence from the server, first byte included (model loads can be slow)'
 complete -c ochat -l timeout -x -d 'Seconds allowed for the whole reply (default: none)'
+complete -c ochat -l list-models -d 'Print the server\'s models, one per line, and exit'

@@ -22,8 +22,5 @@ struct ConversationResult {
 ConversationResult run_conversation(const TurnContext& context, ChatRequest request,
                                     const ConversationOptions& options = {});
 
-// The server's model names, for the message shown when no model was given. Throws
-// ochat::Error like run_turn does.
-std::vector<std::string> list_models(const TurnContext& context);
 
 }  // namespace ochat::chat

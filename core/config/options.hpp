@@ -42,6 +42,7 @@ struct Options {
   bool no_mcp_config = false;
   double mcp_timeout = 30;
   bool list_tools = false;
+  bool list_models = false;
 };
 
 }  // namespace ochat::config

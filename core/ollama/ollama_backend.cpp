@@ -88,7 +88,7 @@ Error OllamaBackend::http_error(long status, std::string_view body,
   if (!server_message.empty()) message += ": " + server_message;
 
   std::string hint;
-  if (status == 404 && from_json && contains(server_message, "not found")) {
+  if (status == 404 && from_json && !request.model.empty() && contains(server_message, "not found")) {
     hint = fmt::format("try: ollama pull {}", request.model);
   } else if (status == 404 || status == 405) {
     hint = fmt::format("is {} an Ollama server? Check --host or OLLAMA_HOST", host_);

@@ -69,8 +69,8 @@ Error OpenAiBackend::http_error(long status, std::string_view body, const chat::
   if (status == 401 || status == 403) {
     hint = api_key_.empty() ? "the server may want an API key: set OCHAT_API_KEY or OPENAI_API_KEY, or use --api-key-file"
                             : "check the API key (--api-key-file, OCHAT_API_KEY or OPENAI_API_KEY)";
-  } else if (status == 404 && from_json && contains(server_message, request.model)) {
-    hint = "check the model name; run without -m to list the server's models";
+  } else if (status == 404 && from_json && !request.model.empty() && contains(server_message, request.model)) {
+    hint = "check the model name; ochat --api openai --list-models lists the server's models";
   } else if (status == 404 || status == 405) {
     hint = fmt::format("is {} the base URL of an OpenAI-compatible server (it usually ends in /v1)? "
                        "Check --host or OPENAI_BASE_URL",

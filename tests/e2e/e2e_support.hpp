@@ -1,8 +1,14 @@
 #pragma once
 // Shared helpers for the end-to-end tests: a fake Ollama server per test and the real binary.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "fake_ollama.hpp"
@@ -56,6 +62,35 @@ inline std::string joined_text(const std::vector<nlohmann::json>& events, const 
     if (e.is_object() && e.value("type", "") == type) out += e["data"]["text"].get<std::string>();
   }
   return out;
+}
+
+// The nth event of `type`, or nullptr.
+inline const nlohmann::json* find_event(const std::vector<nlohmann::json>& events, const std::string& type,
+                                        std::size_t nth = 0) {
+  for (const auto& e : events) {
+    if (e.value("type", "") == type && nth-- == 0) return &e;
+  }
+  return nullptr;
+}
+
+// A failed run says so in one line on stderr.
+inline void check_one_error_line(const RunResult& r) {
+  INFO(r.err);
+  CHECK_THAT(r.err, Catch::StartsWith("ochat: error: "));
+  CHECK(count_lines(r.err) == 1);
+}
+
+// A loopback port with nothing listening on it.
+inline int closed_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
 }
 
 }  // namespace ochat::test

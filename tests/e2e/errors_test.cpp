@@ -12,25 +12,6 @@ using namespace ochat::test;
 
 namespace {
 
-// A loopback port with nothing listening on it.
-int closed_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-void check_one_error_line(const RunResult& r) {
-  INFO(r.err);
-  CHECK_THAT(r.err, Catch::StartsWith("ochat: error: "));
-  CHECK(count_lines(r.err) == 1);
-}
-
 }  // namespace
 
 TEST_CASE("errors: server down exits 3 naming the address and ollama serve") {

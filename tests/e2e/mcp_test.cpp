@@ -65,13 +65,6 @@ bool all_gone(const std::vector<int>& pids) {
   return false;
 }
 
-const json* find_event(const std::vector<json>& events, const std::string& type, std::size_t nth = 0) {
-  for (const auto& e : events) {
-    if (e.value("type", "") == type && nth-- == 0) return &e;
-  }
-  return nullptr;
-}
-
 std::vector<std::string> offered_names(const json& body) {
   std::vector<std::string> names;
   for (const auto& t : body["tools"]) names.push_back(t["function"]["name"]);

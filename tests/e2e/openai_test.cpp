@@ -49,12 +49,6 @@ struct OpenAi {
 
 std::string plugin(const std::string& name) { return std::string(OCHAT_TEST_PLUGINS) + "/" + name; }
 
-void check_one_error_line(const RunResult& r) {
-  INFO(r.err);
-  CHECK_THAT(r.err, Catch::StartsWith("ochat: error: "));
-  CHECK(count_lines(r.err) == 1);
-}
-
 void check_envelope(const std::vector<json>& events) {
   REQUIRE_FALSE(events.empty());
   for (const auto& e : events) {
@@ -65,25 +59,6 @@ void check_envelope(const std::vector<json>& events) {
   }
   CHECK(events.front()["type"] == "start");
   CHECK(events.back()["type"] == "done");
-}
-
-const json* find_event(const std::vector<json>& events, const std::string& type, std::size_t nth = 0) {
-  for (const auto& e : events) {
-    if (e.value("type", "") == type && nth-- == 0) return &e;
-  }
-  return nullptr;
-}
-
-int closed_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 // A file under /tmp holding `contents`, removed at the end of the test.

@@ -38,13 +38,6 @@ bool all_gone(const std::vector<int>& pids) {
   return false;
 }
 
-const json* find_event(const std::vector<json>& events, const std::string& type, std::size_t nth = 0) {
-  for (const auto& e : events) {
-    if (e.value("type", "") == type && nth-- == 0) return &e;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 TEST_CASE("tools: one call, its result sent back exactly as ollama-protocol section 4 shows") {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/chat/conversation.hpp"
+#include "core/chat/model_list.hpp"
 #include "core/error.hpp"
 #include "core/ollama/ollama_backend.hpp"
 #include "fake_transport.hpp"
@@ -101,7 +102,7 @@ TEST_CASE("chat::list_models gets the model names from host/api/tags") {
   CHECK(f.transport.request.url == "http://127.0.0.1:11434/api/tags");
 }
 
-TEST_CASE("chat::list_models throws connect and http errors") {
+TEST_CASE("chat::list_models throws connect, http, timeout and stream errors") {
   Fixture f;
   SECTION("no server") {
     f.transport.status = 0;
@@ -113,6 +114,7 @@ TEST_CASE("chat::list_models throws connect and http errors") {
     } catch (const Error& e) {
       CHECK(e.kind() == ErrorKind::connect);
       CHECK_THAT(e.what(), Catch::Contains("Connection refused"));
+      CHECK_THAT(e.hint(), Catch::Contains("ollama serve"));
     }
   }
   SECTION("not an Ollama server") {
@@ -123,6 +125,39 @@ TEST_CASE("chat::list_models throws connect and http errors") {
       FAIL("no exception");
     } catch (const Error& e) {
       CHECK(e.kind() == ErrorKind::http);
+      CHECK_THAT(e.what(), Catch::Contains("HTTP 404") && Catch::Contains("404 page not found"));
+      CHECK_THAT(e.hint(), Catch::Contains("an Ollama server?"));
+    }
+  }
+  SECTION("the server's own message") {
+    f.transport.status = 500;
+    f.transport.pieces = {R"({"error":"out of memory"})"};
+    try {
+      ochat::chat::list_models(f.context());
+      FAIL("no exception");
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::http);
+      CHECK_THAT(e.what(), Catch::EndsWith("(HTTP 500 Internal Server Error): out of memory"));
+    }
+  }
+  SECTION("a timeout") {
+    f.transport.result.outcome = Outcome::timed_out;
+    try {
+      ochat::chat::list_models(f.context());
+      FAIL("no exception");
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::timeout);
+    }
+  }
+  SECTION("a broken connection") {
+    f.transport.result.outcome = Outcome::broken;
+    f.transport.result.message = "Connection reset by peer";
+    try {
+      ochat::chat::list_models(f.context());
+      FAIL("no exception");
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::stream);
+      CHECK_THAT(e.what(), Catch::Contains("Connection reset by peer"));
     }
   }
 }
