@@ -28,6 +28,9 @@ class ChunkDecoder {
   virtual void feed(std::string_view bytes, ChunkHandler& handler) = 0;
   // End of the body: decodes whatever was held back.
   virtual void finish(ChunkHandler& handler) = 0;
+  // True once the bytes so far make a whole reply even though its end marker may still be to
+  // come (OpenAI: a finish_reason before [DONE]); finish() then completes it.
+  virtual bool complete() const { return false; }
 };
 
 class Backend {

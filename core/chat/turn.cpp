@@ -43,6 +43,8 @@ class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
 
   bool on_read_end() override { return context_.sink.flush(); }
 
+  bool complete() const override { return done_ || (success() && decoder_->complete()); }
+
   void on_waiting(milliseconds waited) override {
     if (!noticed_ && waited >= kLoadingNoticeAfter) {
       noticed_ = true;

@@ -210,7 +210,15 @@ Result CurlTransport::perform(const Request& request, ResponseHandler& handler,
       }
       wait = std::min(wait, left);
     }
-    auto idle_left = timeouts.idle - std::chrono::duration_cast<milliseconds>(now - t.last_activity);
+    const auto silent = std::chrono::duration_cast<milliseconds>(now - t.last_activity);
+    if (handler.complete()) {
+      if (silent >= kLinger) {  // complete, and the server says nothing more: done
+        result.outcome = Outcome::completed;
+        break;
+      }
+      wait = std::min(wait, kLinger - silent);
+    }
+    auto idle_left = timeouts.idle - silent;
     if (idle_left <= milliseconds(0)) {
       result.outcome = Outcome::timed_out;
       result.timeout = TimeoutKind::idle;

@@ -23,6 +23,10 @@ struct Timeouts {
   std::optional<std::chrono::milliseconds> total;
 };
 
+// How long a reply that is already complete (ResponseHandler::complete()) may stay open in
+// silence before the transfer counts as finished: time for a trailing usage chunk or [DONE].
+inline constexpr std::chrono::milliseconds kLinger{1000};
+
 // Receives the response as it arrives. Exceptions thrown here are carried across the
 // transport and rethrown from perform() once the connection is closed.
 class ResponseHandler {
@@ -36,6 +40,9 @@ class ResponseHandler {
   virtual bool on_read_end() { return true; }
   // Called about once a second while nothing at all has arrived yet (a model may be loading).
   virtual void on_waiting(std::chrono::milliseconds /*waited*/) {}
+  // True once the reply is whole by its own framing (a done chunk, a finish_reason). From
+  // then on, a server that keeps the body open but says nothing for kLinger has finished.
+  virtual bool complete() const { return false; }
 };
 
 enum class Outcome {

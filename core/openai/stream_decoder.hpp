@@ -25,6 +25,7 @@ class StreamDecoder final : public chat::ChunkDecoder {
 
   void feed(std::string_view bytes, chat::ChunkHandler& handler) override;
   void finish(chat::ChunkHandler& handler) override;
+  bool complete() const override { return done_ || finish_reason_.has_value(); }
 
  private:
   void on_event(std::string_view data, chat::ChunkHandler& handler);

@@ -149,6 +149,19 @@ TEST_CASE("openai: a stream with a finish reason but no [DONE] is complete") {
   CHECK(events.back()["data"]["generated_tokens"] == 4);
 }
 
+TEST_CASE("openai: a finish reason, then an open and silent connection: complete a second later, not at the idle timeout") {
+  OpenAi oa;
+  auto r = oa.run({"-m", "no-done-open", "--idle-timeout", "60", "--events", "hi"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.elapsed < std::chrono::seconds(10));
+  auto events = parse_lines(r.out);
+  check_envelope(events);
+  CHECK(joined_text(events, "token") == kOpenAiText);
+  CHECK(events.back()["data"]["reason"] == "stop");
+  CHECK(events.back()["data"]["generated_tokens"] == 4);  // the usage chunk after the finish counts
+}
+
 TEST_CASE("openai: finish_reason length gives done reason length") {
   OpenAi oa;
   auto r = oa.run({"-m", "length", "--events", "hi"});

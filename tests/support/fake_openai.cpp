@@ -21,6 +21,7 @@
 //                     two data: lines, a "data:" without its space, and a final [DONE] without
 //                     its blank line (nor any line end)
 //   no-done           like text, without [DONE]: the body ends after the usage chunk
+//   no-done-open      like no-done, but the body never ends: the connection stays open, silent
 //   no-finish         "x", "y", then the body ends: no finish_reason, no [DONE]
 //   drop              "partial", then the connection closes without the terminating chunk
 //   midstream-error   "partial", " answer", then llama-server's {"error": {...}} and the end
@@ -173,7 +174,7 @@ struct Plan {
   int status = 200;
   std::string body;
   std::vector<Write> writes;
-  bool stall = false;
+  bool stall = false;  // after the writes: neither end the body nor close
   bool clean_end = true;
 };
 
@@ -479,6 +480,13 @@ Plan make_plan(const Request& rq, std::string_view authorization) {
   const std::string_view arg = colon == std::string_view::npos ? std::string_view() : model.substr(colon + 1);
   Events ev(name == "llama" ? Style::llama : Style::ollama, rq.model, rq.usage);
 
+  if (name == "no-done-open") {
+    text_tokens(ev);
+    ev.finish("stop");
+    Plan p = one_write_each(ev.list);
+    p.stall = true;
+    return p;
+  }
   if (name == "text" || name == "llama" || name == "no-done" || name == "sse-fields") {
     if (name == "llama") ev.role_only();
     text_tokens(ev);
@@ -644,11 +652,11 @@ bool handle_chat_completions(std::string_view body, std::string_view authorizati
                                                 : make_plan(std::get<Request>(parsed), authorization);
   if (p.fixed) return wire.reply(p.status, kJsonType, p.body);
   wire.start("text/event-stream");
-  if (p.stall) return wire.stall();
   for (std::size_t i = 0; i < p.writes.size(); ++i) {
     if ((i > 0 || p.writes[i].delay_ms > 0) && !wire.pause(p.writes[i].delay_ms)) return false;
     if (!wire.write(p.writes[i].bytes)) return false;
   }
+  if (p.stall) return wire.stall();
   return wire.end(p.clean_end);
 }
 
