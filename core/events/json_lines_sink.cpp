@@ -10,8 +10,9 @@ void JsonLinesSink::emit(std::string_view type, const Json& data) {
   Json event = Json::object();
   event["type"] = type;
   event["data"] = data;
-  out_.append(event.dump(-1, ' ', false, Json::error_handler_t::replace));
-  out_.append("\n");
+  line_ = event.dump(-1, ' ', false, Json::error_handler_t::replace);
+  line_.push_back('\n');
+  out_.append(line_);  // one append: a line is never split across writes
 }
 
 void JsonLinesSink::emit_text(std::string_view type, std::string_view text) {
