@@ -40,7 +40,7 @@ ConversationResult run_conversation(const TurnContext& context, ChatRequest requ
       case TurnResult::End::done:
         break;
     }
-    if (turn.reply.tool_calls.empty() || options.tools == nullptr) {
+    if (turn.tool_calls.empty() || options.tools == nullptr) {
       sink.done({turn.done_reason == "length" ? "length" : "stop", stats});
       return {TurnResult::End::done, 0};
     }
@@ -49,8 +49,8 @@ ConversationResult run_conversation(const TurnContext& context, ChatRequest requ
                   fmt::format("the model still asked for tools after {} request{} (--max-rounds {})", round,
                               round == 1 ? "" : "s", options.max_rounds));
     }
-    const std::vector<ToolCall> calls = turn.reply.tool_calls;
-    request.messages.push_back(std::move(turn.reply));
+    const std::vector<ToolCall> calls = turn.tool_calls;
+    request.messages.push_back(turn.reply());
     for (const auto& call : calls) {
       const std::string id = call.id.empty() ? fmt::format("call_{}", ++call_number) : call.id;
       sink.tool_call({id, call.name, &call.arguments});

@@ -20,9 +20,7 @@ std::string seconds(milliseconds ms) {
 class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
  public:
   ReplyReader(const TurnContext& context, const ChatRequest& request)
-      : context_(context), request_(request), decoder_(context.backend.decoder()) {
-    result_.reply.role = "assistant";
-  }
+      : context_(context), request_(request), decoder_(context.backend.decoder()) {}
 
   void on_status(long status) override { status_ = status; }
 
@@ -59,14 +57,14 @@ class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
       throw Error(ErrorKind::stream, fmt::format("the server reported an error mid-stream: {}", *chunk.error));
     }
     if (!chunk.thinking.empty()) {
-      result_.reply.thinking += chunk.thinking;
+      result_.thinking.append(chunk.thinking);
       context_.sink.thinking(chunk.thinking);
     }
     if (!chunk.content.empty()) {
-      result_.reply.content += chunk.content;
+      result_.content.append(chunk.content);
       context_.sink.token(chunk.content);
     }
-    for (auto& call : chunk.tool_calls) result_.reply.tool_calls.push_back(std::move(call));
+    for (auto& call : chunk.tool_calls) result_.tool_calls.push_back(std::move(call));
     if (chunk.done) {
       done_ = true;
       result_.done_reason = chunk.done_reason.empty() ? "stop" : chunk.done_reason;
@@ -160,6 +158,13 @@ class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
 };
 
 }  // namespace
+
+Message TurnResult::reply() const {
+  Message m = Message::text("assistant", content.str());
+  m.thinking = thinking.str();
+  m.tool_calls = tool_calls;
+  return m;
+}
 
 TurnResult run_turn(const TurnContext& context, const ChatRequest& request) {
   ReplyReader reader(context, request);

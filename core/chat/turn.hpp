@@ -2,6 +2,7 @@
 // One request to the model and its streamed reply: every piece goes to the EventSink as
 // soon as it is decoded, and the sink is flushed after each network read.
 #include "core/chat/backend.hpp"
+#include "core/chat/text_buffer.hpp"
 #include "core/events/event_sink.hpp"
 #include "core/http/transport.hpp"
 
@@ -13,7 +14,14 @@ struct TurnResult {
   int signal = 0;             // for End::interrupted: SIGINT or SIGTERM
   std::string done_reason;    // for End::done: "stop", "length", ...
   Stats stats;
-  Message reply;              // the assistant message: content, thinking, tool calls so far
+  // What the model said so far. The text stays in blocks (it may be large, and most runs never
+  // send it back); reply() copies it out when the conversation continues.
+  TextBuffer content;
+  TextBuffer thinking;
+  std::vector<ToolCall> tool_calls;
+
+  // The assistant message for the conversation history.
+  Message reply() const;
 };
 
 struct TurnContext {

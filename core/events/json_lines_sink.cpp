@@ -1,5 +1,7 @@
 #include "core/events/json_lines_sink.hpp"
 
+#include "core/events/json_string.hpp"
+
 namespace ochat::events {
 
 using Json = nlohmann::ordered_json;
@@ -8,8 +10,18 @@ void JsonLinesSink::emit(std::string_view type, const Json& data) {
   Json event = Json::object();
   event["type"] = type;
   event["data"] = data;
-  out_.append(event.dump(-1, ' ', false, Json::error_handler_t::replace));
-  out_.append("\n");
+  line_ = event.dump(-1, ' ', false, Json::error_handler_t::replace);
+  line_.push_back('\n');
+  out_.append(line_);  // one append: a line is never split across writes
+}
+
+void JsonLinesSink::emit_text(std::string_view type, std::string_view text) {
+  line_.assign(R"({"type":")");
+  line_.append(type);  // a name of ours: nothing to escape
+  line_.append(R"(","data":{"text":)");
+  append_json_string(line_, text);
+  line_.append("}}\n");
+  out_.append(line_);
 }
 
 void JsonLinesSink::start(const StartInfo& info) {
@@ -19,11 +31,11 @@ void JsonLinesSink::start(const StartInfo& info) {
 
 // Tokens and thinking are flushed by the caller once per network read.
 void JsonLinesSink::token(std::string_view text) {
-  if (!text.empty()) emit("token", {{"text", text}});
+  if (!text.empty()) emit_text("token", text);
 }
 
 void JsonLinesSink::thinking(std::string_view text) {
-  if (!text.empty()) emit("thinking", {{"text", text}});
+  if (!text.empty()) emit_text("thinking", text);
 }
 
 void JsonLinesSink::tool_call(const ToolCallInfo& info) {

@@ -24,8 +24,11 @@ class JsonLinesSink final : public EventSink {
 
  private:
   void emit(std::string_view type, const nlohmann::ordered_json& data);
+  // {"type":TYPE,"data":{"text":TEXT}}, written without a DOM: one per token.
+  void emit_text(std::string_view type, std::string_view text);
 
   io::FdStream& out_;
+  std::string line_;  // reused, so that a token costs no allocation
 };
 
 }  // namespace ochat::events

@@ -2,6 +2,8 @@
 // The only code that writes to file descriptors 1 and 2.
 // Output is collected with append() and written with flush(); callers flush after each
 // network read, so every piece is written as soon as it arrived, in one write() per read.
+// A read can bring megabytes (libcurl reads on while the socket has data), so append() also
+// writes once kFlushAt bytes are waiting: memory stays bounded and nothing is written later.
 #include <string>
 #include <string_view>
 
@@ -13,7 +15,15 @@ class FdStream {
   FdStream(const FdStream&) = delete;
   FdStream& operator=(const FdStream&) = delete;
 
-  void append(std::string_view bytes) { if (!closed_) buffer_.append(bytes); }
+  static constexpr std::size_t kFlushAt = 64 * 1024;
+
+  // Collects `bytes`; writes everything collected when that reaches kFlushAt (whole appends
+  // only: the bytes of one call are never split across writes).
+  void append(std::string_view bytes) {
+    if (closed_) return;
+    buffer_.append(bytes);
+    if (buffer_.size() >= kFlushAt) flush();
+  }
   // Writes everything appended so far. Retries on EINTR and short writes, waits on EAGAIN.
   // Returns false once the reader has gone away (EPIPE) or the fd failed; later calls drop
   // their bytes and return false too.

@@ -8,7 +8,8 @@ The server (in this process) speaks Ollama's /api/chat the way Ollama does: HTTP
 transfer, one NDJSON line per HTTP chunk, Go encoding/json field order. Scenarios, by model name:
   many:N      N content chunks, pre-rendered once and sent as fast as the socket takes them
   pingpong:N  N chunks, each sent only once the harness saw the previous token on the client's
-              stdout (the harness is the client's stdout reader), then the done chunk
+              stdout (the harness is the client's stdout reader), then the done chunk; each
+              client has its own connection, and the harness reading the socket itself is the floor
 Only the clients' resources are measured (wait4 per child process); the server's are not.
 """
 import argparse
@@ -182,53 +183,106 @@ def throughput(args, srv):
         print("| %s | %.0f | %.2f | %.2fx | %.1fx |" % (md(k), n / wall, cpu / n * 1e6, cpu / base, jq / cpu))
 
 
+class RawClient:
+    """The harness itself as the client (a plain socket, nothing parsed or written): the floor."""
+
+    def __init__(self, url, model):
+        host, port = url.split("//")[1].split(":")
+        self.sock = socket.create_connection((host, int(port)))
+        data = body(model).encode()
+        self.sock.sendall(b"POST /api/chat HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s" % (len(data), data))
+
+    def fileno(self):
+        return self.sock.fileno()
+
+    def finish(self):
+        while self.sock.recv(65536):
+            pass
+        self.sock.close()
+        return 0
+
+
+class ProcessClient:
+    def __init__(self, cmd):
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
+
+    def fileno(self):
+        return self.proc.stdout.fileno()
+
+    def finish(self):
+        self.proc.stdout.read()
+        return self.proc.wait()
+
+
+def pingpong_session(srv, name, client_factory, model, n):
+    """One connection, n rounds: each chunk is sent once the previous token was read back.
+    Returns the round trip of each round, in seconds."""
+    ready = threading.Event()
+    done = threading.Event()
+    state = {}
+
+    def serve(conn, model_, count):
+        state["conn"] = conn
+        ready.set()
+        done.wait()
+
+    srv.pingpong = serve
+    client = client_factory()
+    if not ready.wait(30):
+        sys.exit("bench: %s never sent its request" % name)
+    conn = state["conn"]
+    conn.sendall(HEAD)
+    fd = client.fileno()
+    lat = []
+    for i in range(n):
+        mark = ("p%d;" % i).encode()
+        data = chunk(line("p%d;" % i, model))
+        tail = b""
+        t0 = time.perf_counter()
+        conn.sendall(data)
+        while mark not in tail:
+            got = os.read(fd, 65536)
+            if not got:
+                sys.exit("bench: %s closed its output early" % name)
+            tail = (tail + got)[-256:]
+        lat.append(time.perf_counter() - t0)
+    conn.sendall(chunk(done_line(model, n)) + b"0\r\n\r\n")
+    done.set()
+    check(name, [client.finish()])
+    return lat
+
+
 def pingpong(args, srv):
     n = args.rounds
-    print("\n## Latency: ping-pong, %d rounds (server sends a chunk once the last token is on stdout)" % n)
-    model = "pingpong:%d" % n
+    sessions = 4
+    print("\n## Latency: ping-pong, %d rounds each (server sends a chunk once the last token is on stdout)" % n)
+    print("Each client is timed on its own connection, in %d interleaved sessions; \"harness alone\" is the"
+          % sessions)
+    print("harness reading the socket itself (its own overhead); \"added\" is the median minus that floor's.")
+    model = "pingpong:%d" % (n // sessions)
     cmds = commands(args, srv.url, model)
+    clients = {
+        "ochat": lambda: ProcessClient(cmds["ochat"][0]),
+        "ochat --events": lambda: ProcessClient(cmds["ochat --events"][0]),
+        "curl -sN": lambda: ProcessClient(cmds["curl -sN"][0]),
+        "harness alone": lambda: RawClient(srv.url, model),
+    }
+    lat = {k: [] for k in clients}
+    for _ in range(sessions):
+        for k, factory in clients.items():
+            lat[k] += pingpong_session(srv, k, factory, model, n // sessions)
     out = {}
-    for k in ("ochat", "curl -sN"):
-        lat = []
-        ready = threading.Event()
-        state = {}
-
-        def serve(conn, model_, count):
-            state["conn"] = conn
-            ready.set()
-            state["done"].wait()
-
-        state["done"] = threading.Event()
-        srv.pingpong = serve
-        p = subprocess.Popen(cmds[k][0], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
-        ready.wait()
-        conn = state["conn"]
-        conn.sendall(HEAD)
-        fd = p.stdout.fileno()
-        tail = b""
-        for i in range(n):
-            mark = ("p%d;" % i).encode()
-            data = chunk(line("p%d;" % i, model))
-            t0 = time.perf_counter()
-            conn.sendall(data)
-            while mark not in tail:
-                got = os.read(fd, 65536)
-                if not got:
-                    sys.exit("bench: %s closed stdout early" % k)
-                tail = (tail + got)[-256:]
-            lat.append(time.perf_counter() - t0)
-            tail = b""
-        conn.sendall(chunk(done_line(model, n)) + b"0\r\n\r\n")
-        state["done"].set()
-        p.stdout.read()
-        check(k, [p.wait()])
-        lat.sort()
-        out[k] = (lat[len(lat) // 2], lat[min(len(lat) - 1, int(len(lat) * 0.99))])
-    print("| client | p50 µs | p99 µs | p50 vs curl | p99 vs curl |")
-    print("|---|---:|---:|---:|---:|")
+    for k, v in lat.items():
+        v.sort()
+        out[k] = (v[len(v) // 2], v[min(len(v) - 1, int(len(v) * 0.99))])
+    floor = out["harness alone"][0]
+    base = out["curl -sN"]
+    print("| client | p50 µs | p99 µs | added p50 µs | p50 vs curl | p99 vs curl | added p50 vs curl |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for k, (p50, p99) in out.items():
-        print("| %s | %.0f | %.0f | %.2fx | %.2fx |" % (k, p50 * 1e6, p99 * 1e6,
-                                                     p50 / out["curl -sN"][0], p99 / out["curl -sN"][1]))
+        print("| %s | %.0f | %.0f | %.0f | %.2fx | %.2fx | %s |"
+              % (k, p50 * 1e6, p99 * 1e6, (p50 - floor) * 1e6, p50 / base[0], p99 / base[1],
+                 "%.2fx" % ((p50 - floor) / (base[0] - floor)) if k != "harness alone" else "-"))
 
 
 def startup(args, srv):

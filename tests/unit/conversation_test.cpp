@@ -7,6 +7,7 @@
 
 #include "core/chat/conversation.hpp"
 #include "core/chat/model_list.hpp"
+#include "core/chat/text_buffer.hpp"
 #include "core/error.hpp"
 #include "core/ollama/ollama_backend.hpp"
 #include "fake_transport.hpp"
@@ -268,4 +269,23 @@ TEST_CASE("chat::run_conversation stops a model that keeps calling tools after m
   }
   CHECK(f.transport.calls == 3);
   CHECK(tools.ran.size() == 2);
+}
+
+TEST_CASE("chat::run_conversation sends a long answer back whole with the tool results") {
+  // The reply's text is kept in blocks (chat::TextBuffer); this one spans several.
+  std::string stream, text;
+  for (int i = 0; i < 150; ++i) {
+    const std::string piece = std::to_string(i) + ":" + std::string(997, static_cast<char>('a' + i % 26)) + " ";
+    text += piece;
+    stream += R"({"model":"llama3.2","created_at":"2026-08-21T10:15:02Z","message":{"role":"assistant","content":")" +
+              piece + R"("},"done":false})" + "\n";
+  }
+  REQUIRE(text.size() > 2 * ochat::chat::TextBuffer::kBlockSize);
+  Fixture f;
+  f.transport.queued = {reply(stream + kToolCallReply), reply(kAnswerReply)};
+  FakeTools tools;
+  ochat::chat::run_conversation(f.context(), weather_request(), {&tools, 10});
+  REQUIRE(f.transport.requests.size() == 2);
+  CHECK_THAT(f.transport.requests[1].body,
+             Catch::Contains(R"({"role":"assistant","content":")" + text + R"(","tool_calls":[{"id":"call_k3j9x0qa")"));
 }

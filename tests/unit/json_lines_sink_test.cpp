@@ -125,3 +125,27 @@ TEST_CASE("events::JsonLinesSink writes a token with invalid UTF-8 as valid JSON
   const std::string second = events[1]["data"]["text"];
   CHECK_THAT(second, Catch::StartsWith("cut ") && Catch::Contains("\xEF\xBF\xBD"));
 }
+
+TEST_CASE("events::JsonLinesSink writes token and thinking lines byte for byte as the JSON DOM did") {
+  // Since the per-token events skip the DOM, the bytes must stay those of dump() on
+  // {"type": ..., "data": {"text": ...}}: quotes, controls, UTF-8 and invalid UTF-8 alike.
+  const std::vector<std::string> texts = {"plain",         "\"quoted\" \\ /",   "line\nbreak\ttab\r\b\f",
+                                          std::string("nul\x00\x01\x1f\x7f", 8), "Caf\xC3\xA9 \xF0\x9F\x98\x80",
+                                          "bad \xFF\xC0\xAF \xED\xA0\x80", "cut \xF0\x9F\x98"};
+  ochat::test::FdCapture file;
+  ochat::io::FdStream out(file.fd());
+  JsonLinesSink sink(out);
+  std::string expected;
+  for (const auto& text : texts) {
+    sink.token(text);
+    sink.thinking(text);
+    for (const char* type : {"token", "thinking"}) {
+      Json event = Json::object();
+      event["type"] = type;
+      event["data"] = {{"text", text}};
+      expected += event.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+    }
+  }
+  sink.flush();
+  CHECK(file.contents() == expected);
+}

@@ -74,7 +74,7 @@ TEST_CASE("chat::run_turn streams the reply's text to the sink") {
   CHECK(r.done_reason == "stop");
   CHECK(r.stats.generated_tokens == 282);
   CHECK(r.stats.prompt_tokens == 26);
-  CHECK(r.reply.content == "Hello, world!");
+  CHECK(r.reply().content == "Hello, world!");
   CHECK(f.sink.tokens == "Hello, world!");
   // Each network read is flushed once its tokens are in.
   CHECK(f.sink.calls == std::vector<std::string>{"token:Hello", "token:, wor", "flush", "token:ld!", "flush"});
@@ -89,8 +89,8 @@ TEST_CASE("chat::run_turn gives the same reply whatever the network reads look l
     for (auto read : delivery.reads) f.transport.pieces.emplace_back(read);
     const TurnResult r = f.run();
     CHECK(r.end == TurnResult::End::done);
-    CHECK(r.reply.content == "Caf\xC3\xA9 <b>\xE4\xBD\xA0\xE5\xA5\xBD\xF0\x9F\x98\x80");
-    CHECK(f.sink.tokens == r.reply.content);
+    CHECK(r.reply().content == "Caf\xC3\xA9 <b>\xE4\xBD\xA0\xE5\xA5\xBD\xF0\x9F\x98\x80");
+    CHECK(f.sink.tokens == r.reply().content);
     CHECK(r.stats.generated_tokens == 282);
   }
 }
@@ -127,8 +127,8 @@ TEST_CASE("chat::run_turn streams thinking and content, including the done chunk
       "\n"};
   const TurnResult r = f.run();
   CHECK(r.done_reason == "length");
-  CHECK(r.reply.thinking == "Let me see.");
-  CHECK(r.reply.content == "The end.");
+  CHECK(r.reply().thinking == "Let me see.");
+  CHECK(r.reply().content == "The end.");
   CHECK(f.sink.calls ==
         std::vector<std::string>{"thinking:Let me", "thinking: see.", "token:The", "token: end.", "flush"});
 }
@@ -188,7 +188,7 @@ TEST_CASE("chat::run_turn decodes a final done line without its newline") {
   f.transport.pieces = {content_line("Hi"), R"({"message":{"role":"assistant","content":"!"},"done":true,"done_reason":"stop"})"};
   const TurnResult r = f.run();
   CHECK(r.end == TurnResult::End::done);
-  CHECK(r.reply.content == "Hi!");
+  CHECK(r.reply().content == "Hi!");
   CHECK(f.sink.tokens == "Hi!");
   CHECK(f.sink.calls.back() == "flush");
 }
@@ -198,7 +198,7 @@ TEST_CASE("chat::run_turn ignores what comes after the done chunk in a later rea
   f.transport.pieces = {content_line("Hi") + kDoneLine, content_line("extra"), "junk that is not JSON\n"};
   const TurnResult r = f.run();
   CHECK(r.end == TurnResult::End::done);
-  CHECK(r.reply.content == "Hi");
+  CHECK(r.reply().content == "Hi");
   CHECK(f.sink.tokens == "Hi");
 }
 
@@ -219,7 +219,7 @@ TEST_CASE("chat::run_turn accepts a complete reply whose last line lacks its new
   f.transport.pieces = {content_line("Hi") + done};
   const TurnResult r = f.run();
   CHECK(r.end == TurnResult::End::done);
-  CHECK(r.reply.content == "Hi");
+  CHECK(r.reply().content == "Hi");
 }
 
 TEST_CASE("chat::run_turn words long timeouts in plain seconds (bug: 1.23e+03 s)") {
@@ -240,7 +240,7 @@ TEST_CASE("chat::run_turn reports a cancelled transfer as interrupted with the s
   const TurnResult r = f.run();
   CHECK(r.end == TurnResult::End::interrupted);
   CHECK(r.signal == SIGINT);
-  CHECK(r.reply.content == "Partial");
+  CHECK(r.reply().content == "Partial");
   CHECK(f.sink.calls.back() == "flush");
 }
 
@@ -330,7 +330,7 @@ TEST_CASE("chat::run_turn classifies a broken connection by how far the reply go
     f.transport.pieces = {content_line("Hello") + kDoneLine};
     const TurnResult r = f.run();
     CHECK(r.end == TurnResult::End::done);
-    CHECK(r.reply.content == "Hello");
+    CHECK(r.reply().content == "Hello");
   }
   SECTION("during an error reply: http") {
     f.transport.status = 503;
@@ -351,14 +351,14 @@ TEST_CASE("chat::run_turn collects tool calls from any chunk, the done chunk inc
   const TurnResult r = f.run();
   CHECK(r.end == TurnResult::End::done);
   CHECK(r.done_reason == "stop");
-  CHECK(r.reply.content == "Let me check.");
-  REQUIRE(r.reply.tool_calls.size() == 2);
-  CHECK(r.reply.tool_calls[0].id == "call_k3j9x0qa");
-  CHECK(r.reply.tool_calls[0].name == "get_weather");
-  CHECK(r.reply.tool_calls[0].arguments.dump() == R"({"city":"Paris","unit":"C"})");
-  CHECK(r.reply.tool_calls[1].id == "call_7fh2k1zz");
-  CHECK(r.reply.tool_calls[1].name == "get_time");
-  CHECK(r.reply.tool_calls[1].arguments.dump() == "{}");
+  CHECK(r.reply().content == "Let me check.");
+  REQUIRE(r.reply().tool_calls.size() == 2);
+  CHECK(r.reply().tool_calls[0].id == "call_k3j9x0qa");
+  CHECK(r.reply().tool_calls[0].name == "get_weather");
+  CHECK(r.reply().tool_calls[0].arguments.dump() == R"({"city":"Paris","unit":"C"})");
+  CHECK(r.reply().tool_calls[1].id == "call_7fh2k1zz");
+  CHECK(r.reply().tool_calls[1].name == "get_time");
+  CHECK(r.reply().tool_calls[1].arguments.dump() == "{}");
 }
 
 TEST_CASE("chat::run_turn gives one notice when the model is slow to answer") {
