@@ -18,6 +18,8 @@ function __ochat_models
                 set -a args $tokens[$i]
         end
     end
+    # A leading ~, as fish would expand it (commandline -o does not).
+    set -q args[1]; and set args (string replace -r -- '^~(?=/|$)' $HOME $args)
     command $ochat $args --list-models --connect-timeout 1 --timeout 2 2>/dev/null
 end
 

@@ -46,6 +46,8 @@ std::string fish_completion(const Spec& spec) {
   out +=
       "        end\n"
       "    end\n"
+      "    # A leading ~, as fish would expand it (commandline -o does not).\n"
+      "    set -q args[1]; and set args (string replace -r -- '^~(?=/|$)' $HOME $args)\n"
       "    command $ochat $args --list-models --connect-timeout 1 --timeout 2 2>/dev/null\n"
       "end\n"
       "\n"

@@ -117,8 +117,11 @@ check_models() {
   expect_lines "--api=openai lists BASE/models" "$openai_models" \
     "$(complete_line "ochat --host $url/v1 --api=openai -m ")"
   printf 'sk-test\n' >"$tmp/my key"
+  cp "$tmp/my key" "$tmp/my-key"
   expect_lines "--api-key-file 'FILE' is unquoted" "$models" \
     "$(complete_line "ochat --host $url --api-key-file '$tmp/my key' -m ")"
+  expect_lines "--api-key-file ~/FILE: ~ is expanded" "$models" \
+    "$(HOME=$tmp complete_line "ochat --host $url --api-key-file ~/my-key -m ")"
   expect_lines "--api 'openai' is unquoted" "$openai_models" \
     "$(complete_line "ochat --api 'openai' --host $url/v1 -m ")"
   expect_lines "--api-key-file is passed on (a missing file: nothing)" "" \
