@@ -28,11 +28,11 @@ std::string requested_document(const CLI::App& app);
 // the scripts. An option that takes a value and is not listed gets no value completion.
 struct ValueCompletion {
   enum class Kind {
-    model,   // the server's model names: what `ochat --list-models` prints within 2 s
-    file,    // file names, and `words`
+    model,      // the server's model names: what `ochat --list-models` prints within 2 s
+    file,       // file names, and `words`
     directory,  // directory names
-    words,   // only `words` (for a flag such as --think[=LEVEL]: after the '=')
-    none,    // nothing offered (listed for `server`)
+    words,      // only `words` (for a flag such as --think[=LEVEL]: after the '=')
+    none,       // nothing offered (listed for `server`)
   };
   std::string option;  // the option's first long name, e.g. "--model"
   Kind kind;

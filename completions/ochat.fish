@@ -5,6 +5,8 @@
 # and the --host, --api, --api-key-file of the command line; nothing when it fails.
 function __ochat_models
     set -l tokens (commandline -opc)
+    # A leading ~, as fish would expand it (commandline -o does not).
+    set tokens (string replace -r -- '^~(?=/|$)' $HOME $tokens)
     set -l ochat $tokens[1]
     command -q -- $ochat; or set ochat ochat
     set -l args
@@ -18,8 +20,6 @@ function __ochat_models
                 set -a args $tokens[$i]
         end
     end
-    # A leading ~, as fish would expand it (commandline -o does not).
-    set -q args[1]; and set args (string replace -r -- '^~(?=/|$)' $HOME $args)
     command $ochat $args --list-models --connect-timeout 1 --timeout 2 2>/dev/null
 end
 

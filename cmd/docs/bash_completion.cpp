@@ -39,7 +39,9 @@ std::string bash_completion(const Spec& spec) {
       "}\n"
       "\n"
       "# The server's model names: the ochat being completed (else ochat) run with --list-models\n"
-      "# and the " + join(separate, ", ") + " of the command line; nothing when it fails.\n"
+      "# and the " +
+      join(separate, ", ") +
+      " of the command line; nothing when it fails.\n"
       "_ochat_models()\n"
       "{\n"
       "    local ochat i args=()\n"
@@ -57,7 +59,8 @@ std::string bash_completion(const Spec& spec) {
   out +=
       "        esac\n"
       "    done\n"
-      "    command \"$ochat\" \"${args[@]}\" --list-models --connect-timeout 1 --timeout 2 2>/dev/null\n"
+      "    command \"$ochat\" \"${args[@]}\" --list-models --connect-timeout 1 --timeout 2 "
+      "2>/dev/null\n"
       "}\n"
       "\n"
       "_ochat()\n"
@@ -86,8 +89,7 @@ std::string bash_completion(const Spec& spec) {
         out += "            ;;\n";
       } else if (is_kind(e, Kind::model)) {
         out += "        " + names + ")\n";
-        out +=
-            "            COMPREPLY=($(compgen -W \"$(_ochat_models)\" -- \"$cur\"))\n";
+        out += "            COMPREPLY=($(compgen -W \"$(_ochat_models)\" -- \"$cur\"))\n";
         out += "            __ltrim_colon_completions \"$cur\"\n";
         out += "            return\n";
         out += "            ;;\n";

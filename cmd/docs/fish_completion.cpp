@@ -27,9 +27,13 @@ std::string fish_completion(const Spec& spec) {
       "man/regenerate.sh.\n"
       "\n"
       "# The server's model names: the ochat being completed (else ochat) run with --list-models\n"
-      "# and the " + join(separate, ", ") + " of the command line; nothing when it fails.\n"
+      "# and the " +
+      join(separate, ", ") +
+      " of the command line; nothing when it fails.\n"
       "function __ochat_models\n"
       "    set -l tokens (commandline -opc)\n"
+      "    # A leading ~, as fish would expand it (commandline -o does not).\n"
+      "    set tokens (string replace -r -- '^~(?=/|$)' $HOME $tokens)\n"
       "    set -l ochat $tokens[1]\n"
       "    command -q -- $ochat; or set ochat ochat\n"
       "    set -l args\n"
@@ -46,8 +50,6 @@ std::string fish_completion(const Spec& spec) {
   out +=
       "        end\n"
       "    end\n"
-      "    # A leading ~, as fish would expand it (commandline -o does not).\n"
-      "    set -q args[1]; and set args (string replace -r -- '^~(?=/|$)' $HOME $args)\n"
       "    command $ochat $args --list-models --connect-timeout 1 --timeout 2 2>/dev/null\n"
       "end\n"
       "\n"

@@ -74,23 +74,27 @@ std::string zsh_completion(const Spec& spec) {
       "}\n"
       "\n"
       "# The server's model names: the ochat being completed (else ochat) run with --list-models\n"
-      "# and the " + join(separate, ", ") + " of the command line; nothing when it fails.\n"
+      "# and the " +
+      join(separate, ", ") +
+      " of the command line; nothing when it fails.\n"
       "(( $+functions[_ochat_models] )) ||\n"
       "_ochat_models() {\n"
-      "  local ochat=${(Q)words[1]} i\n"
+      "  local ochat=$(_ochat_unquote \"${words[1]}\") i\n"
       "  local -a args models\n"
       "  whence -p -- $ochat >/dev/null || ochat=ochat\n"
       "  for (( i = 2; i < CURRENT; i++ )); do\n"
       "    case ${words[i]} in\n"
       "      --) break ;;\n";
   if (!separate.empty()) {
-    out += "      " + join(separate, "|") + ") args+=(${words[i]} \"$(_ochat_unquote \"${words[i+1]}\")\") ;;\n";
+    out += "      " + join(separate, "|") +
+           ") args+=(${words[i]} \"$(_ochat_unquote \"${words[i+1]}\")\") ;;\n";
     out += "      " + join(attached, "|") + ") args+=(\"${(Q)words[i]}\") ;;\n";
   }
   out +=
       "    esac\n"
       "  done\n"
-      "  models=(${(f)\"$(command $ochat \"${args[@]}\" --list-models --connect-timeout 1 --timeout 2 "
+      "  models=(${(f)\"$(command $ochat \"${args[@]}\" --list-models --connect-timeout 1 "
+      "--timeout 2 "
       "2>/dev/null)\"})\n"
       "  _wanted models expl model compadd -a models\n"
       "}\n"

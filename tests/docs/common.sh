@@ -133,6 +133,9 @@ check_models() {
   PATH=$tmp/decoy:$real_path
   expect_lines "the ochat on the command line is run, not the one on PATH" "$models" \
     "$(complete_line "$bin --host $url -m ")"
+  # shellcheck disable=SC2088  # the ~ is for the completion to expand
+  expect_lines "the ochat on the command line, ~ expanded" "$models" \
+    "$(HOME=$tmp complete_line "~/bin/ochat --host $url -m ")"
   PATH=$tmp/bin:$real_path
   expect_lines "an ochat that cannot be found: the one on PATH is run" "$models" \
     "$(complete_line "$tmp/nowhere/ochat --host $url -m ")"
