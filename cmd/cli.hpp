@@ -28,15 +28,18 @@ std::string requested_document(const CLI::App& app);
 // the scripts. An option that takes a value and is not listed gets no value completion.
 struct ValueCompletion {
   enum class Kind {
-    model,   // the names of the server's models (GET /api/tags), when it answers within 1 s
-    file,    // file names, and `words`
+    model,      // the server's model names: what `ochat --list-models` prints within 2 s
+    file,       // file names, and `words`
     directory,  // directory names
-    words,   // only `words` (for a flag such as --think[=LEVEL]: after the '=')
-    server,  // nothing offered; the value names the server that `model` asks
+    words,      // only `words` (for a flag such as --think[=LEVEL]: after the '=')
+    none,       // nothing offered (listed for `server`)
   };
   std::string option;  // the option's first long name, e.g. "--model"
   Kind kind;
   std::vector<std::string> words;
+  // The value picks the server that `model` asks (its address, protocol or key): the model
+  // completion passes the option, as given on the command line, on to `ochat --list-models`.
+  bool server = false;
 };
 const std::vector<ValueCompletion>& value_completions();
 

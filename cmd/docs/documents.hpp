@@ -15,13 +15,4 @@ std::string zsh_completion(const Spec& spec);
 // completions/ochat.fish.
 std::string fish_completion(const Spec& spec);
 
-// The POSIX sh script that the three completions run as `sh -c SCRIPT sh HOST` to list the
-// server's models, one a line (HOST: the --host value on the command line, maybe empty). It
-// finds the server as ochat does (--host, else OLLAMA_HOST; scheme optional, port 11434 when
-// there is none, 0.0.0.0 and :: mean loopback, a path is a base path; loopback never through
-// a proxy), asks GET /api/tags with curl and a one-second limit, and prints nothing at all
-// when that fails. It holds no single quote and no two backslashes in a row, so it can be
-// pasted between single quotes in bash, zsh and fish alike.
-std::string models_script();
-
 }  // namespace ochat::cli::docs

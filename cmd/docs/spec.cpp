@@ -102,10 +102,16 @@ Spec read_spec(const CLI::App& app) {
       throw std::logic_error(fmt::format(
           "cmd/cli.cpp: value_completions() names {}, which takes no value", completion.option));
     }
+    if (completion.server && !found->takes_value()) {
+      throw std::logic_error(fmt::format(
+          "cmd/cli.cpp: value_completions() passes {} on, which takes no separate value",
+          completion.option));
+    }
     found->completion = &completion;
-    if (completion.kind == ValueCompletion::Kind::server) {
-      spec.server_names = found->names();
-      spec.server_longs = found->longs;
+  }
+  for (const auto& group : spec.groups) {
+    for (const auto& e : group.entries) {
+      if (e.completion != nullptr && e.completion->server) spec.server_options.push_back(e);
     }
   }
   return spec;

@@ -46,9 +46,9 @@ struct Operand {
 struct Spec {
   std::vector<Operand> operands;
   std::vector<Group> groups;
-  // The names of the option whose value names the server (Kind::server), if there is one.
-  std::vector<std::string> server_names;
-  std::vector<std::string> server_longs;
+  // The options that the model completion passes on to `ochat --list-models`
+  // (ValueCompletion::server), in --help's order.
+  std::vector<Entry> server_options;
 };
 
 // Reads `app`, leaving out hidden options (empty group) as --help does. Throws

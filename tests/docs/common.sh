@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2034  # fake_port is for the scripts that source this
+# shellcheck shell=bash
 # Helpers for the docs tests; sourced by bash. Exit status 77 tells ctest a test was skipped.
 
 failures=0
@@ -41,45 +41,11 @@ expect_lines() {
   fi
 }
 
-# Writes DIR/curl, a stand-in for curl(1) that appends its arguments (one a line, then "--")
-# to $FAKE_CURL_LOG and prints an /api/tags reply, or fails like an unreachable server when
-# FAKE_CURL_FAIL is set.
-make_fake_curl() {
-  cat >"$1/curl" <<'SCRIPT'
-#!/bin/sh
-printf '%s\n' "$@" -- >>"$FAKE_CURL_LOG"
-if [ -n "${FAKE_CURL_FAIL-}" ]; then exit 7; fi
-printf '%s' '{"models":[{"name":"qwen3:8b","model":"qwen3:8b","details":{"format":"gguf","families":["qwen3"]},"capabilities":["completion","tools"]},'
-printf '%s\n' '{ "name" : "llama3.2:latest", "model": "llama3.2:latest" }]}'
-SCRIPT
-  chmod +x "$1/curl"
-}
-
-# The URL the last fake curl call asked for (its last argument).
-fake_curl_url() {
-  awk '$0 == "--" { print last } { last = $0 }' "$FAKE_CURL_LOG" | tail -n 1
-}
-
-# check_url WHAT EXPECTED_URL LINE: completing LINE with complete_line (defined by the test)
-# makes curl ask for EXPECTED_URL. Set OLLAMA_HOST for it by prefixing the call.
-check_url() {
-  : >"$FAKE_CURL_LOG"
-  complete_line "$3" >/dev/null
-  if [[ $(fake_curl_url) == "$2" ]]; then
-    echo "ok: $1"
-  else
-    fail "$1: curl got '$(fake_curl_url)', expected '$2'"
-  fi
-}
-
-fake_curl_had_max_time() {
-  grep -qx -- '--max-time' "$FAKE_CURL_LOG"
-}
-
 # Starts the fake Ollama server (tests/support) in the background; sets fake_port and
 # fake_pid. Returns 1 when it does not come up.
 start_fake_ollama() {
   local bin=$1 dir=$2 i
+  rm -f "$dir/port"
   "$bin" --port-file "$dir/port" 2>"$dir/fake-ollama.log" &
   fake_pid=$!
   for ((i = 0; i < 100; i++)); do
@@ -100,42 +66,80 @@ stop_fake_ollama() {
   fi
 }
 
-# The checks every shell's completion shares; each script defines complete_line LINE first.
-# check_format_and_models TMP REAL_PATH: --format offers json and files; -m asks the server of
-# OLLAMA_HOST, --host or --host= (through the fake curl in TMP/bin), with a time limit, and
-# offers nothing when it does not answer.
-check_format_and_models() {
-  local tmp=$1 real_path=$2
+# check_format: --format offers json and the files of the working directory (TMP/work).
+check_format() {
+  local tmp=$1
   touch "$tmp/work/schema.json"
   expect_lines "--format offers json and files" "$(printf '%s\n' json schema.json)" \
     "$(cd "$tmp/work" && complete_line 'ochat --format ')"
-
-  PATH=$tmp/bin:$real_path
-  : >"$FAKE_CURL_LOG"
-  expect_lines "-m offers the server's models" "$(printf '%s\n' qwen3:8b llama3.2:latest)" \
-    "$(OLLAMA_HOST=0.0.0.0 complete_line 'ochat -m ')"
-  [[ $(fake_curl_url) == http://127.0.0.1:11434/api/tags ]] || fail "OLLAMA_HOST=0.0.0.0: curl got $(fake_curl_url)"
-  fake_curl_had_max_time || fail "curl was not given --max-time"
-  check_url "--host=URL names the server" https://example.com/ollama/api/tags \
-    'ochat --host=https://example.com/ollama --model '
-  check_url "--host URL names the server" http://gpu-box:8080/api/tags 'ochat --host gpu-box:8080 -m '
-  expect_lines "an unreachable server offers nothing" "" "$(FAKE_CURL_FAIL=1 complete_line 'ochat -m ')"
-  PATH=$real_path
 }
 
-# check_real_server FAKE_OLLAMA TMP: -m lists the models of the fake Ollama server through the
-# real curl (left out, with a note, when either is missing).
-check_real_server() {
-  local fake_ollama=$1 tmp=$2
-  if [[ -n $fake_ollama ]] && command -v curl >/dev/null; then
-    if start_fake_ollama "$fake_ollama" "$tmp"; then
-      expect_lines "-m lists the models of a real server" "$(printf '%s\n' qwen3:8b llama3.2:latest)" \
-        "$(complete_line "ochat --host 127.0.0.1:$fake_port -m ")"
-      stop_fake_ollama
-    else
-      fail "fake-ollama did not start: $(cat "$tmp/fake-ollama.log")"
-    fi
-  else
-    echo "note: no fake-ollama or curl; the check against a real server was left out"
+# Puts into TMP/bin an `ochat` that runs OCHAT, and into TMP/decoy an `ochat` that offers
+# only "decoy:model", to tell which one a completion ran.
+make_ochats() {
+  local bin=$1 tmp=$2
+  mkdir -p "$tmp/bin" "$tmp/decoy"
+  ln -s "$bin" "$tmp/bin/ochat"
+  printf '#!/bin/sh\necho decoy:model\n' >"$tmp/decoy/ochat"
+  chmod +x "$tmp/decoy/ochat"
+}
+
+# The checks every shell's completion shares; each script defines complete_line LINE first.
+# check_models OCHAT FAKE_OLLAMA TMP: -m offers what the ochat being completed lists with
+# the command line's --host, --api and --api-key-file (from the fake Ollama server), and
+# nothing, silently, when that fails.
+check_models() {
+  local bin=$1 fake_ollama=$2 tmp=$3 real_path=$PATH models openai_models url
+  if [[ -z $fake_ollama ]]; then
+    fail "no fake-ollama binary given: the model completion was not checked"
+    return
   fi
+  if ! start_fake_ollama "$fake_ollama" "$tmp"; then
+    fail "fake-ollama did not start: $(cat "$tmp/fake-ollama.log")"
+    return
+  fi
+  make_ochats "$bin" "$tmp"
+  models=$(printf '%s\n' qwen3:8b llama3.2:latest)
+  openai_models=$(printf '%s\n' text llama reasoning tool)
+  url=http://127.0.0.1:$fake_port
+  # Port 1 on loopback: nothing listens there, the connection is refused at once.
+  export OLLAMA_HOST=127.0.0.1:1 OPENAI_BASE_URL=http://127.0.0.1:1/v1
+  unset OCHAT_API OCHAT_API_KEY OPENAI_API_KEY
+
+  PATH=$tmp/bin:$real_path
+  expect_lines "-m offers the models of OLLAMA_HOST" "$models" \
+    "$(OLLAMA_HOST=127.0.0.1:$fake_port complete_line 'ochat -m ')"
+  expect_lines "--host URL names the server" "$models" "$(complete_line "ochat --host $url -m ")"
+  expect_lines "--host=URL names the server" "$models" "$(complete_line "ochat --host=$url --model ")"
+  expect_lines "--host 'URL' is unquoted" "$models" "$(complete_line "ochat --host '$url' -m ")"
+  expect_lines "--api openai lists BASE/models" "$openai_models" \
+    "$(complete_line "ochat --api openai --host $url/v1 -m ")"
+  expect_lines "--api=openai lists BASE/models" "$openai_models" \
+    "$(complete_line "ochat --host $url/v1 --api=openai -m ")"
+  printf 'sk-test\n' >"$tmp/my key"
+  cp "$tmp/my key" "$tmp/my-key"
+  expect_lines "--api-key-file 'FILE' is unquoted" "$models" \
+    "$(complete_line "ochat --host $url --api-key-file '$tmp/my key' -m ")"
+  expect_lines "--api-key-file ~/FILE: ~ is expanded" "$models" \
+    "$(HOME=$tmp complete_line "ochat --host $url --api-key-file ~/my-key -m ")"
+  expect_lines "--api 'openai' is unquoted" "$openai_models" \
+    "$(complete_line "ochat --api 'openai' --host $url/v1 -m ")"
+  expect_lines "--api-key-file is passed on (a missing file: nothing)" "" \
+    "$(complete_line "ochat --host $url --api-key-file $tmp/no-such-key -m " 2>&1)"
+  expect_lines "nothing after --" "" "$(complete_line "ochat --host $url -- -m " 2>&1)"
+  expect_lines "an unreachable server offers nothing, silently" "" \
+    "$(complete_line 'ochat -m ' 2>&1)"
+
+  PATH=$tmp/decoy:$real_path
+  expect_lines "the ochat on the command line is run, not the one on PATH" "$models" \
+    "$(complete_line "$bin --host $url -m ")"
+  # shellcheck disable=SC2088  # the ~ is for the completion to expand
+  expect_lines "the ochat on the command line, ~ expanded" "$models" \
+    "$(HOME=$tmp complete_line "~/bin/ochat --host $url -m ")"
+  PATH=$tmp/bin:$real_path
+  expect_lines "an ochat that cannot be found: the one on PATH is run" "$models" \
+    "$(complete_line "$tmp/nowhere/ochat --host $url -m ")"
+  PATH=$real_path
+  unset OLLAMA_HOST OPENAI_BASE_URL
+  stop_fake_ollama
 }

@@ -11,10 +11,7 @@ command -v fish >/dev/null || skip "fish is not installed: apt-get install fish"
 
 tmp=$(mktemp -d)
 trap 'stop_fake_ollama; rm -rf "$tmp"' EXIT
-mkdir "$tmp/bin" "$tmp/work" "$tmp/home"
-make_fake_curl "$tmp/bin"
-export FAKE_CURL_LOG=$tmp/curl.log
-real_path=$PATH
+mkdir "$tmp/work" "$tmp/home"
 # fish writes its history and variables under these.
 export XDG_CONFIG_HOME=$tmp/home XDG_DATA_HOME=$tmp/home
 
@@ -33,6 +30,6 @@ expect_lines "ochat --think= offers the levels" "$(printf -- '--think=%s\n' low 
 expect_lines "a word after a bare --think is the prompt" "" "$(complete_line 'ochat --think ')"
 expect_lines "nothing is offered for a free value" "" "$(complete_line 'ochat --system ')"
 
-check_format_and_models "$tmp" "$real_path"
-check_real_server "$fake_ollama" "$tmp"
+check_format "$tmp"
+check_models "$bin" "$fake_ollama" "$tmp"
 finish

@@ -11,10 +11,7 @@ command -v zsh >/dev/null || skip "zsh is not installed: apt-get install zsh"
 
 tmp=$(mktemp -d)
 trap 'stop_fake_ollama; rm -rf "$tmp"' EXIT
-mkdir "$tmp/bin" "$tmp/work"
-make_fake_curl "$tmp/bin"
-export FAKE_CURL_LOG=$tmp/curl.log
-real_path=$PATH
+mkdir "$tmp/work"
 
 # Prints what zsh offers for LINE (cursor at the end), one a line.
 complete_line() {
@@ -33,6 +30,6 @@ expect_lines "ochat --think= offers the levels" "$(printf '%s\n' low medium high
 expect_lines "-m is not offered again" "" "$(complete_line 'ochat -m x --mod' | grep -e --model)"
 expect_lines "-o can be given again" "--option" "$(complete_line 'ochat -o a=1 --opt')"
 
-check_format_and_models "$tmp" "$real_path"
-check_real_server "$fake_ollama" "$tmp"
+check_format "$tmp"
+check_models "$bin" "$fake_ollama" "$tmp"
 finish

@@ -1,5 +1,6 @@
 # Prints the matches zsh's completion system offers for a command line, one a line, by
-# typing it and a Tab into an interactive zsh on a pseudo-terminal.
+# typing it and a Tab into an interactive zsh on a pseudo-terminal, and any line of the
+# terminal that holds "ochat: " (a message ochat printed there).
 # Usage: zsh -f zsh_capture.zsh FPATH_DIR 'ochat --mo'
 # Exit status: 0, 77 without the zsh/zpty module, 1 when zsh does not answer in 20 s.
 zmodload zsh/zpty 2>/dev/null || exit 77
@@ -19,6 +20,10 @@ done
 zpty -d capture
 [[ $out == *@@END@@* ]] || { print -u2 "zsh_capture: no answer from zsh; it printed: $out"; exit 1 }
 for line in ${(f)out}; do
-  [[ $line == *@@MATCH@@* ]] && print -r -- ${${line#*@@MATCH@@}%%$'\r'}
+  if [[ $line == *@@MATCH@@* ]]; then
+    print -r -- ${${line#*@@MATCH@@}%%$'\r'}
+  elif [[ $line == *"ochat: "* ]]; then
+    print -r -- ${line%%$'\r'}  # a message from ochat on the terminal
+  fi
 done
 exit 0
