@@ -65,7 +65,9 @@ std::optional<Json> read_tools_page(const Json& list, const Json& cursor, std::v
         if (log) log("skipped a tool without a valid name: " + ollama::excerpt(dump(t), 80));
         continue;
       }
-      if (t.contains("execution") && t["execution"].is_object() && t["execution"].value("taskSupport", "") == "required") {
+      // Compared as JSON: value("taskSupport", "") would throw for a taskSupport that is not a string.
+      const Json* execution = t.contains("execution") && t["execution"].is_object() ? &t["execution"] : nullptr;
+      if (execution && execution->contains("taskSupport") && (*execution)["taskSupport"] == "required") {
         if (log) log("hid tool " + name + ": it requires task support, which ochat does not have");
         continue;
       }

@@ -101,6 +101,14 @@ TEST_CASE("tools::read_tools_page keeps valid tools, hides task-only ones and fo
   CHECK_FALSE(tools::read_tools_page(Json("x"), Json(), specs, log));
 }
 
+TEST_CASE("tools::read_tools_page: a taskSupport that is not a string does not throw (fuzz: mcp_session_fuzz)") {
+  std::vector<tools::ToolSpec> specs;
+  const Json page = Json::parse(R"({"tools":[{"name":"a","execution":{"taskSupport":1}},{"name":"b","execution":{"taskSupport":null}},
+    {"name":"c","execution":{"taskSupport":["required"]}}]})");
+  CHECK_NOTHROW(tools::read_tools_page(page, Json(), specs, {}));
+  CHECK(specs.size() == 3);
+}
+
 TEST_CASE("tools::read_call_response: a JSON-RPC error and a result are both outcomes for the model") {
   auto err = tools::read_call_response(Json::parse(R"({"id":3,"error":{"code":-32602,"message":"bad \u00ff"}})"), 100);
   CHECK(err.is_error);
