@@ -144,6 +144,20 @@ TEST_CASE("tools::clean_schema never follows remote refs and stops at recursion"
   CHECK_FALSE(out.contains("$defs"));
 }
 
+TEST_CASE("tools::clean_schema stops inlining definitions that would grow exponentially") {
+  // D0 uses D1 four times, D1 uses D2 four times, ...: 4^14 nodes once inlined, from 2 KB.
+  Json defs = Json::object();
+  for (int i = 0; i < 14; ++i) {
+    const Json next = i + 1 < 14 ? Json{{"$ref", "#/$defs/D" + std::to_string(i + 1)}} : Json{{"type", "string"}};
+    defs["D" + std::to_string(i)] = {{"type", "object"}, {"properties", {{"a", next}, {"b", next}, {"c", next}, {"d", next}}}};
+  }
+  const Json in = {{"type", "object"}, {"$defs", defs}, {"properties", {{"x", {{"$ref", "#/$defs/D0"}}}}}};
+  const std::string out = tools::clean_schema(in).dump();
+  CHECK(out.size() < 2'000'000);
+  CHECK_THAT(out, Catch::Contains("not inlined: the schema would grow too large"));
+  CHECK_THAT(out, Catch::Contains(R"("x":{"type":"object","properties":{"a":{"type":"object")"));
+}
+
 TEST_CASE("tools::clean_schema gives any input an object root with properties") {
   CHECK(tools::clean_schema(Json()) == Json::parse(R"({"type":"object","properties":{}})"));
   CHECK(tools::clean_schema(Json::parse(R"({"type":"object"})")) == Json::parse(R"({"type":"object","properties":{}})"));
