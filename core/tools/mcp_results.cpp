@@ -8,7 +8,6 @@
 #include "core/ollama/chunk_parser.hpp"
 #include "core/tools/mcp_content.hpp"
 #include "core/tools/mcp_schema.hpp"
-#include "core/tools/utf8.hpp"
 
 namespace ochat::tools {
 namespace {
@@ -88,10 +87,9 @@ std::optional<Json> read_tools_page(const Json& list, const Json& cursor, std::v
 chat::ToolOutcome read_call_response(const Json& response, std::size_t max_bytes) {
   if (response.is_object()) {
     if (auto e = response.find("error"); e != response.end()) {
-      chat::ToolOutcome outcome;
-      outcome.is_error = true;
-      outcome.content = valid_utf8(rpc_error_text(*e));
-      return outcome;
+      // As an isError text result, so that the same cap applies to what the server's error says.
+      const Json as_result = {{"isError", true}, {"content", {{{"type", "text"}, {"text", rpc_error_text(*e)}}}}};
+      return render_call_result(as_result, max_bytes);
     }
   }
   return render_call_result(response.is_object() && response.contains("result") ? response["result"] : Json(), max_bytes);

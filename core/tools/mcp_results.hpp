@@ -39,8 +39,8 @@ std::optional<nlohmann::ordered_json> read_tools_page(const nlohmann::ordered_js
                                                       const std::function<void(const std::string&)>& log);
 
 // What the model is told about a tools/call response (the whole message): a JSON-RPC error is
-// an error outcome with its code and message; a result goes through render_call_result.
-// The content is valid UTF-8.
+// an error outcome with its code and message; a result goes through render_call_result. Either
+// is cut at `max_bytes`, with a note; the content is valid UTF-8.
 chat::ToolOutcome read_call_response(const nlohmann::ordered_json& response, std::size_t max_bytes);
 
 }  // namespace ochat::tools

@@ -121,6 +121,13 @@ TEST_CASE("tools::read_call_response: a JSON-RPC error and a result are both out
   CHECK(tools::read_call_response(Json::parse(R"({"id":3})"), 100).is_error);
 }
 
+TEST_CASE("tools::read_call_response cuts a JSON-RPC error message at the cap too (fuzz: mcp_session_fuzz)") {
+  const Json response = {{"id", 3}, {"error", {{"code", -32000}, {"message", std::string(5000, 'z')}}}};
+  auto out = tools::read_call_response(response, 100);
+  CHECK(out.is_error);
+  CHECK(out.content == "MCP error -32000: " + std::string(82, 'z') + "\n[ochat: output cut at 100 bytes; the tool wrote more]");
+}
+
 TEST_CASE("tools::clean_schema drops $schema and inlines local $refs") {
   const Json in = Json::parse(R"({"$schema":"http://json-schema.org/draft-07/schema#","type":"object",
     "$defs":{"Point":{"type":"object","properties":{"x":{"type":"number"}}}},
