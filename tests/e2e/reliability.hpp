@@ -4,9 +4,10 @@
 // run it made; when OCHAT_RELIABILITY_LOG names a file, one JSON line is appended to it:
 //   {"fault", "exit", "stdout" (Markdown), "stderr", "model" (what a tool result told the model),
 //    "test" (the Catch2 test's name)}
-// Volatile parts (ports, temporary paths, the source directory) are normalised, and what stdout
-// held is described by a rule the test picks (exact text, part of an answer, --events), so the
-// table is the same on every run and every machine. Without the variable nothing is written.
+// Volatile parts (ports, curl's connect time, temporary paths, the source directory, an MCP
+// server's command line) are normalised (see normalised()), and what stdout held is described
+// by a rule the test picks (exact text, part of an answer, --events), so the table is the same
+// on every run and every machine. Without the variable nothing is written.
 #include <cstdlib>
 #include <fstream>
 #include <regex>
