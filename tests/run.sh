@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make libcli11-dev libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev catch2
-          curl bash-completion zsh fish mandoc man-db)
+          curl bash-completion zsh fish mandoc man-db jq)
 # node and npm: the MCP end-to-end tests install MCP servers from npm (any node >= 18 will do).
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()

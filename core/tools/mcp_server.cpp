@@ -11,8 +11,6 @@
 #include "core/error.hpp"
 #include "core/ollama/chunk_parser.hpp"
 #include "core/tools/executable_plugin.hpp"
-#include "core/tools/mcp_content.hpp"
-#include "core/tools/mcp_schema.hpp"
 #include "core/tools/utf8.hpp"
 
 namespace ochat::tools {
@@ -24,27 +22,13 @@ std::string seconds(std::chrono::milliseconds ms) {
   return fmt::format("{:g} s", static_cast<double>(ms.count()) / 1000.0);
 }
 
-std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
-
-bool valid_tool_name(const std::string& name) {
-  if (name.empty() || name.size() > 128) return false;
-  for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') return false;
-  }
-  return true;
-}
-
-std::string rpc_error_text(const Json& error) {
-  if (!error.is_object()) return "MCP error: " + dump(error);
-  const long long code = error.contains("code") && error["code"].is_number_integer() ? error["code"].get<long long>() : 0;
-  const std::string message = error.contains("message") && error["message"].is_string() ? error["message"].get<std::string>() : "";
-  return fmt::format("MCP error {}: {}", code, message.empty() ? "(no message)" : message);
-}
-
 }  // namespace
 
 McpServer::McpServer(McpServerConfig config, McpOptions options)
-    : config_(std::move(config)), options_(std::move(options)), source_("mcp:" + config_.name) {}
+    : config_(std::move(config)),
+      options_(std::move(options)),
+      source_("mcp:" + config_.name),
+      session_([this](const std::string& line) { log(line); }) {}
 
 McpServer::~McpServer() = default;  // child_'s destructor shuts the process group down
 
@@ -75,22 +59,29 @@ void McpServer::log(const std::string& line) const {
 }
 
 long long McpServer::send_request(const std::string& method, Json params) {
-  const long long id = next_id_++;
-  send(Json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
+  const long long id = session_.request(method, std::move(params));
+  flush_outbox_now();
   return id;
 }
 
-bool McpServer::send(const Json& message) {
-  if (!child_ || child_->stdin_fd() < 0) return false;
-  outbox_ += dump(message);
-  outbox_ += '\n';
+void McpServer::send_notification(const std::string& method, Json params) {
+  session_.notify(method, std::move(params));
+  flush_outbox_now();
+}
+
+// Writes what it can at once. Never called while the session reads its stdout: answers to the
+// server's requests queued there go out with the next pump.
+void McpServer::flush_outbox_now() {
+  if (!child_ || child_->stdin_fd() < 0) {
+    session_.outbox().clear();  // nobody to read it
+    return;
+  }
   pump(0, sys::CancelToken{});
-  return true;
 }
 
 void McpServer::flush_outbox(std::chrono::milliseconds limit) {
   const auto until = Clock::now() + limit;
-  while (!outbox_.empty() && child_ && child_->stdin_fd() >= 0 && !gone_ && Clock::now() < until) pump(10, {});
+  while (!session_.outbox().empty() && child_ && child_->stdin_fd() >= 0 && !gone_ && Clock::now() < until) pump(10, {});
 }
 
 void McpServer::mark_gone(std::string reason) {
@@ -106,8 +97,9 @@ void McpServer::mark_gone(std::string reason) {
 std::string McpServer::garbage_note() const {
   std::string note;
   if (!last_stderr_.empty()) note += fmt::format("; its last line on stderr: {}", ollama::excerpt(last_stderr_, 160));
-  if (!last_garbage_.empty()) {
-    note += fmt::format("; it wrote something that is not JSON-RPC on its stdout: {}", ollama::excerpt(last_garbage_, 80));
+  if (!session_.last_garbage().empty()) {
+    note += fmt::format("; it wrote something that is not JSON-RPC on its stdout: {}",
+                        ollama::excerpt(session_.last_garbage(), 80));
   }
   return note;
 }
@@ -119,7 +111,8 @@ void McpServer::pump(int timeout_ms, const sys::CancelToken& cancel) {
   const int in = child_->stdin_fd(), out = child_->stdout_fd(), err = child_->stderr_fd();
   if (out >= 0) fds[n++] = {out, POLLIN, 0};
   if (err >= 0) fds[n++] = {err, POLLIN, 0};
-  if (in >= 0 && !outbox_.empty()) fds[n++] = {in, POLLOUT, 0};
+  std::string& outbox = session_.outbox();
+  if (in >= 0 && !outbox.empty()) fds[n++] = {in, POLLOUT, 0};
   if (cancel.wake_fd >= 0) fds[n++] = {cancel.wake_fd, POLLIN, 0};
   if (n == 0) {
     if (timeout_ms > 0) ::usleep(static_cast<useconds_t>(timeout_ms) * 1000);
@@ -130,11 +123,11 @@ void McpServer::pump(int timeout_ms, const sys::CancelToken& cancel) {
   for (nfds_t i = 0; i < n; ++i) {
     if (fds[i].revents == 0 || fds[i].fd == cancel.wake_fd) continue;
     if (fds[i].fd == in) {
-      const ssize_t w = ::write(in, outbox_.data(), outbox_.size());
+      const ssize_t w = ::write(in, outbox.data(), outbox.size());
       if (w > 0) {
-        outbox_.erase(0, static_cast<std::size_t>(w));
+        outbox.erase(0, static_cast<std::size_t>(w));
       } else if (w < 0 && errno != EAGAIN && errno != EINTR) {
-        outbox_.clear();  // EPIPE: it stopped reading; its stdout tells the rest
+        outbox.clear();  // EPIPE: it stopped reading; its stdout tells the rest
         child_->close_stdin();
       }
     } else if (fds[i].fd == out) {
@@ -144,7 +137,7 @@ void McpServer::pump(int timeout_ms, const sys::CancelToken& cancel) {
         mark_gone({});
       } else if (r > 0) {
         try {
-          out_lines_.feed(std::string_view(buf, static_cast<std::size_t>(r)), [&](std::string_view line) { on_line(line); });
+          session_.feed(std::string_view(buf, static_cast<std::size_t>(r)));
         } catch (const Error&) {
           child_->close_stdout();
           mark_gone("wrote a line longer than 64 MiB on its stdout");
@@ -168,54 +161,10 @@ void McpServer::pump(int timeout_ms, const sys::CancelToken& cancel) {
   }
 }
 
-void McpServer::on_line(std::string_view line) {
-  const Json j = Json::parse(line, nullptr, false);
-  if (j.is_array()) {  // a 2025-03-26 batch
-    for (const auto& m : j) on_message(m);
-    return;
-  }
-  on_message(j);
-  if (j.is_discarded() || !j.is_object()) {
-    last_garbage_ = std::string(line.substr(0, 200));
-    log("ignored a stdout line that is not JSON-RPC: " + ollama::excerpt(line, 120));
-  }
-}
-
-void McpServer::on_message(const Json& m) {
-  if (!m.is_object()) return;
-  auto method = m.find("method");
-  auto id = m.find("id");
-  if (method != m.end() && method->is_string()) {
-    if (id == m.end()) {
-      log("notification " + method->get<std::string>());
-      return;
-    }
-    // A request from the server: it waits for exactly one answer.
-    if (*method == "ping") {
-      send(Json{{"jsonrpc", "2.0"}, {"id", *id}, {"result", Json::object()}});
-    } else {
-      log("refused request " + method->get<std::string>());
-      send(Json{{"jsonrpc", "2.0"}, {"id", *id}, {"error", {{"code", -32601}, {"message", "Method not found"}}}});
-    }
-    return;
-  }
-  if (id != m.end() && (m.contains("result") || m.contains("error"))) {
-    if (id->is_number_integer()) {
-      answers_[id->get<long long>()] = m;
-    } else {
-      log("ignored a response with an id ochat never sent: " + dump(*id));
-    }
-    return;
-  }
-  last_garbage_ = dump(m).substr(0, 200);
-  log("ignored a message that is neither request, notification nor response: " + ollama::excerpt(dump(m), 120));
-}
-
 McpServer::Wait McpServer::await(long long id, Json& response, Clock::time_point deadline, const sys::CancelToken& cancel) {
   for (;;) {
-    if (auto it = answers_.find(id); it != answers_.end()) {
-      response = std::move(it->second);
-      answers_.erase(it);
+    if (auto answer = session_.take_response(id)) {
+      response = std::move(*answer);
       return Wait::answered;
     }
     if (gone_) return Wait::gone;
@@ -251,52 +200,19 @@ McpServer::Json McpServer::request(const std::string& method, Json params, Clock
 
 void McpServer::finish_startup(const sys::CancelToken& cancel) {
   const auto deadline = launched_ + options_.startup_timeout;
-  const Json init = request("initialize", {}, deadline, cancel, initialize_id_);
-  if (!init.is_object()) throw Error(ErrorKind::internal, fmt::format("{} answered initialize with something that is not an object", label()));
-  const std::string version = init.contains("protocolVersion") && init["protocolVersion"].is_string()
-                                  ? init["protocolVersion"].get<std::string>()
-                                  : std::string();
-  bool known = false;
-  for (const char* v : kMcpProtocolVersions) known = known || version == v;
-  if (!known) {
-    throw Error(ErrorKind::internal,
-                fmt::format("{} speaks MCP protocol version {}, which ochat does not support (it speaks {})", label(),
-                            version.empty() ? "(none given)" : "'" + ollama::excerpt(version, 40) + "'",
-                            fmt::join(std::begin(kMcpProtocolVersions), std::end(kMcpProtocolVersions), ", ")),
-                "use a newer or older release of the server");
-  }
-  send(Json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}});
-  const bool has_tools = init.contains("capabilities") && init["capabilities"].is_object() && init["capabilities"].contains("tools");
-  if (!has_tools) {
+  const McpInitializeResult init = read_initialize_result(request("initialize", {}, deadline, cancel, initialize_id_));
+  if (!init.error.empty()) throw Error(ErrorKind::internal, fmt::format("{} {}", label(), init.error), init.hint);
+  send_notification("notifications/initialized");
+  if (!init.has_tools) {
     log("offers no tools (no \"tools\" capability)");
     return;
   }
-  Json params = Json::object();
+  Json cursor;
   for (int page = 0; page < 1000; ++page) {
-    const Json list = request("tools/list", params, deadline, cancel);
-    if (list.contains("tools") && list["tools"].is_array()) {
-      for (const auto& t : list["tools"]) {
-        const std::string name = t.is_object() && t.contains("name") && t["name"].is_string() ? t["name"].get<std::string>() : "";
-        if (!valid_tool_name(name)) {
-          log("skipped a tool without a valid name: " + ollama::excerpt(dump(t), 80));
-          continue;
-        }
-        if (t.contains("execution") && t["execution"].is_object() && t["execution"].value("taskSupport", "") == "required") {
-          log("hid tool " + name + ": it requires task support, which ochat does not have");
-          continue;
-        }
-        ToolSpec spec;
-        spec.name = name;
-        for (const Json* d : {t.contains("description") ? &t["description"] : nullptr, t.contains("title") ? &t["title"] : nullptr}) {
-          if (spec.description.empty() && d && d->is_string()) spec.description = d->get<std::string>();
-        }
-        spec.parameters = clean_schema(t.contains("inputSchema") ? t["inputSchema"] : Json());
-        tools_.push_back(std::move(spec));
-      }
-    }
-    if (!list.contains("nextCursor") || !list["nextCursor"].is_string()) return;
-    if (params.contains("cursor") && params["cursor"] == list["nextCursor"]) return;  // a server going round in circles
-    params["cursor"] = list["nextCursor"];
+    const Json list = request("tools/list", cursor.is_null() ? Json::object() : Json{{"cursor", cursor}}, deadline, cancel);
+    auto next = read_tools_page(list, cursor, tools_, [this](const std::string& line) { log(line); });
+    if (!next) return;
+    cursor = std::move(*next);
   }
 }
 
@@ -323,7 +239,7 @@ chat::ToolOutcome McpServer::call(const std::string& name, const Json& arguments
   Json response;
   const Wait wait = await(id, response, start + options_.call_timeout, cancel);
   auto cancel_request = [&](const char* reason) {
-    send(Json{{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", id}, {"reason", reason}}}});
+    send_notification("notifications/cancelled", Json{{"requestId", id}, {"reason", reason}});
     flush_outbox(std::chrono::milliseconds(200));
   };
   switch (wait) {
@@ -340,8 +256,7 @@ chat::ToolOutcome McpServer::call(const std::string& name, const Json& arguments
     case Wait::gone:
       return finish(true, fmt::format("The MCP server {} {} during the call{}.", config_.name, gone_reason_, garbage_note()));
   }
-  if (auto e = response.find("error"); e != response.end()) return finish(true, valid_utf8(rpc_error_text(*e)));
-  chat::ToolOutcome rendered = render_call_result(response.contains("result") ? response["result"] : Json(), kMaxToolOutput);
+  chat::ToolOutcome rendered = read_call_response(response, kMaxToolOutput);
   return finish(rendered.is_error, std::move(rendered.content));
 }
 

@@ -1,25 +1,24 @@
 #pragma once
 // An MCP server over stdio as a tool provider (see docs/mcp-client.md and man/ochat-plugins.7):
-// JSON-RPC 2.0, one message per line. Handshake: initialize (2025-11-25; the server may answer
+// JSON-RPC 2.0, one message per line (the messages themselves: McpSession; what is read out of
+// the answers: mcp_results.hpp). Handshake: initialize (2025-11-25; the server may answer
 // 2025-06-18, 2025-03-26 or 2024-11-05, anything else is refused), notifications/initialized,
 // tools/list following nextCursor. Requests from the server get {} (ping) or -32601; its
 // notifications are logged; responses are matched by id, in any order; stdout lines that are
 // not JSON are logged and skipped; stderr is drained (logged with -v).
 #include <chrono>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 
 #include "core/ndjson/line_splitter.hpp"
 #include "core/sys/child_process.hpp"
 #include "core/tools/mcp_config.hpp"
+#include "core/tools/mcp_results.hpp"
+#include "core/tools/mcp_session.hpp"
 #include "core/tools/tool_provider.hpp"
 
 namespace ochat::tools {
-
-// Protocol versions ochat speaks, newest first; the first is the one it asks for.
-inline constexpr const char* kMcpProtocolVersions[] = {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
 
 struct McpOptions {
   std::chrono::milliseconds startup_timeout{30'000};  // start + initialize + tools/list
@@ -56,13 +55,12 @@ class McpServer final : public ToolProvider {
   McpServer(McpServerConfig config, McpOptions options);
   std::string label() const;  // "MCP server NAME (COMMAND ...)"
   long long send_request(const std::string& method, Json params);
-  bool send(const Json& message);
+  void send_notification(const std::string& method, Json params = nullptr);
+  void flush_outbox_now();
   void flush_outbox(std::chrono::milliseconds limit);
   std::string garbage_note() const;  // its last stderr line and stdout garbage, for messages
   Wait await(long long id, Json& response, Clock::time_point deadline, const sys::CancelToken& cancel);
   void pump(int timeout_ms, const sys::CancelToken& cancel);
-  void on_line(std::string_view line);
-  void on_message(const Json& message);
   void log(const std::string& line) const;
   void mark_gone(std::string reason);
   // Sends (unless `id` was already sent) and waits; throws ochat::Error naming the server.
@@ -74,14 +72,10 @@ class McpServer final : public ToolProvider {
   std::string source_;
   std::unique_ptr<sys::ChildProcess> child_;
   Clock::time_point launched_;
-  long long next_id_ = 1;
   long long initialize_id_ = 0;
-  std::map<long long, Json> answers_;  // responses that arrived, by id
-  ndjson::LineSplitter out_lines_{ndjson::LineSplitter::kDefaultMaxLine};
+  McpSession session_;  // its stdout in, its stdin's bytes out
   ndjson::LineSplitter err_lines_{1 << 20};
-  std::string outbox_;        // bytes for its stdin not yet written
-  std::string last_stderr_;   // its last stderr line
-  std::string last_garbage_;  // the last stdout line that was not JSON-RPC
+  std::string last_stderr_;  // its last stderr line
   bool gone_ = false;         // its stdout closed, or it broke the protocol
   std::string gone_reason_;
   std::vector<ToolSpec> tools_;

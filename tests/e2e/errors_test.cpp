@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "e2e_support.hpp"
+#include "reliability.hpp"
 
 using namespace ochat::test;
 
@@ -14,7 +15,7 @@ namespace {
 
 }  // namespace
 
-TEST_CASE("errors: server down exits 3 naming the address and ollama serve") {
+TEST_CASE("errors: server down exits 3 naming the address and ollama serve", "[reliability]") {
   RunOptions o;
   const std::string host = "127.0.0.1:" + std::to_string(closed_port());
   o.args = {"--host", host, "-m", "text", "hi"};
@@ -24,6 +25,7 @@ TEST_CASE("errors: server down exits 3 naming the address and ollama serve") {
   check_one_error_line(r);
   CHECK_THAT(r.err, Catch::Contains("http://" + host));
   CHECK_THAT(r.err, Catch::Contains("ollama serve"));
+  reliability::record_fault("server down", r, reliability::exact(r.out));
 }
 
 TEST_CASE("errors: a missing model exits 4 with the server's message and an ollama pull hint") {
@@ -36,7 +38,7 @@ TEST_CASE("errors: a missing model exits 4 with the server's message and an olla
   CHECK_THAT(r.err, Catch::Contains("ollama pull llama9"));
 }
 
-TEST_CASE("errors: HTTP errors exit 4 with the server's own message") {
+TEST_CASE("errors: HTTP errors exit 4 with the server's own message", "[reliability]") {
   Ochat ochat;
   struct Case {
     const char* model;
@@ -53,36 +55,40 @@ TEST_CASE("errors: HTTP errors exit 4 with the server's own message") {
     CHECK(r.out.empty());
     check_one_error_line(r);
     CHECK_THAT(r.err, Catch::Contains(c.text));
+    if (c.model == std::string("status:500")) reliability::record_fault("HTTP 4xx/5xx", r, reliability::exact(r.out));
   }
 }
 
-TEST_CASE("errors: an error line mid-stream exits 5 and keeps the partial answer") {
+TEST_CASE("errors: an error line mid-stream exits 5 and keeps the partial answer", "[reliability]") {
   Ochat ochat;
   auto r = ochat.run({"-m", "midstream-error", "hi"});
   CHECK(r.exit_code == 5);
   CHECK(r.out == kMidstreamErrorText);
   check_one_error_line(r);
   CHECK_THAT(r.err, Catch::Contains(std::string(kMidstreamErrorMessage)));
+  reliability::record_fault("mid-stream error", r, reliability::exact(r.out));
 }
 
-TEST_CASE("errors: a dropped connection exits 5 and keeps the partial answer") {
+TEST_CASE("errors: a dropped connection exits 5 and keeps the partial answer", "[reliability]") {
   Ochat ochat;
   auto r = ochat.run({"-m", "drop", "hi"});
   CHECK(r.exit_code == 5);
   CHECK(r.out == "partial");
   check_one_error_line(r);
+  reliability::record_fault("dropped connection", r, reliability::exact(r.out));
 }
 
-TEST_CASE("errors: a stream that ends without its done chunk exits 5") {
+TEST_CASE("errors: a stream that ends without its done chunk exits 5", "[reliability]") {
   Ochat ochat;
   auto r = ochat.run({"-m", "no-done", "hi"});
   CHECK(r.exit_code == 5);
   CHECK(r.out == "xy");
   check_one_error_line(r);
   CHECK_THAT(r.err, Catch::Contains("ended before"));
+  reliability::record_fault("stream ends without done", r, reliability::exact(r.out));
 }
 
-TEST_CASE("errors: a line that is not JSON exits 5 quoting it") {
+TEST_CASE("errors: a line that is not JSON exits 5 quoting it", "[reliability]") {
   Ochat ochat;
   auto r = ochat.run({"-m", "garbage", "hi"});
   CHECK(r.exit_code == 5);
@@ -90,15 +96,17 @@ TEST_CASE("errors: a line that is not JSON exits 5 quoting it") {
   check_one_error_line(r);
   CHECK_THAT(r.err, Catch::Contains("not JSON"));
   CHECK_THAT(r.err, Catch::Contains("<html>proxy error</html>"));
+  reliability::record_fault("garbage line", r, reliability::exact(r.out));
 }
 
-TEST_CASE("errors: headers then silence hits the idle timeout, exit 124") {
+TEST_CASE("errors: headers then silence hits the idle timeout, exit 124", "[reliability]") {
   Ochat ochat;
   auto r = ochat.run({"-m", "stall", "--idle-timeout", "0.5", "hi"});
   CHECK(r.exit_code == 124);
   CHECK(r.out.empty());
   check_one_error_line(r);
   CHECK_THAT(r.err, Catch::Contains("idle timeout"));
+  reliability::record_fault("stall", r, reliability::exact(r.out));
   REQUIRE(ochat.server.wait_finished(1, std::chrono::seconds(5)));
   CHECK(ochat.server.requests()[0].disconnected_early);
 }

@@ -5,10 +5,11 @@
 #include <catch2/catch.hpp>
 
 #include "e2e_support.hpp"
+#include "reliability.hpp"
 
 using namespace ochat::test;
 
-TEST_CASE("interrupt: SIGINT mid-stream exits 130, keeps the text, and the server sees the disconnect") {
+TEST_CASE("interrupt: SIGINT mid-stream exits 130, keeps the text, and the server sees the disconnect", "[reliability]") {
   Ochat ochat;
   RunOptions o;
   o.signal_after = {SIGINT, 9};  // "s0 s1 s2 " is 9 bytes
@@ -18,6 +19,7 @@ TEST_CASE("interrupt: SIGINT mid-stream exits 130, keeps the text, and the serve
   CHECK(r.out.size() < slow_text().size());
   CHECK(slow_text().rfind(r.out, 0) == 0);
   CHECK(r.err.empty());
+  reliability::record_fault("SIGINT", r, reliability::part_of(r.out, slow_text()));
   REQUIRE(ochat.server.wait_finished(1, std::chrono::seconds(5)));
   CHECK(ochat.server.requests()[0].disconnected_early);
 }
@@ -47,7 +49,7 @@ TEST_CASE("interrupt: SIGINT while waiting for the first byte exits 130 at once"
   CHECK(ochat.server.requests()[0].disconnected_early);
 }
 
-TEST_CASE("interrupt: SIGTERM is handled the same way and exits 143") {
+TEST_CASE("interrupt: SIGTERM is handled the same way and exits 143", "[reliability]") {
   Ochat ochat;
   RunOptions o;
   o.signal_on_text = {SIGTERM, "\"type\":\"token\""};
@@ -56,11 +58,12 @@ TEST_CASE("interrupt: SIGTERM is handled the same way and exits 143") {
   auto events = parse_lines(r.out);
   REQUIRE_FALSE(events.empty());
   CHECK(events.back()["data"]["reason"] == "interrupted");
+  reliability::record_fault("SIGTERM", r, reliability::events(r.out));
   REQUIRE(ochat.server.wait_finished(1, std::chrono::seconds(5)));
   CHECK(ochat.server.requests()[0].disconnected_early);
 }
 
-TEST_CASE("interrupt: a closed stdout (| head -c) cancels the request and exits 0 silently") {
+TEST_CASE("interrupt: a closed stdout (| head -c) cancels the request and exits 0 silently", "[reliability]") {
   Ochat ochat;
   RunOptions o;
   o.close_stdout_after = 5;
@@ -68,6 +71,7 @@ TEST_CASE("interrupt: a closed stdout (| head -c) cancels the request and exits 
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
   CHECK(r.out == slow_text().substr(0, 5));
+  reliability::record_fault("closed stdout", r, reliability::exact(r.out));
   REQUIRE(ochat.server.wait_finished(1, std::chrono::seconds(5)));
   CHECK(ochat.server.requests()[0].disconnected_early);
 }

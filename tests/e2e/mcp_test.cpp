@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include "e2e_support.hpp"
+#include "reliability.hpp"
 
 using namespace ochat::test;
 using nlohmann::json;
@@ -190,7 +191,7 @@ TEST_CASE("mcp: a tool offered under its prefixed name is called by its own name
   }));
 }
 
-TEST_CASE("mcp: a server that crashes mid-call gives the model an error naming the exit status") {
+TEST_CASE("mcp: a server that crashes mid-call gives the model an error naming the exit status", "[reliability]") {
   Ochat ochat;
   auto r = ochat.run({"--no-mcp-config", "-m", "tool", "--mcp", fake("crash"), "--events", "hi"});
   INFO(r.err);
@@ -206,9 +207,11 @@ TEST_CASE("mcp: a server that crashes mid-call gives the model an error naming t
   CHECK((*second)["data"]["is_error"] == true);
   CHECK_THAT((*second)["data"]["content"].get<std::string>(), Catch::Contains("is not running"));
   CHECK(events.back()["data"]["reason"] == "stop");
+  reliability::record_fault("MCP: server crashes mid-call", r, reliability::events(r.out), (*first)["data"]["content"]);
 }
 
-TEST_CASE("mcp: a call that hangs ends at --tool-timeout with notifications/cancelled and nothing outlives ochat") {
+TEST_CASE("mcp: a call that hangs ends at --tool-timeout with notifications/cancelled and nothing outlives ochat",
+          "[reliability]") {
   TempDir dir;
   const std::string pids = dir.file("pids"), log = dir.file("log");
   Ochat ochat;
@@ -221,6 +224,7 @@ TEST_CASE("mcp: a call that hangs ends at --tool-timeout with notifications/canc
   REQUIRE(result);
   CHECK((*result)["data"]["is_error"] == true);
   CHECK_THAT((*result)["data"]["content"].get<std::string>(), Catch::Contains("did not answer within 0.5 s"));
+  reliability::record_fault("MCP: call hangs", r, reliability::events(r.out), (*result)["data"]["content"]);
   CHECK(has_message(received(log), [](const json& m) {
     return m.value("method", "") == "notifications/cancelled" && m["params"]["requestId"].is_number_integer();
   }));
@@ -269,7 +273,7 @@ TEST_CASE("mcp: a second SIGINT exits at once and still takes a server that igno
   CHECK(all_gone(p));
 }
 
-TEST_CASE("mcp: a server that never answers initialize is an error naming it after --mcp-timeout") {
+TEST_CASE("mcp: a server that never answers initialize is an error naming it after --mcp-timeout", "[reliability]") {
   TempDir dir;
   const std::string pids = dir.file("pids");
   Ochat ochat;
@@ -278,11 +282,13 @@ TEST_CASE("mcp: a server that never answers initialize is an error naming it aft
   CHECK(count_lines(r.err) == 1);
   CHECK_THAT(r.err, Catch::Contains("MCP server node ("));
   CHECK_THAT(r.err, Catch::Contains("did not answer initialize within 0.5 s"));
+  reliability::record_fault("MCP: server never answers initialize", r, reliability::exact(r.out));
   CHECK(ochat.server.requests().empty());
   CHECK(all_gone(read_pids(pids)));
 }
 
-TEST_CASE("mcp: garbage on stdout is skipped and a server that only writes garbage is a clear startup error") {
+TEST_CASE("mcp: garbage on stdout is skipped and a server that only writes garbage is a clear startup error",
+          "[reliability]") {
   Ochat ochat;
   auto r = ochat.run({"--no-mcp-config", "-m", "tool", "--mcp", fake("garbage"), "hi"});
   INFO(r.err);
@@ -294,6 +300,7 @@ TEST_CASE("mcp: garbage on stdout is skipped and a server that only writes garba
   CHECK(count_lines(bad.err) == 1);
   CHECK_THAT(bad.err, Catch::Contains("not JSON-RPC"));
   CHECK_THAT(bad.err, Catch::Contains("Welcome to the fake server!"));
+  reliability::record_fault("MCP: server writes only garbage", bad, reliability::exact(bad.out));
 }
 
 TEST_CASE("mcp: replies out of order are matched by id") {

@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include "e2e_support.hpp"
+#include "reliability.hpp"
 #include "fake_openai.hpp"
 
 using namespace ochat::test;
@@ -110,11 +111,12 @@ TEST_CASE("openai: llama-server's shapes (content null, timings) give the same t
   CHECK(r.out == kOpenAiText);
 }
 
-TEST_CASE("openai: events and UTF-8 characters cut across reads survive") {
+TEST_CASE("openai: events and UTF-8 characters cut across reads survive", "[reliability]") {
   OpenAi oa;
   auto plain = oa.run({"-m", "split", "hi"});
   CHECK(plain.exit_code == 0);
   CHECK(plain.out == kOpenAiSplitText);
+  reliability::record_fault("OpenAI: events cut across reads", plain, reliability::exact(plain.out));
   auto events = oa.run({"-m", "split", "--events", "hi"});
   CHECK(joined_text(parse_lines(events.out), "token") == kOpenAiSplitText);
 }
@@ -138,7 +140,7 @@ TEST_CASE("openai: keep-alive comments are skipped and count as the server being
   CHECK(r.out == kOpenAiText);
 }
 
-TEST_CASE("openai: a stream with a finish reason but no [DONE] is complete") {
+TEST_CASE("openai: a stream with a finish reason but no [DONE] is complete", "[reliability]") {
   OpenAi oa;
   auto r = oa.run({"-m", "no-done", "--events", "hi"});
   CHECK(r.exit_code == 0);
@@ -147,6 +149,7 @@ TEST_CASE("openai: a stream with a finish reason but no [DONE] is complete") {
   CHECK(joined_text(events, "token") == kOpenAiText);
   CHECK(events.back()["data"]["reason"] == "stop");
   CHECK(events.back()["data"]["generated_tokens"] == 4);
+  reliability::record_fault("OpenAI: no `[DONE]` after a `finish_reason`", r, reliability::events(r.out));
 }
 
 TEST_CASE("openai: a finish reason, then an open and silent connection: complete a second later, not at the idle timeout") {
@@ -356,13 +359,14 @@ TEST_CASE("openai: an unknown path (a base URL without /v1) exits 4 with a hint 
   CHECK_THAT(r.err, Catch::Contains("OPENAI_BASE_URL"));
 }
 
-TEST_CASE("openai: an error event mid-stream exits 5 and keeps the partial answer") {
+TEST_CASE("openai: an error event mid-stream exits 5 and keeps the partial answer", "[reliability]") {
   OpenAi oa;
   auto r = oa.run({"-m", "midstream-error", "hi"});
   CHECK(r.exit_code == 5);
   CHECK(r.out == kOpenAiMidstreamText);
   check_one_error_line(r);
   CHECK_THAT(r.err, Catch::Contains(std::string(kOpenAiMidstreamMessage)));
+  reliability::record_fault("OpenAI: error event", r, reliability::exact(r.out));
   auto events = parse_lines(oa.run({"-m", "midstream-error", "--events", "hi"}).out);
   check_envelope(events);
   REQUIRE(events.size() >= 2);
@@ -371,7 +375,7 @@ TEST_CASE("openai: an error event mid-stream exits 5 and keeps the partial answe
   CHECK(events.back()["data"]["reason"] == "error");
 }
 
-TEST_CASE("openai: a stream that ends without a finish reason or [DONE] exits 5") {
+TEST_CASE("openai: a stream that ends without a finish reason or [DONE] exits 5", "[reliability]") {
   OpenAi oa;
   for (const char* model : {"no-finish", "ollama-error"}) {
     INFO(model);
@@ -380,7 +384,9 @@ TEST_CASE("openai: a stream that ends without a finish reason or [DONE] exits 5"
     check_one_error_line(r);
     CHECK_THAT(r.err, Catch::Contains("ended before"));
   }
-  CHECK(oa.run({"-m", "no-finish", "hi"}).out == "xy");
+  auto r = oa.run({"-m", "no-finish", "hi"});
+  CHECK(r.out == "xy");
+  reliability::record_fault("OpenAI: neither `finish_reason` nor `[DONE]`", r, reliability::exact(r.out));
 }
 
 TEST_CASE("openai: a reply that is not an event stream exits 5 quoting it") {
@@ -491,7 +497,7 @@ TEST_CASE("openai: OCHAT_API and OPENAI_BASE_URL replace --api and --host") {
   CHECK(oa.server.requests()[0].path == "/v1/chat/completions");
 }
 
-TEST_CASE("openai: the API key is sent as a bearer token and printed nowhere") {
+TEST_CASE("openai: the API key is sent as a bearer token and printed nowhere", "[reliability]") {
   OpenAi oa;
   std::string everything;
   auto run = [&](std::vector<std::string> args, RunOptions o = {}) {
@@ -509,6 +515,7 @@ TEST_CASE("openai: the API key is sent as a bearer token and printed nowhere") {
   CHECK(refused.exit_code == 4);
   CHECK_THAT(refused.err, Catch::Contains("Incorrect API key provided: [API key]."));
   CHECK_THAT(refused.err, Catch::Contains("check the API key"));
+  reliability::record_fault("OpenAI: server quotes the API key", refused, reliability::exact(refused.out));
   auto refused_events = run({"-m", "status:401", "--events", "hi"});
   CHECK_THAT(refused_events.out, Catch::Contains("[API key]"));
   CHECK(run({"-m", "nope", "-v", "hi"}).exit_code == 4);

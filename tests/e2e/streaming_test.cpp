@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "e2e_support.hpp"
+#include "reliability.hpp"
 
 using namespace ochat::test;
 
@@ -32,12 +33,13 @@ TEST_CASE("streaming: Go escapes, surrogate pairs and raw UTF-8 are decoded exac
   CHECK(r.out == kEscapesText);
 }
 
-TEST_CASE("streaming: lines and UTF-8 characters cut across reads survive") {
+TEST_CASE("streaming: lines and UTF-8 characters cut across reads survive", "[reliability]") {
   Ochat ochat;
   auto r = ochat.run({"-m", "split", "hi"});
   CHECK(r.exit_code == 0);
   CHECK(r.out == kSplitText);
   CHECK(r.err.empty());
+  reliability::record_fault("split UTF-8", r, reliability::exact(r.out));
 }
 
 TEST_CASE("streaming: content carried by the done chunk is printed") {

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "e2e_support.hpp"
+#include "reliability.hpp"
 
 using namespace ochat::test;
 using nlohmann::json;
@@ -135,7 +136,7 @@ TEST_CASE("tools: a bare name is found in OCHAT_PLUGIN_PATH") {
   CHECK_THAT(missing.err, Catch::Contains("no-such-plugin"));
 }
 
-TEST_CASE("tools: a plugin that exits non-zero: the model gets its stderr as the error") {
+TEST_CASE("tools: a plugin that exits non-zero: the model gets its stderr as the error", "[reliability]") {
   Ochat ochat;
   auto r = ochat.run({"-m", "tool", "-t", plugin("fail"), "--events", "hi"});
   CHECK(r.exit_code == 0);
@@ -145,9 +146,10 @@ TEST_CASE("tools: a plugin that exits non-zero: the model gets its stderr as the
   CHECK((*result)["data"]["is_error"] == true);
   CHECK((*result)["data"]["content"] == "boom: the tool failed\n");
   CHECK(ochat.request_body(1)["messages"][2]["content"] == "boom: the tool failed\n");
+  reliability::record_fault("plugin crash", r, reliability::events(r.out), ochat.request_body(1)["messages"][2]["content"]);
 }
 
-TEST_CASE("tools: a plugin that hangs is killed at --tool-timeout with its whole process group") {
+TEST_CASE("tools: a plugin that hangs is killed at --tool-timeout with its whole process group", "[reliability]") {
   Ochat ochat;
   const std::string pid_file = "/tmp/ochat-hang-" + std::to_string(::getpid());
   RunOptions o;
@@ -160,13 +162,14 @@ TEST_CASE("tools: a plugin that hangs is killed at --tool-timeout with its whole
   CHECK((*result)["data"]["is_error"] == true);
   CHECK_THAT((*result)["data"]["content"].get<std::string>(), Catch::Contains("did not finish within 0.5 s"));
   CHECK_THAT(ochat.request_body(1)["messages"][2]["content"].get<std::string>(), Catch::Contains("did not finish"));
+  reliability::record_fault("plugin hang", r, reliability::events(r.out), ochat.request_body(1)["messages"][2]["content"]);
   auto pids = read_pids(pid_file);
   CHECK(pids.size() == 2);
   CHECK(all_gone(pids));
   std::remove(pid_file.c_str());
 }
 
-TEST_CASE("tools: a plugin that writes 100 MB is cut at 1 MiB and the model is told") {
+TEST_CASE("tools: a plugin that writes 100 MB is cut at 1 MiB and the model is told", "[reliability]") {
   Ochat ochat;
   auto r = ochat.run({"-m", "tool", "-t", plugin("flood"), "hi"});
   CHECK(r.exit_code == 0);
@@ -174,6 +177,7 @@ TEST_CASE("tools: a plugin that writes 100 MB is cut at 1 MiB and the model is t
   CHECK(content.size() < (1u << 20) + 200);
   CHECK(content.substr(0, 1000) == std::string(1000, 'x'));
   CHECK_THAT(content, Catch::Contains("output cut at 1048576 bytes"));
+  reliability::record_fault("plugin flood", r, reliability::exact(r.out), content);
 }
 
 TEST_CASE("tools: invalid UTF-8 and NUL bytes from a plugin reach the model as U+FFFD") {

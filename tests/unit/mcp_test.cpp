@@ -1,15 +1,132 @@
-// The pure parts of the MCP client: schema cleaning, result rendering, command splitting, the
-// configuration file, and the registry's name-clash prefixing.
+// The pure parts of the MCP client: the JSON-RPC session, reading answers, schema cleaning, result
+// rendering, command splitting, the configuration file, and the registry's name-clash prefixing.
 #include <catch2/catch.hpp>
 
 #include "core/error.hpp"
 #include "core/tools/mcp_config.hpp"
 #include "core/tools/mcp_content.hpp"
+#include "core/tools/mcp_results.hpp"
 #include "core/tools/mcp_schema.hpp"
+#include "core/tools/mcp_session.hpp"
 #include "core/tools/registry.hpp"
 
 using namespace ochat;
 using Json = nlohmann::ordered_json;
+
+namespace {
+
+// The outbox's lines, parsed, and emptied.
+std::vector<Json> sent(tools::McpSession& session) {
+  std::vector<Json> out;
+  std::string& box = session.outbox();
+  for (std::size_t pos = 0, nl; (nl = box.find('\n', pos)) != std::string::npos; pos = nl + 1) {
+    out.push_back(Json::parse(box.substr(pos, nl - pos)));
+  }
+  box.clear();
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("tools::McpSession numbers its requests and matches responses by id in any order") {
+  tools::McpSession session;
+  CHECK(session.request("initialize", Json::object()) == 1);
+  CHECK(session.request("tools/list", Json::object()) == 2);
+  session.notify("notifications/initialized");
+  auto out = sent(session);
+  REQUIRE(out.size() == 3);
+  CHECK(out[0] == Json::parse(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{}})"));
+  CHECK(out[2] == Json::parse(R"({"jsonrpc":"2.0","method":"notifications/initialized"})"));
+  session.feed("{\"result\":{\"b\":2},\"jsonrpc\":\"2.0\",\"id\":2}\r\n{\"id\":1,\"res");
+  CHECK_FALSE(session.take_response(1));
+  session.feed("ult\":{\"a\":1}}\n");
+  auto first = session.take_response(1);
+  REQUIRE(first);
+  CHECK((*first)["result"] == Json{{"a", 1}});
+  CHECK(session.take_response(2));
+  CHECK_FALSE(session.take_response(2));  // handed out once
+}
+
+TEST_CASE("tools::McpSession queues one answer per server request and none for notifications or garbage") {
+  std::vector<std::string> logged;
+  tools::McpSession session([&](const std::string& line) { logged.push_back(line); });
+  session.feed(R"({"jsonrpc":"2.0","id":0,"method":"ping"})"
+               "\n"
+               R"([{"jsonrpc":"2.0","id":"r","method":"roots/list"},{"jsonrpc":"2.0","method":"notifications/message"}])"
+               "\nWelcome!\n"
+               R"({"jsonrpc":"2.0","id":"x","result":{}})"
+               "\n"
+               R"({"jsonrpc":"2.0","id":5})"
+               "\n");
+  auto out = sent(session);
+  REQUIRE(out.size() == 2);
+  CHECK(out[0] == Json::parse(R"({"jsonrpc":"2.0","id":0,"result":{}})"));
+  CHECK(out[1] == Json::parse(R"({"jsonrpc":"2.0","id":"r","error":{"code":-32601,"message":"Method not found"}})"));
+  CHECK(session.last_garbage() == R"({"jsonrpc":"2.0","id":5})");
+  CHECK(logged == std::vector<std::string>{
+                      "refused request roots/list", "notification notifications/message",
+                      "ignored a stdout line that is not JSON-RPC: Welcome!",
+                      "ignored a response with an id ochat never sent: \"x\"",
+                      R"(ignored a message that is neither request, notification nor response: {"jsonrpc":"2.0","id":5})"});
+  CHECK_THROWS_AS(tools::McpSession({}, 8).feed("123456789"), Error);
+}
+
+TEST_CASE("tools::read_initialize_result accepts the versions ochat speaks and sees the tools capability") {
+  auto ok = tools::read_initialize_result(Json::parse(R"({"protocolVersion":"2024-11-05","capabilities":{"tools":{}}})"));
+  CHECK(ok.error.empty());
+  CHECK(ok.has_tools);
+  CHECK_FALSE(tools::read_initialize_result(Json::parse(R"({"protocolVersion":"2025-06-18"})")).has_tools);
+  auto old = tools::read_initialize_result(Json::parse(R"({"protocolVersion":"1999-01-01","capabilities":{"tools":{}}})"));
+  CHECK(old.error == "speaks MCP protocol version '1999-01-01', which ochat does not support "
+                     "(it speaks 2025-11-25, 2025-06-18, 2025-03-26, 2024-11-05)");
+  CHECK_THAT(tools::read_initialize_result(Json::object()).error, Catch::Contains("(none given)"));
+  CHECK_THAT(tools::read_initialize_result(Json(3)).error, Catch::Contains("not an object"));
+}
+
+TEST_CASE("tools::read_tools_page keeps valid tools, hides task-only ones and follows the cursor once") {
+  std::vector<tools::ToolSpec> specs;
+  std::vector<std::string> logged;
+  auto log = [&](const std::string& line) { logged.push_back(line); };
+  const Json page = Json::parse(R"({"tools":[{"name":"echo","title":"Echo","inputSchema":{"type":"object"}},
+    {"name":"bad name"},{"name":"t","execution":{"taskSupport":"required"}},7],"nextCursor":"p2"})");
+  auto next = tools::read_tools_page(page, Json(), specs, log);
+  REQUIRE(next);
+  CHECK(*next == "p2");
+  REQUIRE(specs.size() == 1);
+  CHECK(specs[0].name == "echo");
+  CHECK(specs[0].description == "Echo");
+  CHECK(specs[0].parameters == Json::parse(R"({"type":"object","properties":{}})"));
+  CHECK(logged.size() == 3);
+  CHECK_FALSE(tools::read_tools_page(page, "p2", specs, log));  // the same cursor again: stop
+  CHECK_FALSE(tools::read_tools_page(Json("x"), Json(), specs, log));
+}
+
+TEST_CASE("tools::read_tools_page: a taskSupport that is not a string does not throw (fuzz: mcp_session_fuzz)") {
+  std::vector<tools::ToolSpec> specs;
+  const Json page = Json::parse(R"({"tools":[{"name":"a","execution":{"taskSupport":1}},{"name":"b","execution":{"taskSupport":null}},
+    {"name":"c","execution":{"taskSupport":["required"]}}]})");
+  CHECK_NOTHROW(tools::read_tools_page(page, Json(), specs, {}));
+  CHECK(specs.size() == 3);
+}
+
+TEST_CASE("tools::read_call_response: a JSON-RPC error and a result are both outcomes for the model") {
+  auto err = tools::read_call_response(Json::parse(R"({"id":3,"error":{"code":-32602,"message":"bad \u00ff"}})"), 100);
+  CHECK(err.is_error);
+  CHECK(err.content == "MCP error -32602: bad \u00ff");
+  auto odd = tools::read_call_response(Json::parse(R"({"id":3,"error":"nope"})"), 100);
+  CHECK(odd.content == "MCP error: \"nope\"");
+  auto ok = tools::read_call_response(Json::parse(R"({"id":3,"result":{"content":[{"type":"text","text":"hi"}]}})"), 100);
+  CHECK_FALSE(ok.is_error);
+  CHECK(ok.content == "hi");
+  CHECK(tools::read_call_response(Json::parse(R"({"id":3})"), 100).is_error);
+}
+
+TEST_CASE("tools::read_call_response cuts a JSON-RPC error message at the cap too (fuzz: mcp_session_fuzz)") {
+  const Json response = {{"id", 3}, {"error", {{"code", -32000}, {"message", std::string(5000, 'z')}}}};
+  auto out = tools::read_call_response(response, 100);
+  CHECK(out.is_error);
+  CHECK(out.content == "MCP error -32000: " + std::string(82, 'z') + "\n[ochat: output cut at 100 bytes; the tool wrote more]");
+}
 
 TEST_CASE("tools::clean_schema drops $schema and inlines local $refs") {
   const Json in = Json::parse(R"({"$schema":"http://json-schema.org/draft-07/schema#","type":"object",
@@ -32,6 +149,20 @@ TEST_CASE("tools::clean_schema never follows remote refs and stops at recursion"
   CHECK(out["properties"]["node"]["properties"]["next"] == Json{{"description", "(recursive reference #/$defs/Node)"}});
   CHECK(out["properties"]["missing"] == Json{{"description", "(unresolved reference #/$defs/Nope)"}});
   CHECK_FALSE(out.contains("$defs"));
+}
+
+TEST_CASE("tools::clean_schema stops inlining definitions that would grow exponentially") {
+  // D0 uses D1 four times, D1 uses D2 four times, ...: 4^14 nodes once inlined, from 2 KB.
+  Json defs = Json::object();
+  for (int i = 0; i < 14; ++i) {
+    const Json next = i + 1 < 14 ? Json{{"$ref", "#/$defs/D" + std::to_string(i + 1)}} : Json{{"type", "string"}};
+    defs["D" + std::to_string(i)] = {{"type", "object"}, {"properties", {{"a", next}, {"b", next}, {"c", next}, {"d", next}}}};
+  }
+  const Json in = {{"type", "object"}, {"$defs", defs}, {"properties", {{"x", {{"$ref", "#/$defs/D0"}}}}}};
+  const std::string out = tools::clean_schema(in).dump();
+  CHECK(out.size() < 2'000'000);
+  CHECK_THAT(out, Catch::Contains("not inlined: the schema would grow too large"));
+  CHECK_THAT(out, Catch::Contains(R"("x":{"type":"object","properties":{"a":{"type":"object")"));
 }
 
 TEST_CASE("tools::clean_schema gives any input an object root with properties") {
