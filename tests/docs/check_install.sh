@@ -59,7 +59,7 @@ if command -v fish >/dev/null; then
   fi
 fi
 if command -v zsh >/dev/null; then
-  out=$(zsh -f -c 'fpath=($1 $fpath); autoload -Uz compinit && compinit -u -D -d "${TMPDIR:-/tmp}/ochat-zcompdump-$$"; print -r -- $_comps[ochat]' \
+  out=$(TMPDIR=$tmp zsh -f -c 'fpath=($1 $fpath); autoload -Uz compinit && compinit -u -D -d "${TMPDIR:-/tmp}/ochat-zcompdump-$$"; print -r -- $_comps[ochat]' \
     zsh "$prefix/share/zsh/vendor-completions" 2>&1)
   if [[ $out == _ochat ]]; then
     echo "ok: compinit registers _ochat for ochat"

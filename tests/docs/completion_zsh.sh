@@ -16,7 +16,7 @@ mkdir "$tmp/work"
 # Prints what zsh offers for LINE (cursor at the end), one a line.
 complete_line() {
   local out status
-  out=$(zsh -f "$src/tests/docs/zsh_capture.zsh" "$src/completions" "$1")
+  out=$(TMPDIR=$tmp zsh -f "$src/tests/docs/zsh_capture.zsh" "$src/completions" "$1")
   status=$?
   ((status == 77)) && skip "zsh lacks the zsh/zpty module"
   ((status != 0)) && fail "zsh did not complete '$1'"

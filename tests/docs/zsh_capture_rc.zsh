@@ -1,5 +1,6 @@
 # Sourced by the interactive zsh that zsh_capture.zsh drives: loads the completion system
-# with $CAPTURE_FPATH first in fpath, and prints every match the completion adds.
+# with $CAPTURE_FPATH first in fpath, and prints every match the completion adds. Its dump
+# file goes to $TMPDIR, which the calling test owns and removes.
 PS1='' PS2='' RPS1=''
 unsetopt beep
 fpath=($CAPTURE_FPATH $fpath)
