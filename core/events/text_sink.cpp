@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "core/ollama/chunk_parser.hpp"
+#include "core/text/excerpt.hpp"
 
 namespace ochat::events {
 
@@ -43,7 +43,7 @@ void TextSink::tool_call(const ToolCallInfo& info) {
     out_.flush();
   }
   std::string args = info.arguments ? info.arguments->dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) : "{}";
-  if (args.size() > 60) args = ollama::excerpt(args, 57);
+  if (args.size() > 60) args = text::excerpt(args, 57);
   err_.append(fmt::format("ochat: tool {} {} -> ", info.name, args));
   err_.flush();
 }
@@ -52,7 +52,7 @@ void TextSink::tool_result(const ToolResultInfo& info) {
   if (!err_.is_terminal() && !options_.verbose) return;
   if (info.is_error) {
     std::string first = info.content.substr(0, info.content.find('\n'));
-    err_.append(fmt::format("error ({} ms): {}\n", info.duration_ms, ollama::excerpt(first, 100)));
+    err_.append(fmt::format("error ({} ms): {}\n", info.duration_ms, text::excerpt(first, 100)));
   } else {
     err_.append(fmt::format("ok ({} ms, {} bytes)\n", info.duration_ms, info.content.size()));
   }

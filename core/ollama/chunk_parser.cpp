@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/ollama/content_chunk.hpp"
+#include "core/text/excerpt.hpp"
 
 namespace ochat::ollama {
 namespace {
@@ -12,7 +13,7 @@ using Json = nlohmann::ordered_json;
 
 [[noreturn]] void malformed(std::string_view line, std::string_view what) {
   throw Error(ErrorKind::stream,
-              fmt::format("the server sent a malformed chunk ({}): {}", what, excerpt(line)));
+              fmt::format("the server sent a malformed chunk ({}): {}", what, text::excerpt(line)));
 }
 
 std::string get_string(const Json& obj, const char* key, std::string_view line) {
@@ -53,22 +54,6 @@ chat::ToolCall parse_tool_call(const Json& call, std::string_view line) {
 
 }  // namespace
 
-std::string excerpt(std::string_view bytes, std::size_t max) {
-  std::string out;
-  std::size_t n = std::min(bytes.size(), max);
-  // Do not cut a UTF-8 sequence: back up over continuation bytes.
-  if (n < bytes.size()) {
-    while (n > 0 && (static_cast<unsigned char>(bytes[n]) & 0xC0) == 0x80) --n;
-  }
-  out.reserve(n + 3);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto c = static_cast<unsigned char>(bytes[i]);
-    out += (c < 0x20 || c == 0x7F) ? '?' : static_cast<char>(c);
-  }
-  if (n < bytes.size()) out += "...";
-  return out;
-}
-
 chat::Chunk parse_chunk(std::string_view line) {
   if (auto chunk = parse_content_chunk(line)) return std::move(*chunk);
   return parse_chunk_dom(line);
@@ -77,7 +62,7 @@ chat::Chunk parse_chunk(std::string_view line) {
 chat::Chunk parse_chunk_dom(std::string_view line) {
   Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
-    throw Error(ErrorKind::stream, fmt::format("the server sent a line that is not JSON: {}", excerpt(line)));
+    throw Error(ErrorKind::stream, fmt::format("the server sent a line that is not JSON: {}", text::excerpt(line)));
   }
   if (!j.is_object()) malformed(line, "not a JSON object");
 

@@ -16,8 +16,4 @@ chat::Chunk parse_chunk(std::string_view line);
 // parse_chunk without the fast path: a JSON DOM for every line (for tests that compare them).
 chat::Chunk parse_chunk_dom(std::string_view line);
 
-// A printable excerpt of untrusted bytes for an error message: at most `max` bytes,
-// control characters shown as '?', cut at a UTF-8 character boundary, "..." when cut.
-std::string excerpt(std::string_view bytes, std::size_t max = 120);
-
 }  // namespace ochat::ollama

@@ -9,6 +9,7 @@
 #include "core/ollama/chunk_parser.hpp"
 #include "core/ollama/model_list.hpp"
 #include "core/ollama/request_builder.hpp"
+#include "core/text/excerpt.hpp"
 
 namespace ochat::ollama {
 namespace {
@@ -80,7 +81,7 @@ Error OllamaBackend::http_error(long status, std::string_view body,
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
     if (auto nl = text.find('\n'); nl != std::string_view::npos) text = text.substr(0, nl);
-    server_message = excerpt(text, 200);
+    server_message = text::excerpt(text, 200);
   }
   const std::string_view reason = http::status_text(status);
   std::string message =

@@ -3,16 +3,15 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "core/ollama/chunk_parser.hpp"  // excerpt()
+#include "core/text/excerpt.hpp"
 
 namespace ochat::openai {
 namespace {
 
 using Json = nlohmann::ordered_json;
-using ollama::excerpt;
 
 [[noreturn]] void malformed(std::string_view data, std::string_view what) {
-  throw Error(ErrorKind::stream, fmt::format("the server sent a malformed chunk ({}): {}", what, excerpt(data)));
+  throw Error(ErrorKind::stream, fmt::format("the server sent a malformed chunk ({}): {}", what, text::excerpt(data)));
 }
 
 std::string get_string(const Json& obj, const char* key, std::string_view data) {
@@ -110,7 +109,7 @@ StreamEvent parse_event(std::string_view data) {
   }
   Json j = Json::parse(data, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
-    throw Error(ErrorKind::stream, fmt::format("the server sent an event that is not JSON: {}", excerpt(data)));
+    throw Error(ErrorKind::stream, fmt::format("the server sent an event that is not JSON: {}", text::excerpt(data)));
   }
   if (!j.is_object()) malformed(data, "not a JSON object");
 

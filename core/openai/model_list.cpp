@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "core/ollama/chunk_parser.hpp"  // excerpt()
+#include "core/text/excerpt.hpp"
 
 namespace ochat::openai {
 
@@ -13,7 +13,7 @@ std::vector<std::string> parse_model_list(std::string_view body) {
   const auto j = nlohmann::json::parse(body, nullptr, false);
   if (!j.is_object() || !j.contains("data") || !j["data"].is_array()) {
     throw Error(ErrorKind::stream, fmt::format("the server's model list is not {{\"data\": [...]}}: {}",
-                                               ollama::excerpt(body)));
+                                               text::excerpt(body)));
   }
   std::vector<std::string> ids;
   for (const auto& m : j["data"]) {

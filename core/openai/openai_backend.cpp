@@ -7,10 +7,10 @@
 #include <fmt/format.h>
 
 #include "core/http/status_text.hpp"
-#include "core/ollama/chunk_parser.hpp"  // excerpt()
 #include "core/openai/model_list.hpp"
 #include "core/openai/request_builder.hpp"
 #include "core/openai/stream_decoder.hpp"
+#include "core/text/excerpt.hpp"
 
 namespace ochat::openai {
 namespace {
@@ -34,7 +34,7 @@ std::string first_line(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
   if (auto nl = text.find('\n'); nl != std::string_view::npos) text = text.substr(0, nl);
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  return ollama::excerpt(text, 200);
+  return text::excerpt(text, 200);
 }
 
 }  // namespace

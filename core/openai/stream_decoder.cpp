@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "core/ollama/chunk_parser.hpp"  // excerpt()
 #include "core/openai/chunk_parser.hpp"
+#include "core/text/excerpt.hpp"
 
 namespace ochat::openai {
 namespace {
@@ -40,7 +40,7 @@ void StreamDecoder::finish(chat::ChunkHandler& handler) {
     if (start != std::string::npos && (head_[start] == '{' || head_[start] == '[' || head_[start] == '<')) {
       throw Error(ErrorKind::stream,
                   fmt::format("the server's reply is not a stream of server-sent events: {}",
-                              ollama::excerpt(std::string_view(head_).substr(start))));
+                              text::excerpt(std::string_view(head_).substr(start))));
     }
   }
 }

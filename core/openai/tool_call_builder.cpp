@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "core/ollama/chunk_parser.hpp"  // excerpt()
+#include "core/text/excerpt.hpp"
 
 namespace ochat::openai {
 
@@ -31,7 +31,7 @@ std::vector<chat::ToolCall> ToolCallBuilder::take() {
       if (!parsed.is_object()) {
         throw Error(ErrorKind::stream,
                     fmt::format("the model's call to tool '{}' has arguments that are not a JSON object: {}",
-                                call.name, ollama::excerpt(partial.arguments)));
+                                call.name, text::excerpt(partial.arguments)));
       }
       call.arguments = std::move(parsed);
       call.arguments_text = std::move(partial.arguments);

@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "core/ollama/chunk_parser.hpp"
+#include "core/text/excerpt.hpp"
 
 namespace ochat::tools {
 
@@ -40,7 +40,7 @@ bool TtyConfirmer::confirm(const std::string& question, const sys::CancelToken& 
 }
 
 chat::ToolOutcome ConfirmingRunner::run(const chat::ToolCall& call, const sys::CancelToken& cancel) {
-  const std::string args = ollama::excerpt(call.arguments.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace), 200);
+  const std::string args = text::excerpt(call.arguments.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace), 200);
   if (!confirmer_.confirm(fmt::format("ochat: run tool {} {}?", call.name, args), cancel)) {
     chat::ToolOutcome outcome;
     outcome.is_error = true;

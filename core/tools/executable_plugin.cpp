@@ -5,9 +5,9 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "core/ollama/chunk_parser.hpp"
 #include "core/sys/subprocess.hpp"
 #include "core/tools/utf8.hpp"
+#include "core/text/excerpt.hpp"
 
 namespace ochat::tools {
 namespace {
@@ -54,7 +54,7 @@ std::vector<ToolSpec> parse_description(std::string_view text, const std::string
   Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded()) {
     throw Error(ErrorKind::internal, fmt::format("plugin {}: --describe did not print valid JSON: {}", plugin,
-                                                 ollama::excerpt(text, 80)));
+                                                 text::excerpt(text, 80)));
   }
   std::vector<ToolSpec> specs;
   if (j.is_array()) {
@@ -92,7 +92,7 @@ std::unique_ptr<ExecutablePlugin> ExecutablePlugin::load(const std::string& path
       throw Error(ErrorKind::internal, fmt::format("plugin {}: --describe was killed by signal {}", path, r.signal));
     case End::exited:
       if (r.exit_code != 0) {
-        std::string why = ollama::excerpt(r.err.empty() ? r.out : r.err, 160);
+        std::string why = text::excerpt(r.err.empty() ? r.out : r.err, 160);
         throw Error(ErrorKind::internal, fmt::format("plugin {}: --describe exited with status {}{}{}", path,
                                                      r.exit_code, why.empty() ? "" : ": ", why));
       }

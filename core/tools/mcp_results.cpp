@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "core/ollama/chunk_parser.hpp"
 #include "core/tools/mcp_content.hpp"
 #include "core/tools/mcp_schema.hpp"
+#include "core/text/excerpt.hpp"
 
 namespace ochat::tools {
 namespace {
@@ -46,7 +46,7 @@ McpInitializeResult read_initialize_result(const Json& init) {
   for (const char* v : kMcpProtocolVersions) known = known || version == v;
   if (!known) {
     out.error = fmt::format("speaks MCP protocol version {}, which ochat does not support (it speaks {})",
-                            version.empty() ? "(none given)" : "'" + ollama::excerpt(version, 40) + "'",
+                            version.empty() ? "(none given)" : "'" + text::excerpt(version, 40) + "'",
                             fmt::join(std::begin(kMcpProtocolVersions), std::end(kMcpProtocolVersions), ", "));
     out.hint = "use a newer or older release of the server";
     return out;
@@ -61,7 +61,7 @@ std::optional<Json> read_tools_page(const Json& list, const Json& cursor, std::v
     for (const auto& t : list["tools"]) {
       const std::string name = t.is_object() && t.contains("name") && t["name"].is_string() ? t["name"].get<std::string>() : "";
       if (!valid_tool_name(name)) {
-        if (log) log("skipped a tool without a valid name: " + ollama::excerpt(dump(t), 80));
+        if (log) log("skipped a tool without a valid name: " + text::excerpt(dump(t), 80));
         continue;
       }
       // Compared as JSON: value("taskSupport", "") would throw for a taskSupport that is not a string.

@@ -9,9 +9,9 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "core/ollama/chunk_parser.hpp"
 #include "core/tools/executable_plugin.hpp"
 #include "core/tools/utf8.hpp"
+#include "core/text/excerpt.hpp"
 
 namespace ochat::tools {
 namespace {
@@ -35,7 +35,7 @@ McpServer::~McpServer() = default;  // child_'s destructor shuts the process gro
 std::string McpServer::label() const {
   std::string command;
   for (const auto& a : config_.argv) command += (command.empty() ? "" : " ") + a;
-  return fmt::format("MCP server {} ({})", config_.name, ollama::excerpt(command, 100));
+  return fmt::format("MCP server {} ({})", config_.name, text::excerpt(command, 100));
 }
 
 std::unique_ptr<McpServer> McpServer::launch(McpServerConfig config, std::vector<std::string> env, McpOptions options) {
@@ -96,10 +96,10 @@ void McpServer::mark_gone(std::string reason) {
 
 std::string McpServer::garbage_note() const {
   std::string note;
-  if (!last_stderr_.empty()) note += fmt::format("; its last line on stderr: {}", ollama::excerpt(last_stderr_, 160));
+  if (!last_stderr_.empty()) note += fmt::format("; its last line on stderr: {}", text::excerpt(last_stderr_, 160));
   if (!session_.last_garbage().empty()) {
     note += fmt::format("; it wrote something that is not JSON-RPC on its stdout: {}",
-                        ollama::excerpt(session_.last_garbage(), 80));
+                        text::excerpt(session_.last_garbage(), 80));
   }
   return note;
 }

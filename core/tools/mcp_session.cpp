@@ -1,6 +1,6 @@
 #include "core/tools/mcp_session.hpp"
 
-#include "core/ollama/chunk_parser.hpp"
+#include "core/text/excerpt.hpp"
 
 namespace ochat::tools {
 namespace {
@@ -53,7 +53,7 @@ void McpSession::on_line(std::string_view line) {
   on_message(j);
   if (j.is_discarded() || !j.is_object()) {
     last_garbage_ = std::string(line.substr(0, 200));
-    log("ignored a stdout line that is not JSON-RPC: " + ollama::excerpt(line, 120));
+    log("ignored a stdout line that is not JSON-RPC: " + text::excerpt(line, 120));
   }
 }
 
@@ -84,7 +84,7 @@ void McpSession::on_message(const Json& m) {
     return;
   }
   last_garbage_ = dump(m).substr(0, 200);
-  log("ignored a message that is neither request, notification nor response: " + ollama::excerpt(dump(m), 120));
+  log("ignored a message that is neither request, notification nor response: " + text::excerpt(dump(m), 120));
 }
 
 }  // namespace ochat::tools
