@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/text/utf8.hpp"
+
 namespace ochat::ollama {
 namespace {
 
@@ -143,28 +145,10 @@ class Reader {
       if (!hex4(lo) || lo < 0xDC00 || lo > 0xDFFF) return false;
       cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
     }
-    if (out) append_utf8(*out, cp);
+    if (out) text::append_utf8(*out, cp);
     return true;
   }
 
-  static void append_utf8(std::string& out, std::uint32_t cp) {
-    auto put = [&](std::uint32_t x) { out.push_back(static_cast<char>(x)); };
-    if (cp < 0x80) {
-      put(cp);
-    } else if (cp < 0x800) {
-      put(0xC0 | (cp >> 6));
-      put(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      put(0xE0 | (cp >> 12));
-      put(0x80 | ((cp >> 6) & 0x3F));
-      put(0x80 | (cp & 0x3F));
-    } else {
-      put(0xF0 | (cp >> 18));
-      put(0x80 | ((cp >> 12) & 0x3F));
-      put(0x80 | ((cp >> 6) & 0x3F));
-      put(0x80 | (cp & 0x3F));
-    }
-  }
 
   std::string_view s_;
   std::size_t i_ = 0;

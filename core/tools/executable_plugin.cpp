@@ -6,7 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/sys/subprocess.hpp"
-#include "core/tools/utf8.hpp"
+#include "core/text/utf8.hpp"
 #include "core/text/excerpt.hpp"
 
 namespace ochat::tools {
@@ -131,7 +131,7 @@ chat::ToolOutcome ExecutablePlugin::call(const std::string& name, const Json& ar
     case End::signaled:
       outcome.is_error = true;
       outcome.content = fmt::format("The tool {} was killed by signal {}.", name, r.signal);
-      if (!r.err.empty()) outcome.content += "\n" + valid_utf8(r.err);
+      if (!r.err.empty()) outcome.content += "\n" + text::valid_utf8(r.err);
       return outcome;
     case End::capped:
     case End::exited:
@@ -142,7 +142,7 @@ chat::ToolOutcome ExecutablePlugin::call(const std::string& name, const Json& ar
   const std::string& text = use_err ? r.err : r.out;
   const bool truncated = r.end == End::capped && (use_err ? r.err_truncated : r.out_truncated);
   outcome.is_error = failed;
-  outcome.content = valid_utf8(text);
+  outcome.content = text::valid_utf8(text);
   if (failed && outcome.content.empty()) outcome.content = fmt::format("The tool {} failed with exit status {}.", name, r.exit_code);
   if (truncated || r.end == End::capped) {
     outcome.content += fmt::format("\n[ochat: output cut at {} bytes; the tool wrote more]", kMaxToolOutput);

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/tools/utf8.hpp"
+#include "core/text/utf8.hpp"
 
 namespace ochat::tools {
 namespace {
@@ -64,10 +64,10 @@ chat::ToolOutcome render_call_result(const Json& result, std::size_t max_bytes) 
   }
   if (text.size() > max_bytes) {
     text.resize(max_bytes);
-    text = valid_utf8(text);  // the cut may have split a character
+    text = text::valid_utf8(text);  // the cut may have split a character
     text += fmt::format("\n[ochat: output cut at {} bytes; the tool wrote more]", max_bytes);
   } else {
-    text = valid_utf8(text);
+    text = text::valid_utf8(text);
   }
   if (outcome.is_error && text.empty()) text = "The tool reported an error without saying why.";
   outcome.content = std::move(text);

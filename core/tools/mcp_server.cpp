@@ -10,7 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/tools/executable_plugin.hpp"
-#include "core/tools/utf8.hpp"
+#include "core/text/utf8.hpp"
 #include "core/text/excerpt.hpp"
 
 namespace ochat::tools {
@@ -150,7 +150,7 @@ void McpServer::pump(int timeout_ms, const sys::CancelToken& cancel) {
       } else if (r > 0) {
         try {
           err_lines_.feed(std::string_view(buf, static_cast<std::size_t>(r)), [&](std::string_view line) {
-            last_stderr_ = valid_utf8(line);
+            last_stderr_ = text::valid_utf8(line);
             log(last_stderr_);
           });
         } catch (const Error&) {

@@ -12,7 +12,7 @@
 
 #include "core/tools/mcp_results.hpp"
 #include "core/tools/mcp_session.hpp"
-#include "core/tools/utf8.hpp"
+#include "core/text/utf8.hpp"
 #include "split_decode.hpp"
 
 namespace {
@@ -26,7 +26,7 @@ void require(bool ok) {
 
 bool is_valid_utf8(const std::string& s) {
   bool changed = false;
-  ochat::tools::valid_utf8(s, &changed);
+  ochat::text::valid_utf8(s, &changed);
   return !changed;
 }
 

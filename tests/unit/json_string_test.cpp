@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/events/json_string.hpp"
+#include "core/text/utf8.hpp"
 
 using ochat::events::append_json_string;
 
@@ -46,25 +47,6 @@ void check_same_as_dom(const std::string& text) {
   }
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  auto put = [&](std::uint32_t x) { out.push_back(static_cast<char>(x)); };
-  if (cp < 0x80) {
-    put(cp);
-  } else if (cp < 0x800) {
-    put(0xC0 | (cp >> 6));
-    put(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    put(0xE0 | (cp >> 12));
-    put(0x80 | ((cp >> 6) & 0x3F));
-    put(0x80 | (cp & 0x3F));
-  } else {
-    put(0xF0 | (cp >> 18));
-    put(0x80 | ((cp >> 12) & 0x3F));
-    put(0x80 | ((cp >> 6) & 0x3F));
-    put(0x80 | (cp & 0x3F));
-  }
-}
-
 }  // namespace
 
 TEST_CASE("events::append_json_string escapes quotes, backslashes and control characters") {
@@ -90,7 +72,7 @@ TEST_CASE("events::append_json_string writes what the JSON DOM writes for every 
   for (std::uint32_t block = 0; block < 0x110000; block += 0x1000) {
     std::string text;
     for (std::uint32_t cp = block; cp < block + 0x1000; ++cp) {
-      if (cp < 0xD800 || cp > 0xDFFF) append_utf8(text, cp);
+      if (cp < 0xD800 || cp > 0xDFFF) ochat::text::append_utf8(text, cp);
     }
     check_same_as_dom(text);
   }

@@ -12,7 +12,7 @@
 #include "core/tools/confirming_runner.hpp"
 #include "core/tools/executable_plugin.hpp"
 #include "core/tools/registry.hpp"
-#include "core/tools/utf8.hpp"
+#include "core/text/utf8.hpp"
 
 using ochat::Error;
 using ochat::ErrorKind;
@@ -86,16 +86,24 @@ TEST_CASE("tools::parse_description rejects bad descriptions, naming the plugin"
   }
 }
 
-TEST_CASE("tools::valid_utf8 keeps valid text and replaces invalid bytes and NUL") {
+TEST_CASE("text::append_utf8 encodes one to four bytes") {
+  std::string out;
+  for (std::uint32_t cp : {0x41u, 0xE9u, 0x7FFu, 0x800u, 0x20ACu, 0xFFFFu, 0x10000u, 0x1F600u, 0x10FFFFu}) {
+    ochat::text::append_utf8(out, cp);
+  }
+  CHECK(out == "A\xC3\xA9\xDF\xBF\xE0\xA0\x80\xE2\x82\xAC\xEF\xBF\xBF\xF0\x90\x80\x80\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF");
+}
+
+TEST_CASE("text::valid_utf8 keeps valid text and replaces invalid bytes and NUL") {
   bool changed = true;
-  CHECK(ochat::tools::valid_utf8("caf\xC3\xA9 \xF0\x9F\x98\x80", &changed) == "caf\xC3\xA9 \xF0\x9F\x98\x80");
+  CHECK(ochat::text::valid_utf8("caf\xC3\xA9 \xF0\x9F\x98\x80", &changed) == "caf\xC3\xA9 \xF0\x9F\x98\x80");
   CHECK_FALSE(changed);
-  CHECK(ochat::tools::valid_utf8(std::string("a\0b", 3), &changed) == "a\xEF\xBF\xBD" "b");
+  CHECK(ochat::text::valid_utf8(std::string("a\0b", 3), &changed) == "a\xEF\xBF\xBD" "b");
   CHECK(changed);
-  CHECK(ochat::tools::valid_utf8("\xFF") == "\xEF\xBF\xBD");
-  CHECK(ochat::tools::valid_utf8("\xC3") == "\xEF\xBF\xBD");                       // cut sequence
-  CHECK(ochat::tools::valid_utf8("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");       // overlong
-  CHECK(ochat::tools::valid_utf8("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+  CHECK(ochat::text::valid_utf8("\xFF") == "\xEF\xBF\xBD");
+  CHECK(ochat::text::valid_utf8("\xC3") == "\xEF\xBF\xBD");                       // cut sequence
+  CHECK(ochat::text::valid_utf8("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");       // overlong
+  CHECK(ochat::text::valid_utf8("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
 }
 
 TEST_CASE("tools::Registry offers tools in order and refuses a name offered twice") {

@@ -1,8 +1,8 @@
-#include "core/tools/utf8.hpp"
+#include "core/text/utf8.hpp"
 
 #include <cstdint>
 
-namespace ochat::tools {
+namespace ochat::text {
 
 std::string valid_utf8(std::string_view s, bool* changed) {
   static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
@@ -53,4 +53,23 @@ std::string valid_utf8(std::string_view s, bool* changed) {
   return out;
 }
 
-}  // namespace ochat::tools
+void append_utf8(std::string& out, std::uint32_t cp) {
+  auto put = [&](std::uint32_t x) { out.push_back(static_cast<char>(x)); };
+  if (cp < 0x80) {
+    put(cp);
+  } else if (cp < 0x800) {
+    put(0xC0 | (cp >> 6));
+    put(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    put(0xE0 | (cp >> 12));
+    put(0x80 | ((cp >> 6) & 0x3F));
+    put(0x80 | (cp & 0x3F));
+  } else {
+    put(0xF0 | (cp >> 18));
+    put(0x80 | ((cp >> 12) & 0x3F));
+    put(0x80 | ((cp >> 6) & 0x3F));
+    put(0x80 | (cp & 0x3F));
+  }
+}
+
+}  // namespace ochat::text
