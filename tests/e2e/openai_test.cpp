@@ -152,7 +152,8 @@ TEST_CASE("openai: a stream with a finish reason but no [DONE] is complete", "[r
   reliability::record_fault("OpenAI: no `[DONE]` after a `finish_reason`", r, reliability::events(r.out));
 }
 
-TEST_CASE("openai: a finish reason, then an open and silent connection: complete a second later, not at the idle timeout") {
+TEST_CASE("openai: a finish reason, then an open and silent connection: complete a second later, not at the idle timeout",
+          "[reliability]") {
   OpenAi oa;
   auto r = oa.run({"-m", "no-done-open", "--idle-timeout", "60", "--events", "hi"});
   INFO(r.err);
@@ -163,6 +164,7 @@ TEST_CASE("openai: a finish reason, then an open and silent connection: complete
   CHECK(joined_text(events, "token") == kOpenAiText);
   CHECK(events.back()["data"]["reason"] == "stop");
   CHECK(events.back()["data"]["generated_tokens"] == 4);  // the usage chunk after the finish counts
+  reliability::record_fault("OpenAI: `finish_reason`, then the connection stays open", r, reliability::events(r.out));
 }
 
 TEST_CASE("openai: finish_reason length gives done reason length") {

@@ -18,9 +18,10 @@ faults=(
   "stall" "garbage line" "split UTF-8" "SIGINT" "SIGTERM" "closed stdout"
   "plugin crash" "plugin hang" "plugin flood"
   "MCP: server crashes mid-call" "MCP: call hangs" "MCP: server never answers initialize"
-  "MCP: server writes only garbage"
+  "MCP: server writes only garbage" "second SIGINT while a server will not stop"
   "OpenAI: error event" "OpenAI: neither \`finish_reason\` nor \`[DONE]\`"
-  "OpenAI: no \`[DONE]\` after a \`finish_reason\`" "OpenAI: events cut across reads"
+  "OpenAI: no \`[DONE]\` after a \`finish_reason\`"
+  "OpenAI: \`finish_reason\`, then the connection stays open" "OpenAI: events cut across reads"
   "OpenAI: server quotes the API key"
 )
 
