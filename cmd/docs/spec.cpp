@@ -145,4 +145,13 @@ bool is_kind(const Entry& e, ValueCompletion::Kind kind) {
   return e.completion != nullptr && e.completion->kind == kind;
 }
 
+ServerPatterns server_patterns(const Spec& spec) {
+  ServerPatterns p;
+  for (const auto& e : spec.server_options) {
+    for (const auto& n : e.names()) p.separate.push_back(n);
+    for (const auto& l : e.longs) p.attached.push_back(l + "=*");
+  }
+  return p;
+}
+
 }  // namespace ochat::cli::docs

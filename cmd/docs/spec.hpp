@@ -51,6 +51,14 @@ struct Spec {
   std::vector<Entry> server_options;
 };
 
+// The server options as the completions' case patterns: every name, for the value in the next
+// word (`--host`), and each long name with its value attached (`--host=*`).
+struct ServerPatterns {
+  std::vector<std::string> separate;
+  std::vector<std::string> attached;
+};
+ServerPatterns server_patterns(const Spec& spec);
+
 // Reads `app`, leaving out hidden options (empty group) as --help does. Throws
 // std::logic_error when value_completions() names an option that `app` does not have or that
 // takes no value.

@@ -54,11 +54,7 @@ std::string zsh_action(const Entry& e) {
 }  // namespace
 
 std::string zsh_completion(const Spec& spec) {
-  std::vector<std::string> separate, attached;  // the server options' `--host URL`, `--host=URL`
-  for (const auto& e : spec.server_options) {
-    for (const auto& n : e.names()) separate.push_back(n);
-    for (const auto& l : e.longs) attached.push_back(l + "=*");
-  }
+  const auto [separate, attached] = server_patterns(spec);
   std::string out =
       "#compdef ochat\n"
       "# zsh completion for ochat\n"
