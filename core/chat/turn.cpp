@@ -19,8 +19,11 @@ std::string seconds(milliseconds ms) {
 
 class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
  public:
-  ReplyReader(const TurnContext& context, const ChatRequest& request)
-      : context_(context), request_(request), decoder_(context.backend.decoder()) {}
+  ReplyReader(const TurnContext& context, const ChatRequest& request, TurnResult& result)
+      : context_(context),
+        request_(request),
+        decoder_(context.backend.decoder()),
+        result_(result) {}
 
   void on_status(long status) override { status_ = status; }
 
@@ -72,17 +75,17 @@ class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
     }
   }
 
-  TurnResult finish(const http::Result& r) {
+  void finish(const http::Result& r) {
     const std::string& host = context_.backend.host();
     switch (r.outcome) {
       case http::Outcome::cancelled:
         context_.sink.flush();
         result_.end = TurnResult::End::interrupted;
         result_.signal = context_.cancel.requested();
-        return std::move(result_);
+        return;
       case http::Outcome::stopped:
         result_.end = TurnResult::End::output_closed;
-        return std::move(result_);
+        return;
       case http::Outcome::timed_out:
         context_.sink.flush();
         throw timeout_error(r);
@@ -118,7 +121,6 @@ class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
         break;
     }
     result_.end = TurnResult::End::done;
-    return std::move(result_);
   }
 
  private:
@@ -154,7 +156,7 @@ class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
   bool done_ = false;
   bool noticed_ = false;
   std::string error_body_;
-  TurnResult result_;
+  TurnResult& result_;
 };
 
 }  // namespace
@@ -166,11 +168,16 @@ Message TurnResult::reply() const {
   return m;
 }
 
-TurnResult run_turn(const TurnContext& context, const ChatRequest& request) {
-  ReplyReader reader(context, request);
+void run_turn(const TurnContext& context, const ChatRequest& request, TurnResult& result) {
+  ReplyReader reader(context, request, result);
   const http::Request http_request = context.backend.chat_request(request);
-  const http::Result result = context.transport.perform(http_request, reader, context.timeouts, context.cancel);
-  return reader.finish(result);
+  reader.finish(context.transport.perform(http_request, reader, context.timeouts, context.cancel));
+}
+
+TurnResult run_turn(const TurnContext& context, const ChatRequest& request) {
+  TurnResult result;
+  run_turn(context, request, result);
+  return result;
 }
 
 }  // namespace ochat::chat

@@ -22,6 +22,8 @@ struct TurnResult {
 
   // The assistant message for the conversation history.
   Message reply() const;
+  // True when the model said nothing at all (no text, thinking or tool call).
+  bool empty() const noexcept { return content.empty() && thinking.empty() && tool_calls.empty(); }
 };
 
 struct TurnContext {
@@ -35,5 +37,8 @@ struct TurnContext {
 // Sends `request` and streams the reply. Returns how it ended; throws ochat::Error for
 // every failure (connect, http, stream, timeout), after flushing what already arrived.
 TurnResult run_turn(const TurnContext& context, const ChatRequest& request);
+// The same, filling `result` as the reply arrives: when it throws, `result` holds what the
+// model said before the failure (to keep a cut answer).
+void run_turn(const TurnContext& context, const ChatRequest& request, TurnResult& result);
 
 }  // namespace ochat::chat

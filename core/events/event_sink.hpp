@@ -17,6 +17,8 @@ inline constexpr int kSchemaVersion = 1;
 struct StartInfo {
   std::string model;
   std::string host;
+  std::string conversation;          // the conversation's file; empty: the run is not saved
+  std::size_t earlier_messages = 0;  // messages sent from the conversation's earlier turns
 };
 
 struct ToolCallInfo {
@@ -47,6 +49,9 @@ class EventSink {
   // Before a tool runs, and after it has run.
   virtual void tool_call(const ToolCallInfo& /*info*/) {}
   virtual void tool_result(const ToolResultInfo& /*info*/) {}
+  // A message of the conversation that no other event carries (a user or system message),
+  // when a saved conversation is replayed (ochat --show --events).
+  virtual void message(std::string_view /*role*/, std::string_view /*content*/) {}
   // Something for the person at the terminal (e.g. "waiting for the model to load").
   virtual void notice(std::string_view text) = 0;
   virtual void error(ErrorKind kind, std::string_view message) = 0;

@@ -25,8 +25,15 @@ void JsonLinesSink::emit_text(std::string_view type, std::string_view text) {
 }
 
 void JsonLinesSink::start(const StartInfo& info) {
-  emit("start", {{"schema_version", kSchemaVersion}, {"model", info.model}, {"host", info.host}});
+  Json data = {{"schema_version", kSchemaVersion}, {"model", info.model}, {"host", info.host}};
+  data["conversation"] = info.conversation.empty() ? Json(nullptr) : Json(info.conversation);
+  data["earlier_messages"] = info.earlier_messages;
+  emit("start", data);
   flush();
+}
+
+void JsonLinesSink::message(std::string_view role, std::string_view content) {
+  emit("message", {{"role", role}, {"content", content}});
 }
 
 // Tokens and thinking are flushed by the caller once per network read.

@@ -16,7 +16,12 @@ class RecordingSink final : public events::EventSink {
   std::vector<events::DoneInfo> dones;
   int flush_result_false_after = -1;  // flush() returns false from this many tokens on (-1: never)
 
-  void start(const events::StartInfo& info) override { calls.push_back("start:" + info.model + "@" + info.host); }
+  std::vector<events::StartInfo> starts;
+
+  void start(const events::StartInfo& info) override {
+    calls.push_back("start:" + info.model + "@" + info.host);
+    starts.push_back(info);
+  }
   void token(std::string_view text) override {
     calls.push_back("token:" + std::string(text));
     tokens += text;
@@ -30,6 +35,9 @@ class RecordingSink final : public events::EventSink {
   }
   void tool_result(const events::ToolResultInfo& info) override {
     calls.push_back("tool_result:" + info.id + ":" + info.name + ":" + (info.is_error ? "error:" : "ok:") + info.content);
+  }
+  void message(std::string_view role, std::string_view content) override {
+    calls.push_back("message:" + std::string(role) + ":" + std::string(content));
   }
   void notice(std::string_view text) override { calls.push_back("notice:" + std::string(text)); }
   void error(ErrorKind kind, std::string_view message) override {
