@@ -1,11 +1,39 @@
 #include "core/ollama/request_builder.hpp"
 
+#include <algorithm>
+#include <deque>
+#include <utility>
+
 namespace ochat::ollama {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json message_json(const chat::Message& m) {
+// Ollama names the tool whose result a message is (tool_name). A result written in the OpenAI
+// shape has only the call's id: the name is that of the call it answers (by id, else the
+// oldest call not yet answered).
+class CallNames {
+ public:
+  void calls(const chat::Message& m) {
+    for (const auto& c : m.tool_calls) unanswered_.emplace_back(c.id, c.name);
+  }
+  std::string result(const chat::Message& m) {
+    auto it = unanswered_.begin();
+    if (!m.tool_call_id.empty()) {
+      it = std::find_if(unanswered_.begin(), unanswered_.end(),
+                        [&](const auto& c) { return c.first == m.tool_call_id; });
+    }
+    if (it == unanswered_.end()) return m.tool_name;
+    std::string name = m.tool_name.empty() ? it->second : m.tool_name;
+    unanswered_.erase(it);
+    return name;
+  }
+
+ private:
+  std::deque<std::pair<std::string, std::string>> unanswered_;  // id, name
+};
+
+Json message_json(const chat::Message& m, CallNames& names) {
   Json j = Json::object();
   j["role"] = m.role;
   j["content"] = m.content;
@@ -21,7 +49,12 @@ Json message_json(const chat::Message& m) {
     }
     j["tool_calls"] = std::move(calls);
   }
-  if (!m.tool_name.empty()) j["tool_name"] = m.tool_name;
+  names.calls(m);
+  if (m.role == "tool") {
+    if (std::string name = names.result(m); !name.empty()) j["tool_name"] = std::move(name);
+  } else if (!m.tool_name.empty()) {
+    j["tool_name"] = m.tool_name;
+  }
   if (!m.tool_call_id.empty()) j["tool_call_id"] = m.tool_call_id;
   return j;
 }
@@ -32,7 +65,8 @@ nlohmann::ordered_json chat_body(const chat::ChatRequest& request) {
   Json body = Json::object();
   body["model"] = request.model;
   Json messages = Json::array();
-  for (const auto& m : request.messages) messages.push_back(message_json(m));
+  CallNames names;
+  for (const auto& m : request.messages) messages.push_back(message_json(m, names));
   body["messages"] = std::move(messages);
   if (!request.tools.empty()) body["tools"] = request.tools;
   body["stream"] = true;

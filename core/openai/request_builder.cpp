@@ -1,6 +1,8 @@
 #include "core/openai/request_builder.hpp"
 
+#include <algorithm>
 #include <array>
+#include <deque>
 #include <optional>
 #include <string_view>
 
@@ -20,15 +22,42 @@ std::string arguments_text(const chat::ToolCall& call) {
   return call.arguments.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-Json message_json(const chat::Message& m) {
+// The protocol pairs each tool result with its call by id. Ollama may send calls without one
+// (a conversation begun there has none): such a call gets "ochat_call_N", N counting the calls of
+// the conversation, and a result without an id answers the oldest call not yet answered.
+class CallIds {
+ public:
+  std::string call(const chat::ToolCall& c) {
+    ++count_;
+    std::string id = c.id.empty() ? fmt::format("ochat_call_{}", count_) : c.id;
+    unanswered_.push_back(id);
+    return id;
+  }
+  std::string result(const chat::Message& m) {
+    std::string id = m.tool_call_id;
+    const auto it =
+        id.empty() ? unanswered_.begin() : std::find(unanswered_.begin(), unanswered_.end(), id);
+    if (it != unanswered_.end()) {
+      if (id.empty()) id = *it;
+      unanswered_.erase(it);
+    }
+    return id;
+  }
+
+ private:
+  int count_ = 0;
+  std::deque<std::string> unanswered_;
+};
+
+Json message_json(const chat::Message& m, CallIds& ids) {
   Json j = Json::object();
   j["role"] = m.role;
-  if (m.role == "tool") j["tool_call_id"] = m.tool_call_id;
+  if (m.role == "tool") j["tool_call_id"] = ids.result(m);
   j["content"] = m.content;
   if (!m.tool_calls.empty()) {
     Json calls = Json::array();
     for (const auto& call : m.tool_calls) {
-      calls.push_back({{"id", call.id},
+      calls.push_back({{"id", ids.call(call)},
                        {"type", "function"},
                        {"function", {{"name", call.name}, {"arguments", arguments_text(call)}}}});
     }
@@ -79,7 +108,8 @@ Json chat_body(const chat::ChatRequest& request) {
   Json body = Json::object();
   body["model"] = request.model;
   Json messages = Json::array();
-  for (const auto& m : request.messages) messages.push_back(message_json(m));
+  CallIds ids;
+  for (const auto& m : request.messages) messages.push_back(message_json(m, ids));
   body["messages"] = std::move(messages);
   if (!request.tools.empty()) body["tools"] = request.tools;
   body["stream"] = true;
