@@ -12,6 +12,8 @@ struct ToolSource {
   bool is_dir = false;
   std::string value;
   bool is_mcp = false;  // `value` is an MCP server's command line
+
+  bool operator==(const ToolSource&) const = default;
 };
 
 struct Options {

@@ -160,10 +160,14 @@ Getenv process_environment() {
   };
 }
 
-Settings resolve_settings(const Options& o, const Getenv& getenv) {
+Settings resolve_settings(const Options& o, const Getenv& getenv,
+                          const ConversationSettings& saved) {
   Settings s;
-  s.api = parse_api(o.api, getenv);
-  if (s.api == Api::openai) {
+  s.api = parse_api(!o.api.empty() ? o.api : saved.api, getenv);
+  const bool same_api = saved.api.empty() || parse_api(saved.api, getenv) == s.api;
+  if (o.host.empty() && !saved.host.empty() && same_api) {
+    s.host = saved.host;  // as resolved when it was saved
+  } else if (s.api == Api::openai) {
     s.host = openai::resolve_base_url(!o.host.empty() ? o.host : getenv("OPENAI_BASE_URL").value_or(""));
   } else if (!o.host.empty()) {
     s.host = ollama::resolve_host(o.host);
@@ -172,10 +176,13 @@ Settings resolve_settings(const Options& o, const Getenv& getenv) {
   }
   s.api_key = api_key(o.api_key_file, s.api, getenv);
   s.model = o.model;
+  if (s.model.empty()) s.model = saved.model;
   if (s.model.empty()) s.model = getenv("OCHAT_MODEL").value_or("");
   s.system = o.system;
 
-  s.request.options = parse_option_pairs(o.option_pairs);
+  s.request.options = saved.options.is_object() ? saved.options : Json::object();
+  const Json given = parse_option_pairs(o.option_pairs);
+  for (auto it = given.begin(); it != given.end(); ++it) s.request.options[it.key()] = *it;
   if (!o.format.empty()) s.request.format = parse_format(o.format);
   if (o.think && o.no_think) throw Error(ErrorKind::usage, "--think and --no-think cannot be used together");
   if (o.think) s.request.think = parse_think(*o.think);
@@ -210,6 +217,15 @@ Settings resolve_settings(const Options& o, const Getenv& getenv) {
     }
   }
   return s;
+}
+
+ConversationSettings lasting_settings(const Settings& settings) {
+  ConversationSettings c;
+  c.api = settings.api == Api::openai ? "openai" : "ollama";
+  c.host = settings.host;
+  c.model = settings.model;
+  c.options = settings.request.options;
+  return c;
 }
 
 }  // namespace ochat::config

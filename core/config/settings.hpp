@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/chat/message.hpp"
+#include "core/config/conversation_settings.hpp"
 #include "core/config/options.hpp"
 #include "core/http/transport.hpp"
 
@@ -45,6 +46,14 @@ struct Settings {
 // (ollama) or OPENAI_BASE_URL (openai). The API key is the first line of --api-key-file, else
 // OCHAT_API_KEY, else (openai only, so that an OpenAI key never goes to an Ollama server)
 // OPENAI_API_KEY; spaces around it are removed and an empty value counts as unset.
-Settings resolve_settings(const Options& options, const Getenv& getenv);
+// `saved`: the settings of the conversation this run continues. Each one it records is used
+// unless the command line gives it (environment variables do not replace it): the protocol,
+// the server (also when the environment names another, unless --api changes the protocol),
+// the model, and the -o options, to which this run's -o add or replace keys.
+Settings resolve_settings(const Options& options, const Getenv& getenv,
+                          const ConversationSettings& saved = {});
+
+// What a conversation keeps of `settings` (all but the tools).
+ConversationSettings lasting_settings(const Settings& settings);
 
 }  // namespace ochat::config
