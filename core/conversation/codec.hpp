@@ -1,0 +1,32 @@
+#pragma once
+// The line format of conversation files: one header or message as one line of JSON, and back.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "core/conversation/record.hpp"
+
+namespace ochat::conversation {
+
+// One line, ending in '\n'. Text that is not valid UTF-8 is written with U+FFFD instead.
+std::string encode_header(const Header& header);
+std::string encode_message(const chat::Message& message, const Note& note);
+
+// True when `line` is an object whose "ochat" member is "conversation" (a header, of any version).
+bool is_header(const nlohmann::ordered_json& line);
+
+// The header's contents. Throws ochat::Error (internal) naming `where` (e.g. "FILE:1") for a
+// version other than kFormatVersion and for settings of the wrong type.
+Header decode_header(const nlohmann::ordered_json& line, std::string_view where);
+
+// A message line. Members other than the ones ochat knows are ignored; a missing or null
+// content is empty. Throws ochat::Error (internal) naming `where` for a line that is not an
+// object with a string "role", or whose known members have the wrong type. ochat's own fields
+// ("ochat") are read leniently: what cannot be read is left out.
+Entry decode_message(const nlohmann::ordered_json& line, std::string_view where);
+
+// The name of a cut in the file and in `done` events: "interrupted", "terminated",
+// "output_closed", "error"; "" for none.
+std::string cut_name(chat::Cut cut);
+
+}  // namespace ochat::conversation

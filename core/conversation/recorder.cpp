@@ -1,0 +1,39 @@
+#include "core/conversation/recorder.hpp"
+
+#include "core/conversation/codec.hpp"
+#include "core/error.hpp"
+
+namespace ochat::conversation {
+
+void Recorder::begin(const config::ConversationSettings& settings) {
+  Header header;
+  header.created = iso_time(clock_.now());
+  header.settings = settings;
+  staged_.insert(0, encode_header(header));
+}
+
+void Recorder::stage(const chat::Message& message, const config::ConversationSettings& changed) {
+  Note note;
+  note.time = iso_time(clock_.now());
+  note.settings = changed;
+  staged_ += encode_message(message, note);
+}
+
+void Recorder::append(const chat::Message& message, const chat::MessageNote& note) {
+  Note full;
+  full.time = iso_time(clock_.now());
+  full.message = note;
+  std::string lines = staged_ + encode_message(message, full);
+  try {
+    file_.append(lines);
+  } catch (const Error& e) {
+    throw Error(ErrorKind::internal, std::string("this turn was not saved: ") + e.what());
+  }
+  staged_.clear();
+  if (!wrote_) {
+    wrote_ = true;
+    if (on_first_write) on_first_write();
+  }
+}
+
+}  // namespace ochat::conversation

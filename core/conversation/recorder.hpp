@@ -1,0 +1,39 @@
+#pragma once
+// Writes a run's messages to its conversation file as they become complete. The messages the
+// run begins with (a new file's header, a changed system prompt, the user's message) wait for
+// the first reply and go with it in one write: a run that never got a reply writes nothing.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/chat/message_log.hpp"
+#include "core/conversation/clock.hpp"
+#include "core/conversation/conversation_file.hpp"
+#include "core/conversation/record.hpp"
+
+namespace ochat::conversation {
+
+class Recorder final : public chat::MessageLog {
+ public:
+  Recorder(ConversationFile& file, const Clock& clock) : file_(file), clock_(clock) {}
+
+  // For a file that holds no conversation yet: the header goes first.
+  void begin(const config::ConversationSettings& settings);
+  // A message of this run other than a reply; `changed`: the settings this turn changed (on
+  // the user message).
+  void stage(const chat::Message& message, const config::ConversationSettings& changed = {});
+  // Writes what is staged and `message` (one line each) with one write. Throws ochat::Error
+  // (internal) "this turn was not saved: ..." when the write fails.
+  void append(const chat::Message& message, const chat::MessageNote& note) override;
+
+  // Called once, after the first successful write.
+  std::function<void()> on_first_write;
+
+ private:
+  ConversationFile& file_;
+  const Clock& clock_;
+  std::string staged_;
+  bool wrote_ = false;
+};
+
+}  // namespace ochat::conversation
