@@ -1,0 +1,118 @@
+// libFuzzer target: a conversation file as ochat reads it (a crash, a kill mid-write or a
+// person may have left anything in it): read_transcript, the listing's summarize, and --show.
+//
+// Oracle: no crash, no sanitizer report, no exception other than ochat::Error; for a file that
+// reads, (1) writing its header and messages back and reading that gives the same messages and
+// settings, and (2) the file cut anywhere after its header still reads (a cut last line is
+// skipped), with the messages before the cut intact.
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "core/conversation/codec.hpp"
+#include "core/conversation/lister.hpp"
+#include "core/conversation/reader.hpp"
+#include "core/conversation/show.hpp"
+#include "core/error.hpp"
+#include "core/events/event_sink.hpp"
+
+namespace {
+
+using namespace ochat;
+
+void require(bool ok) {
+  if (!ok) std::abort();
+}
+
+class NullSink final : public events::EventSink {
+ public:
+  void start(const events::StartInfo&) override {}
+  void token(std::string_view) override {}
+  void thinking(std::string_view) override {}
+  void notice(std::string_view) override {}
+  void error(ErrorKind, std::string_view) override {}
+  void done(const events::DoneInfo&) override {}
+  bool flush() override { return true; }
+};
+
+bool same_message(const chat::Message& a, const chat::Message& b) {
+  if (a.role != b.role || a.content != b.content || a.thinking != b.thinking ||
+      a.tool_name != b.tool_name || a.tool_call_id != b.tool_call_id ||
+      a.tool_calls.size() != b.tool_calls.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.tool_calls.size(); ++i) {
+    const auto& x = a.tool_calls[i];
+    const auto& y = b.tool_calls[i];
+    if (x.id != y.id || x.name != y.name || x.arguments != y.arguments ||
+        x.arguments_text != y.arguments_text) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view in(reinterpret_cast<const char*>(data), size);
+  try {
+    conversation::summarize(in, "fuzz.jsonl");
+  } catch (const Error&) {
+  }
+  conversation::Transcript t;
+  try {
+    t = conversation::read_transcript(in, "fuzz.jsonl");
+  } catch (const Error&) {
+    return 0;
+  }
+  conversation::render_text(t);
+  NullSink sink;
+  conversation::replay(t, "fuzz.jsonl", sink);
+  if (!t.header) return 0;
+
+  // (1) Written back, it reads the same.
+  std::string again = conversation::encode_header(*t.header);
+  for (const auto& e : t.entries) again += conversation::encode_message(e.message, e.note);
+  const auto back = conversation::read_transcript(again, "again.jsonl");
+  require(back.header && back.header->settings == t.header->settings);
+  require(back.entries.size() == t.entries.size());
+  for (std::size_t i = 0; i < t.entries.size(); ++i) {
+    require(same_message(back.entries[i].message, t.entries[i].message));
+    require(back.entries[i].note.settings == t.entries[i].note.settings);
+  }
+  require(back.settings == t.settings);
+  require(back.warnings.empty());
+
+  // (2) Cut after the header line anywhere: still reads, and keeps the messages before the cut.
+  // header_end: the end of the lines before the first message (the header among them).
+  std::size_t header_end = 0;
+  std::size_t line = 0;
+  for (std::size_t pos = 0; pos < in.size();) {
+    std::size_t end = in.find('\n', pos);
+    if (end == std::string_view::npos) return 0;
+    ++line;
+    pos = end + 1;
+    const bool before_messages = t.entries.empty() || line < t.entries.front().line;
+    if (!before_messages) break;
+    header_end = pos;
+  }
+  if (header_end >= in.size()) return 0;
+  const std::size_t cut = header_end + (size * 7919) % (in.size() - header_end);
+  const auto part = conversation::read_transcript(in.substr(0, cut), "cut.jsonl");
+  require(part.header.has_value());
+  std::size_t whole_lines_before = 0;
+  for (const auto& e : t.entries) {
+    const std::size_t line_end = [&] {
+      std::size_t pos = 0;
+      for (std::size_t n = 1; n < e.line; ++n) pos = in.find('\n', pos) + 1;
+      const std::size_t end = in.find('\n', pos);
+      return end == std::string_view::npos ? in.size() : end;
+    }();
+    if (line_end <= cut) ++whole_lines_before;
+  }
+  require(part.entries.size() >= whole_lines_before);
+  for (std::size_t i = 0; i < whole_lines_before; ++i)
+    require(same_message(part.entries[i].message, t.entries[i].message));
+  return 0;
+}
