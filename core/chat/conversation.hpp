@@ -19,10 +19,10 @@ struct ConversationOptions {
   MessageLog* log = nullptr;
   // For the `start` event: the conversation's file (empty: not saved) and how many of the
   // request's messages came from it.
-  std::string conversation;
+  std::string conversation = {};
   std::size_t earlier_messages = 0;
   // Told when a cut answer could not be kept (the run ends with its own error or signal).
-  std::function<void(const std::string&)> warn;
+  std::function<void(const std::string&)> warn = {};
 };
 
 struct ConversationResult {

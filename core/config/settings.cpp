@@ -161,7 +161,7 @@ Getenv process_environment() {
 }
 
 Settings resolve_settings(const Options& o, const Getenv& getenv,
-                          const ConversationSettings& saved) {
+                          const conversation::SavedSettings& saved) {
   Settings s;
   s.api = parse_api(!o.api.empty() ? o.api : saved.api, getenv);
   const bool same_api = saved.api.empty() || parse_api(saved.api, getenv) == s.api;
@@ -219,13 +219,53 @@ Settings resolve_settings(const Options& o, const Getenv& getenv,
   return s;
 }
 
-ConversationSettings lasting_settings(const Settings& settings) {
-  ConversationSettings c;
+conversation::SavedSettings lasting_settings(const Settings& settings) {
+  conversation::SavedSettings c;
   c.api = settings.api == Api::openai ? "openai" : "ollama";
   c.host = settings.host;
   c.model = settings.model;
   c.options = settings.request.options;
   return c;
+}
+
+namespace {
+
+std::string absolute(const std::string& path) {
+  std::error_code ec;
+  const auto full = std::filesystem::absolute(path, ec);
+  return ec ? path : full.lexically_normal().string();
+}
+
+}  // namespace
+
+std::vector<conversation::ToolEntry> lasting_tools(const std::vector<ToolSource>& sources,
+                                                   const std::vector<std::string>& mcp_configs) {
+  using Kind = conversation::ToolEntry::Kind;
+  std::vector<conversation::ToolEntry> out;
+  for (const auto& s : sources) {
+    if (s.is_mcp) {
+      out.push_back({Kind::mcp, s.value});
+    } else if (s.is_dir) {
+      out.push_back({Kind::tools_dir, absolute(s.value)});
+    } else {
+      out.push_back({Kind::plugin, s.value.find('/') == std::string::npos ? s.value : absolute(s.value)});
+    }
+  }
+  for (const auto& file : mcp_configs) out.push_back({Kind::mcp_config, absolute(file)});
+  return out;
+}
+
+void tool_sources_of(const std::vector<conversation::ToolEntry>& tools, std::vector<ToolSource>& sources,
+                     std::vector<std::string>& mcp_configs) {
+  using Kind = conversation::ToolEntry::Kind;
+  for (const auto& t : tools) {
+    switch (t.kind) {
+      case Kind::plugin: sources.push_back({false, t.value, false}); break;
+      case Kind::tools_dir: sources.push_back({true, t.value, false}); break;
+      case Kind::mcp: sources.push_back({false, t.value, true}); break;
+      case Kind::mcp_config: mcp_configs.push_back(t.value); break;
+    }
+  }
 }
 
 }  // namespace ochat::config

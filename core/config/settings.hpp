@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "core/chat/message.hpp"
-#include "core/config/conversation_settings.hpp"
 #include "core/config/options.hpp"
+#include "core/conversation/saved_settings.hpp"
 #include "core/http/transport.hpp"
 
 namespace ochat::config {
@@ -51,9 +51,18 @@ struct Settings {
 // the server (also when the environment names another, unless --api changes the protocol),
 // the model, and the -o options, to which this run's -o add or replace keys.
 Settings resolve_settings(const Options& options, const Getenv& getenv,
-                          const ConversationSettings& saved = {});
+                          const conversation::SavedSettings& saved = {});
 
 // What a conversation keeps of `settings` (all but the tools).
-ConversationSettings lasting_settings(const Settings& settings);
+conversation::SavedSettings lasting_settings(const Settings& settings);
+
+// The tools as a conversation keeps them, in command-line order (the --mcp-config files last):
+// paths made absolute, so that a continuation from another directory finds them (a plugin
+// given by name, to be looked up in the plugin path, and an MCP command line stay as given).
+std::vector<conversation::ToolEntry> lasting_tools(const std::vector<ToolSource>& sources,
+                                                   const std::vector<std::string>& mcp_configs);
+// The other way: the -t, --tools-dir and --mcp sources, and the --mcp-config files.
+void tool_sources_of(const std::vector<conversation::ToolEntry>& tools, std::vector<ToolSource>& sources,
+                     std::vector<std::string>& mcp_configs);
 
 }  // namespace ochat::config

@@ -45,17 +45,24 @@ std::string dump(const Json& j) { return compact(j) + "\n"; }
 
 // ---- settings ----
 
-Json tools_json(const config::ToolSettings& tools) {
+constexpr std::array<std::pair<ToolEntry::Kind, const char*>, 4> kToolKinds = {{
+    {ToolEntry::Kind::plugin, "plugin"},
+    {ToolEntry::Kind::tools_dir, "tools_dir"},
+    {ToolEntry::Kind::mcp, "mcp"},
+    {ToolEntry::Kind::mcp_config, "mcp_config"},
+}};
+
+Json tools_json(const std::vector<ToolEntry>& tools) {
   Json list = Json::array();
-  for (const auto& s : tools.sources) {
-    const char* kind = s.is_mcp ? "mcp" : s.is_dir ? "tools_dir" : "plugin";
-    list.push_back({{kind, s.value}});
+  for (const auto& t : tools) {
+    for (const auto& [kind, name] : kToolKinds) {
+      if (kind == t.kind) list.push_back({{name, t.value}});
+    }
   }
-  for (const auto& f : tools.mcp_configs) list.push_back({{"mcp_config", f}});
   return list;
 }
 
-Json settings_json(const config::ConversationSettings& s) {
+Json settings_json(const SavedSettings& s) {
   Json j = Json::object();
   if (!s.api.empty()) j["api"] = s.api;
   if (!s.host.empty()) j["host"] = s.host;
@@ -73,34 +80,29 @@ std::string string_member(const Json& j, const char* name, std::string_view wher
   return it->get<std::string>();
 }
 
-config::ToolSettings decode_tools(const Json& list, std::string_view where) {
+std::vector<ToolEntry> decode_tools(const Json& list, std::string_view where) {
   if (!list.is_array()) bad(where, "settings: 'tools' is not an array");
-  config::ToolSettings tools;
+  std::vector<ToolEntry> tools;
   for (const auto& item : list) {
     if (!item.is_object() || item.size() != 1 || !item.begin()->is_string()) {
       bad(where,
           "settings: each entry of 'tools' must be one of {\"plugin\": ...}, {\"tools_dir\": ...}, "
           "{\"mcp\": ...}, {\"mcp_config\": ...}");
     }
-    const std::string& kind = item.begin().key();
-    std::string value = item.begin()->get<std::string>();
-    if (kind == "plugin") {
-      tools.sources.push_back({false, std::move(value), false});
-    } else if (kind == "tools_dir") {
-      tools.sources.push_back({true, std::move(value), false});
-    } else if (kind == "mcp") {
-      tools.sources.push_back({false, std::move(value), true});
-    } else if (kind == "mcp_config") {
-      tools.mcp_configs.push_back(std::move(value));
-    } else {
-      bad(where, fmt::format("settings: unknown kind of tool '{}'", kind));
+    const std::string& name = item.begin().key();
+    bool known = false;
+    for (const auto& [kind, kind_name] : kToolKinds) {
+      if (name != kind_name) continue;
+      tools.push_back({kind, item.begin()->get<std::string>()});
+      known = true;
     }
+    if (!known) bad(where, fmt::format("settings: unknown kind of tool '{}'", name));
   }
   return tools;
 }
 
-config::ConversationSettings decode_settings(const Json& j, std::string_view where) {
-  config::ConversationSettings s;
+SavedSettings decode_settings(const Json& j, std::string_view where) {
+  SavedSettings s;
   if (j.is_null()) return s;
   if (!j.is_object()) bad(where, "'settings' is not an object");
   s.api = string_member(j, "api", where, "settings: ");

@@ -66,7 +66,7 @@ Transcript read_transcript(std::string_view bytes, std::string_view name) {
       throw Error(ErrorKind::internal, fmt::format("{}: a second conversation header", where));
     Entry e = decode_message(j, where);
     e.line = number;
-    if (!e.note.settings.empty()) config::apply(t.settings, e.note.settings);
+    if (!e.note.settings.empty()) apply(t.settings, e.note.settings);
     t.entries.push_back(std::move(e));
   }
   return t;

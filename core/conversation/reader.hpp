@@ -15,7 +15,7 @@ struct Transcript {
   std::vector<Entry> entries;    // the messages, in file order
   // The header's settings with the changes of every later turn applied: what a continuation
   // reuses.
-  config::ConversationSettings settings;
+  SavedSettings settings;
   std::vector<std::string> warnings;  // "FILE:N: ...", one per skipped line
   // The file does not end with '\n' (a cut last line, or an editor that drops the final
   // newline): the next append must start a new line first.

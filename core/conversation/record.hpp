@@ -8,7 +8,7 @@
 
 #include "core/chat/message.hpp"
 #include "core/chat/message_log.hpp"
-#include "core/config/conversation_settings.hpp"
+#include "core/conversation/saved_settings.hpp"
 
 namespace ochat::conversation {
 
@@ -19,7 +19,7 @@ inline constexpr int kFormatVersion = 1;
 struct Header {
   int version = kFormatVersion;
   std::string created;  // ISO 8601, UTC
-  config::ConversationSettings settings;
+  SavedSettings settings;
 };
 
 // A message line's "ochat" member.
@@ -27,7 +27,7 @@ struct Note {
   std::string time;  // when it was written, ISO 8601 UTC; empty: unknown
   chat::MessageNote message;
   // On the user message that begins a turn: the settings that turn changed.
-  config::ConversationSettings settings;
+  SavedSettings settings;
 };
 
 struct Entry {

@@ -5,14 +5,14 @@
 
 namespace ochat::conversation {
 
-void Recorder::begin(const config::ConversationSettings& settings) {
+void Recorder::begin(const SavedSettings& settings) {
   Header header;
   header.created = iso_time(clock_.now());
   header.settings = settings;
   staged_.insert(0, encode_header(header));
 }
 
-void Recorder::stage(const chat::Message& message, const config::ConversationSettings& changed) {
+void Recorder::stage(const chat::Message& message, const SavedSettings& changed) {
   Note note;
   note.time = iso_time(clock_.now());
   note.settings = changed;

@@ -18,10 +18,10 @@ class Recorder final : public chat::MessageLog {
   Recorder(ConversationFile& file, const Clock& clock) : file_(file), clock_(clock) {}
 
   // For a file that holds no conversation yet: the header goes first.
-  void begin(const config::ConversationSettings& settings);
+  void begin(const SavedSettings& settings);
   // A message of this run other than a reply; `changed`: the settings this turn changed (on
   // the user message).
-  void stage(const chat::Message& message, const config::ConversationSettings& changed = {});
+  void stage(const chat::Message& message, const SavedSettings& changed = {});
   // Writes what is staged and `message` (one line each) with one write. Throws ochat::Error
   // (internal) "this turn was not saved: ..." when the write fails.
   void append(const chat::Message& message, const chat::MessageNote& note) override;

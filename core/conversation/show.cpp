@@ -87,8 +87,8 @@ std::string render_text(const Transcript& t) {
 }
 
 void replay(const Transcript& t, const std::string& path, events::EventSink& sink) {
-  config::ConversationSettings settings =
-      t.header ? t.header->settings : config::ConversationSettings{};
+  SavedSettings settings =
+      t.header ? t.header->settings : SavedSettings{};
   bool in_turn = false;
   bool replied = false;
   chat::Stats stats;
@@ -160,7 +160,7 @@ void replay(const Transcript& t, const std::string& path, events::EventSink& sin
     // A user or system message: after a reply, it begins the next turn.
     if (replied) end_turn();
     if (m.role == "user") {
-      config::apply(settings, e.note.settings);
+      apply(settings, e.note.settings);
       if (!in_turn) start_turn(i - waiting.size());
       sink.message(m.role, m.content);
     } else if (in_turn) {

@@ -27,9 +27,9 @@ bool regular_file(const std::string& path, struct stat* st = nullptr) {
 
 }  // namespace
 
-std::string state_dir(const config::Getenv& getenv) {
-  if (auto xdg = getenv("XDG_STATE_HOME"); xdg && xdg->starts_with('/')) return *xdg + "/ochat";
-  if (auto home = getenv("HOME"); home && !home->empty()) return *home + "/.local/state/ochat";
+std::string state_dir(const std::optional<std::string>& xdg, const std::optional<std::string>& home) {
+  if (xdg && xdg->starts_with('/')) return *xdg + "/ochat";
+  if (home && !home->empty()) return *home + "/.local/state/ochat";
   throw Error(ErrorKind::internal,
               "cannot tell where to save conversations: neither XDG_STATE_HOME nor HOME is set",
               "set one, or use --no-save");

@@ -17,7 +17,7 @@ inline constexpr int kSchemaVersion = 1;
 struct StartInfo {
   std::string model;
   std::string host;
-  std::string conversation;          // the conversation's file; empty: the run is not saved
+  std::string conversation = {};     // the conversation's file; empty: the run is not saved
   std::size_t earlier_messages = 0;  // messages sent from the conversation's earlier turns
 };
 

@@ -47,8 +47,9 @@ TEST_CASE("conversation::encode_header writes the marker, version, time and sett
   h.settings.host = "http://127.0.0.1:11434";
   h.settings.model = "llama3.2";
   h.settings.options = {{"temperature", 0.2}};
-  h.settings.tools = ochat::config::ToolSettings{
-      {{false, "/p/now", false}, {true, "/d", false}, {false, "srv x", true}}, {"/m.json"}};
+  using Kind = ochat::conversation::ToolEntry::Kind;
+  h.settings.tools = std::vector<ochat::conversation::ToolEntry>{
+      {Kind::plugin, "/p/now"}, {Kind::tools_dir, "/d"}, {Kind::mcp, "srv x"}, {Kind::mcp_config, "/m.json"}};
   const std::string line = encode_header(h);
   CHECK(
       line ==

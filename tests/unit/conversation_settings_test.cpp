@@ -1,4 +1,4 @@
-#include "core/config/conversation_settings.hpp"
+#include "core/conversation/saved_settings.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -8,6 +8,9 @@
 #include "core/config/settings.hpp"
 
 using namespace ochat::config;
+using ochat::conversation::SavedSettings;
+using ochat::conversation::ToolEntry;
+using Kind = ochat::conversation::ToolEntry::Kind;
 using Json = nlohmann::ordered_json;
 
 namespace {
@@ -20,8 +23,8 @@ Getenv env(std::map<std::string, std::string> vars) {
   };
 }
 
-ConversationSettings saved_ollama() {
-  ConversationSettings c;
+SavedSettings saved_ollama() {
+  SavedSettings c;
   c.api = "ollama";
   c.host = "http://saved:11434";
   c.model = "saved-model";
@@ -31,39 +34,46 @@ ConversationSettings saved_ollama() {
 
 }  // namespace
 
-TEST_CASE("config::apply and config::changes: a turn records only what it changed") {
-  ConversationSettings before = saved_ollama();
-  ConversationSettings now = before;
+TEST_CASE("conversation::apply and conversation::changes: a turn records only what it changed") {
+  SavedSettings before = saved_ollama();
+  SavedSettings now = before;
   now.model = "qwen3";
   now.options["temperature"] = 0.9;
   now.options["seed"] = 1;
-  const ConversationSettings diff = changes(before, now);
+  const SavedSettings diff = ochat::conversation::changes(before, now);
   CHECK(diff.api.empty());
   CHECK(diff.host.empty());
   CHECK(diff.model == "qwen3");
   CHECK(diff.options == Json{{"temperature", 0.9}, {"seed", 1}});
   CHECK_FALSE(diff.tools);
-  apply(before, diff);
+  ochat::conversation::apply(before, diff);
   CHECK(before == now);
-  CHECK(changes(now, now).empty());
+  CHECK(ochat::conversation::changes(now, now).empty());
 
-  now.tools = ToolSettings{{{false, "now", false}}, {}};
-  CHECK(changes(before, now).tools == now.tools);
+  now.tools = std::vector<ToolEntry>{{Kind::plugin, "now"}};
+  CHECK(ochat::conversation::changes(before, now).tools == now.tools);
 }
 
-TEST_CASE("config::lasting_tools makes paths absolute and keeps plugin names and MCP commands") {
-  const ToolSettings t = lasting_tools({{false, "./plugins/../now", false},
-                                        {false, "now", false},
-                                        {true, "dir", false},
-                                        {false, "npx -y server ./x", true}},
-                                       {"mcp.json"});
+TEST_CASE("config::lasting_tools makes paths absolute and keeps plugin names and MCP commands; tool_sources_of reads them back") {
+  const std::vector<ToolSource> sources = {{false, "./plugins/../now", false},
+                                            {false, "now", false},
+                                            {true, "dir", false},
+                                            {false, "npx -y server ./x", true}};
+  const auto t = lasting_tools(sources, {"mcp.json"});
   const std::string cwd = std::filesystem::current_path().string();
-  REQUIRE(t.sources.size() == 4);
-  CHECK(t.sources[0].value == cwd + "/now");
-  CHECK(t.sources[1].value == "now");
-  CHECK(t.sources[2].value == cwd + "/dir");
-  CHECK(t.sources[3].value == "npx -y server ./x");
-  CHECK(t.mcp_configs == std::vector<std::string>{cwd + "/mcp.json"});
+  CHECK(t == std::vector<ToolEntry>{{Kind::plugin, cwd + "/now"},
+                                    {Kind::plugin, "now"},
+                                    {Kind::tools_dir, cwd + "/dir"},
+                                    {Kind::mcp, "npx -y server ./x"},
+                                    {Kind::mcp_config, cwd + "/mcp.json"}});
+  std::vector<ToolSource> back;
+  std::vector<std::string> configs;
+  tool_sources_of(t, back, configs);
+  CHECK(back == std::vector<ToolSource>{{false, cwd + "/now", false},
+                                        {false, "now", false},
+                                        {true, cwd + "/dir", false},
+                                        {false, "npx -y server ./x", true}});
+  CHECK(configs == std::vector<std::string>{cwd + "/mcp.json"});
 }
 
 TEST_CASE("config::resolve_settings reuses a conversation's settings over the environment") {
@@ -97,7 +107,7 @@ TEST_CASE(
   CHECK(s.host == "http://oa:8080/v1");
   CHECK(s.model == "saved-model");
 
-  ConversationSettings openai;
+  SavedSettings openai;
   openai.api = "openai";
   openai.host = "http://saved:8080/v1";
   const auto again = resolve_settings({}, env({{"OCHAT_API", "ollama"}}), openai);

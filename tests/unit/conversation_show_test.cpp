@@ -165,7 +165,7 @@ TEST_CASE(
     Recorder recorder(*file, clock);
     int first_writes = 0;
     recorder.on_first_write = [&] { ++first_writes; };
-    ochat::config::ConversationSettings settings;
+    ochat::conversation::SavedSettings settings;
     settings.model = "m";
     recorder.begin(settings);
     recorder.stage(Message::text("system", "s"));

@@ -15,14 +15,6 @@ using ochat::test::write_file;
 
 namespace {
 
-ochat::config::Getenv env(std::map<std::string, std::string> vars) {
-  return [vars](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
-
 void set_mtime(const std::string& path, long seconds) {
   utimbuf t{seconds, seconds};
   REQUIRE(::utime(path.c_str(), &t) == 0);
@@ -31,11 +23,10 @@ void set_mtime(const std::string& path, long seconds) {
 }  // namespace
 
 TEST_CASE("conversation::state_dir is XDG_STATE_HOME/ochat, else ~/.local/state/ochat") {
-  CHECK(state_dir(env({{"XDG_STATE_HOME", "/s"}, {"HOME", "/h"}})) == "/s/ochat");
-  CHECK(state_dir(env({{"XDG_STATE_HOME", "relative"}, {"HOME", "/h"}})) ==
-        "/h/.local/state/ochat");
-  CHECK(state_dir(env({{"HOME", "/h"}})) == "/h/.local/state/ochat");
-  CHECK_THROWS_AS(state_dir(env({})), ochat::Error);
+  CHECK(state_dir("/s", "/h") == "/s/ochat");
+  CHECK(state_dir("relative", "/h") == "/h/.local/state/ochat");
+  CHECK(state_dir(std::nullopt, "/h") == "/h/.local/state/ochat");
+  CHECK_THROWS_AS(state_dir(std::nullopt, std::nullopt), ochat::Error);
   CHECK(conversations_dir("/s/ochat") == "/s/ochat/conversations");
 }
 

@@ -60,7 +60,7 @@ TEST_CASE("events::JsonLinesSink writes one type/data object per line") {
     CHECK(e["data"].is_object());
   }
   CHECK(events[0].dump() ==
-        R"({"type":"start","data":{"schema_version":1,"model":"qwen3","host":"http://127.0.0.1:11434"}})");
+        R"({"type":"start","data":{"schema_version":1,"model":"qwen3","host":"http://127.0.0.1:11434","conversation":null,"earlier_messages":0}})");
   CHECK(events[1].dump() == R"({"type":"thinking","data":{"text":"Let me"}})");
   CHECK(events[2].dump() == R"({"type":"token","data":{"text":"Hello"}})");
   CHECK(events[3]["type"] == "token");
