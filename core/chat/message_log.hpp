@@ -27,7 +27,7 @@ struct MessageNote {
   std::optional<ErrorKind> error_kind;      // for Cut::error
   std::string error;                        // for Cut::error: the message ochat printed
   std::string done_reason;                  // complete replies: "stop", "length", ...
-  Stats stats;                              // replies: the server's counts, when it sent them
+  events::Stats stats;                      // replies: the server's counts, when it sent them
   bool is_error = false;                    // tool results: the call failed, `content` says why
   std::optional<std::int64_t> duration_ms;  // tool results: how long the call took
 };

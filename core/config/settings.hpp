@@ -1,24 +1,18 @@
 #pragma once
 // Checked settings for one run: the command line combined with the environment.
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/chat/message.hpp"
+#include "core/config/backend_table.hpp"
 #include "core/config/options.hpp"
 #include "core/conversation/saved_settings.hpp"
 #include "core/http/transport.hpp"
+#include "core/sys/environment.hpp"
 
 namespace ochat::config {
-
-// Reads an environment variable; std::nullopt when unset. Tests pass a fake.
-using Getenv = std::function<std::optional<std::string>(std::string_view name)>;
-Getenv process_environment();
-
-// The wire protocol: Ollama's native /api/chat, or OpenAI-style chat completions.
-enum class Api { ollama, openai };
 
 struct Settings {
   Api api = Api::ollama;
@@ -30,7 +24,7 @@ struct Settings {
   std::string system;
   chat::ChatRequest request;  // options, format, think, keep_alive; no model or messages yet
   http::Timeouts timeouts;
-  bool events = false;
+  Output output = Output::text;
   bool hide_thinking = false;
   bool verbose = false;
   std::chrono::milliseconds tool_timeout{60'000};
@@ -50,7 +44,7 @@ struct Settings {
 // unless the command line gives it (environment variables do not replace it): the protocol,
 // the server (also when the environment names another, unless --api changes the protocol),
 // the model, and the -o options, to which this run's -o add or replace keys.
-Settings resolve_settings(const Options& options, const Getenv& getenv,
+Settings resolve_settings(const Options& options, const sys::Getenv& getenv,
                           const conversation::SavedSettings& saved = {});
 
 // What a conversation keeps of `settings` (all but the tools).
@@ -59,10 +53,10 @@ conversation::SavedSettings lasting_settings(const Settings& settings);
 // The tools as a conversation keeps them, in command-line order (the --mcp-config files last):
 // paths made absolute, so that a continuation from another directory finds them (a plugin
 // given by name, to be looked up in the plugin path, and an MCP command line stay as given).
-std::vector<conversation::ToolEntry> lasting_tools(const std::vector<ToolSource>& sources,
+std::vector<conversation::ToolEntry> lasting_tools(const std::vector<tools::ToolSource>& sources,
                                                    const std::vector<std::string>& mcp_configs);
 // The other way: the -t, --tools-dir and --mcp sources, and the --mcp-config files.
-void tool_sources_of(const std::vector<conversation::ToolEntry>& tools, std::vector<ToolSource>& sources,
-                     std::vector<std::string>& mcp_configs);
+void tool_sources_of(const std::vector<conversation::ToolEntry>& tools,
+                     std::vector<tools::ToolSource>& sources, std::vector<std::string>& mcp_configs);
 
 }  // namespace ochat::config

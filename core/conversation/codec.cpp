@@ -24,14 +24,14 @@ constexpr std::array<ErrorKind, 6> kKinds = {ErrorKind::internal, ErrorKind::usa
                                              ErrorKind::stream,   ErrorKind::timeout};
 
 // The stats members, named as in the `done` event.
-constexpr std::array<std::pair<std::optional<std::int64_t> chat::Stats::*, const char*>, 6> kStats =
+constexpr std::array<std::pair<std::optional<std::int64_t> events::Stats::*, const char*>, 6> kStats =
     {{
-        {&chat::Stats::prompt_tokens, "prompt_tokens"},
-        {&chat::Stats::generated_tokens, "generated_tokens"},
-        {&chat::Stats::total_ns, "total_duration_ns"},
-        {&chat::Stats::load_ns, "load_duration_ns"},
-        {&chat::Stats::prompt_eval_ns, "prompt_eval_duration_ns"},
-        {&chat::Stats::eval_ns, "eval_duration_ns"},
+        {&events::Stats::prompt_tokens, "prompt_tokens"},
+        {&events::Stats::generated_tokens, "generated_tokens"},
+        {&events::Stats::total_ns, "total_duration_ns"},
+        {&events::Stats::load_ns, "load_duration_ns"},
+        {&events::Stats::prompt_eval_ns, "prompt_eval_duration_ns"},
+        {&events::Stats::eval_ns, "eval_duration_ns"},
     }};
 
 std::string compact(const Json& j) {

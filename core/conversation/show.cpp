@@ -43,7 +43,7 @@ std::string cut_text(const chat::MessageNote& note) {
   return {};
 }
 
-void add_accumulated(chat::Stats& total, const chat::Stats& more) {
+void add_accumulated(events::Stats& total, const events::Stats& more) {
   auto add = [](std::optional<std::int64_t>& t, const std::optional<std::int64_t>& m) {
     if (m) t = t.value_or(0) + *m;
   };
@@ -91,7 +91,7 @@ void replay(const Transcript& t, const std::string& path, events::EventSink& sin
       t.header ? t.header->settings : SavedSettings{};
   bool in_turn = false;
   bool replied = false;
-  chat::Stats stats;
+  events::Stats stats;
   const chat::MessageNote* last_note = nullptr;
   std::deque<std::string> pending_ids;  // ids of the calls not answered yet
   int call_number = 0;

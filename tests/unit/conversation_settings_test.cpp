@@ -15,7 +15,7 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-Getenv env(std::map<std::string, std::string> vars) {
+ochat::sys::Getenv env(std::map<std::string, std::string> vars) {
   return [vars](std::string_view name) -> std::optional<std::string> {
     auto it = vars.find(std::string(name));
     if (it == vars.end()) return std::nullopt;
@@ -55,10 +55,11 @@ TEST_CASE("conversation::apply and conversation::changes: a turn records only wh
 }
 
 TEST_CASE("config::lasting_tools makes paths absolute and keeps plugin names and MCP commands; tool_sources_of reads them back") {
-  const std::vector<ToolSource> sources = {{false, "./plugins/../now", false},
-                                            {false, "now", false},
-                                            {true, "dir", false},
-                                            {false, "npx -y server ./x", true}};
+  using Source = ochat::tools::ToolSource::Kind;
+  const std::vector<ochat::tools::ToolSource> sources = {{Source::plugin, "./plugins/../now"},
+                                                         {Source::plugin, "now"},
+                                                         {Source::plugin_dir, "dir"},
+                                                         {Source::mcp_command, "npx -y server ./x"}};
   const auto t = lasting_tools(sources, {"mcp.json"});
   const std::string cwd = std::filesystem::current_path().string();
   CHECK(t == std::vector<ToolEntry>{{Kind::plugin, cwd + "/now"},
@@ -66,13 +67,15 @@ TEST_CASE("config::lasting_tools makes paths absolute and keeps plugin names and
                                     {Kind::tools_dir, cwd + "/dir"},
                                     {Kind::mcp, "npx -y server ./x"},
                                     {Kind::mcp_config, cwd + "/mcp.json"}});
-  std::vector<ToolSource> back;
+  std::vector<ochat::tools::ToolSource> back;
   std::vector<std::string> configs;
   tool_sources_of(t, back, configs);
-  CHECK(back == std::vector<ToolSource>{{false, cwd + "/now", false},
-                                        {false, "now", false},
-                                        {true, cwd + "/dir", false},
-                                        {false, "npx -y server ./x", true}});
+  REQUIRE(back.size() == 4);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(back[i].kind == sources[i].kind);
+  CHECK(back[0].value == cwd + "/now");
+  CHECK(back[1].value == "now");
+  CHECK(back[2].value == cwd + "/dir");
+  CHECK(back[3].value == "npx -y server ./x");
   CHECK(configs == std::vector<std::string>{cwd + "/mcp.json"});
 }
 
