@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/text/json_scanner.hpp"
 
 namespace ochat::conversation {
 namespace {
@@ -266,6 +267,58 @@ std::string encode_message(const chat::Message& m, const Note& note) {
   Json own = note_json(note);
   if (!own.empty()) j["ochat"] = std::move(own);
   return dump(j);
+}
+
+std::optional<Entry> decode_message_fast(std::string_view line, std::string_view where, bool notes) {
+  text::JsonScanner r(line);
+  if (!r.eat('{') || r.peek('}')) return std::nullopt;
+  Entry e;
+  chat::Message& m = e.message;
+  std::string name;
+  unsigned seen = 0;  // one bit per member
+  std::string_view own;
+  do {
+    if (!r.key(name)) return std::nullopt;
+    std::string* target = nullptr;
+    unsigned bit = 0;
+    if (name == "role") {
+      target = &m.role, bit = 1;
+    } else if (name == "content") {
+      target = &m.content, bit = 2;
+    } else if (name == "thinking") {
+      target = &m.thinking, bit = 4;
+    } else if (name == "tool_name") {
+      target = &m.tool_name, bit = 8;
+    } else if (name == "tool_call_id") {
+      target = &m.tool_call_id, bit = 16;
+    } else if (name == "ochat") {
+      bit = 32;
+    } else {
+      return std::nullopt;
+    }
+    if ((seen & bit) != 0) return std::nullopt;  // a member given twice: the DOM decides
+    seen |= bit;
+    if (target != nullptr) {
+      if (!r.string(target)) return std::nullopt;
+    } else {
+      if (!r.peek('{')) return std::nullopt;
+      const std::size_t start = r.position();
+      if (!r.skip_value()) return std::nullopt;
+      own = line.substr(start, r.position() - start);
+    }
+  } while (r.eat(','));
+  if (!r.eat('}') || !r.at_end() || m.role.empty()) return std::nullopt;
+  if (!own.empty() && (notes || own.find(R"("settings")") != std::string_view::npos)) {
+    const Json j = Json::parse(own, nullptr, false);
+    if (j.is_discarded()) return std::nullopt;
+    e.note = decode_note(j, where);
+    if (!notes) {
+      SavedSettings settings = std::move(e.note.settings);
+      e.note = {};
+      e.note.settings = std::move(settings);
+    }
+  }
+  return e;
 }
 
 bool is_header(const Json& line) {

@@ -1,6 +1,7 @@
 #pragma once
 // The line format of conversation files: one header or message as one line of JSON, and back.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,13 @@ Header decode_header(const nlohmann::ordered_json& line, std::string_view where)
 // object with a string "role", or whose known members have the wrong type. ochat's own fields
 // ("ochat") are read leniently: what cannot be read is left out.
 Entry decode_message(const nlohmann::ordered_json& line, std::string_view where);
+
+// decode_message(line) for the common lines, without a JSON DOM: an object whose members are
+// "role", "content", "thinking", "tool_name" and "tool_call_id" (strings, each once) and
+// "ochat" (an object). nullopt for any other line: the caller parses it and decodes the DOM,
+// so the result is always the same. With `notes` false, ochat's own fields are read only for
+// the settings (the rest of Entry::note stays empty): enough to continue a conversation.
+std::optional<Entry> decode_message_fast(std::string_view line, std::string_view where, bool notes);
 
 // The name of a cut in the file and in `done` events: "interrupted", "terminated",
 // "output_closed", "error"; "" for none.

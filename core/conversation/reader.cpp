@@ -24,7 +24,7 @@ bool cut_header(std::string_view line) {
 
 }  // namespace
 
-Transcript read_transcript(std::string_view bytes, std::string_view name) {
+Transcript read_transcript(std::string_view bytes, std::string_view name, bool notes) {
   Transcript t;
   t.ends_mid_line = !bytes.empty() && bytes.back() != '\n';
   std::size_t pos = 0;
@@ -38,6 +38,14 @@ Transcript read_transcript(std::string_view bytes, std::string_view name) {
     ++number;
     if (blank(line)) continue;
     const std::string where = fmt::format("{}:{}", name, number);
+    if (t.header) {  // most lines: a message in the common shape
+      if (auto e = decode_message_fast(line, where, notes)) {
+        e->line = number;
+        if (!e->note.settings.empty()) apply(t.settings, e->note.settings);
+        t.entries.push_back(std::move(*e));
+        continue;
+      }
+    }
     Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) {
       if (!t.header && !cut_header(line)) {
@@ -65,6 +73,11 @@ Transcript read_transcript(std::string_view bytes, std::string_view name) {
     if (is_header(j))
       throw Error(ErrorKind::internal, fmt::format("{}: a second conversation header", where));
     Entry e = decode_message(j, where);
+    if (!notes) {
+      SavedSettings settings = std::move(e.note.settings);
+      e.note = {};
+      e.note.settings = std::move(settings);
+    }
     e.line = number;
     if (!e.note.settings.empty()) apply(t.settings, e.note.settings);
     t.entries.push_back(std::move(e));

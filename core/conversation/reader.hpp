@@ -31,6 +31,8 @@ struct Transcript {
 //  - Every later JSON line must be a message (see decode_message).
 // Throws ochat::Error (internal) naming the file and line for a file that is not a
 // conversation, an unknown version or a malformed message.
-Transcript read_transcript(std::string_view bytes, std::string_view name);
+// With `notes` false, ochat's own fields of each message are read only for the settings
+// (Entry::note is otherwise empty): faster, and all a continuation needs.
+Transcript read_transcript(std::string_view bytes, std::string_view name, bool notes = true);
 
 }  // namespace ochat::conversation

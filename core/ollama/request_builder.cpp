@@ -1,5 +1,7 @@
 #include "core/ollama/request_builder.hpp"
 
+#include "core/events/json_string.hpp"
+
 #include <algorithm>
 #include <deque>
 #include <utility>
@@ -59,15 +61,36 @@ Json message_json(const chat::Message& m, CallNames& names) {
   return j;
 }
 
-}  // namespace
+// A message as message_json() dumps it, written directly (a long conversation has thousands);
+// one with tool calls goes through the DOM.
+void append_message(std::string& out, const chat::Message& m, CallNames& names) {
+  if (!m.tool_calls.empty()) {
+    out += message_json(m, names).dump(-1, ' ', false, Json::error_handler_t::replace);
+    return;
+  }
+  out += R"({"role":)";
+  events::append_json_string(out, m.role);
+  out += R"(,"content":)";
+  events::append_json_string(out, m.content);
+  if (!m.thinking.empty()) {
+    out += R"(,"thinking":)";
+    events::append_json_string(out, m.thinking);
+  }
+  const std::string name = m.role == "tool" ? names.result(m) : m.tool_name;
+  if (!name.empty()) {
+    out += R"(,"tool_name":)";
+    events::append_json_string(out, name);
+  }
+  if (!m.tool_call_id.empty()) {
+    out += R"(,"tool_call_id":)";
+    events::append_json_string(out, m.tool_call_id);
+  }
+  out += '}';
+}
 
-nlohmann::ordered_json chat_body(const chat::ChatRequest& request) {
+// The members after "messages", in Ollama's order.
+Json later_fields(const chat::ChatRequest& request) {
   Json body = Json::object();
-  body["model"] = request.model;
-  Json messages = Json::array();
-  CallNames names;
-  for (const auto& m : request.messages) messages.push_back(message_json(m, names));
-  body["messages"] = std::move(messages);
   if (!request.tools.empty()) body["tools"] = request.tools;
   body["stream"] = true;
   if (request.format) body["format"] = *request.format;
@@ -77,6 +100,35 @@ nlohmann::ordered_json chat_body(const chat::ChatRequest& request) {
   if (!request.options.empty()) body["options"] = request.options;
   if (request.keep_alive) body["keep_alive"] = *request.keep_alive;
   return body;
+}
+
+}  // namespace
+
+nlohmann::ordered_json chat_body(const chat::ChatRequest& request) {
+  Json body = Json::object();
+  body["model"] = request.model;
+  Json messages = Json::array();
+  CallNames names;
+  for (const auto& m : request.messages) messages.push_back(message_json(m, names));
+  body["messages"] = std::move(messages);
+  const Json later = later_fields(request);
+  for (auto it = later.begin(); it != later.end(); ++it) body[it.key()] = *it;
+  return body;
+}
+
+std::string chat_body_text(const chat::ChatRequest& request) {
+  std::string out = R"({"model":)";
+  events::append_json_string(out, request.model);
+  out += R"(,"messages":[)";
+  CallNames names;
+  for (std::size_t i = 0; i < request.messages.size(); ++i) {
+    if (i > 0) out += ',';
+    append_message(out, request.messages[i], names);
+  }
+  out += "],";
+  const std::string later = later_fields(request).dump(-1, ' ', false, Json::error_handler_t::replace);
+  out.append(later, 1);  // "stream" is always there: never "{}"
+  return out;
 }
 
 }  // namespace ochat::ollama

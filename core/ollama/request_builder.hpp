@@ -9,5 +9,8 @@ namespace ochat::ollama {
 // Fields in Ollama's own order; optional fields only when set. Tool call arguments are sent
 // as JSON objects, with ids kept, as /api/chat requires.
 nlohmann::ordered_json chat_body(const chat::ChatRequest& request);
+// chat_body(request) as dump(-1, ' ', false, replace) writes it, byte for byte, without
+// building the messages' DOM (a continued conversation may have thousands).
+std::string chat_body_text(const chat::ChatRequest& request);
 
 }  // namespace ochat::ollama

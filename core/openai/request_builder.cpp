@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/events/json_string.hpp"
 
 namespace ochat::openai {
 namespace {
@@ -66,6 +67,24 @@ Json message_json(const chat::Message& m, CallIds& ids) {
   return j;
 }
 
+// A message as message_json() dumps it, written directly (a long conversation has thousands);
+// one with tool calls goes through the DOM.
+void append_message(std::string& out, const chat::Message& m, CallIds& ids) {
+  if (!m.tool_calls.empty()) {
+    out += message_json(m, ids).dump(-1, ' ', false, Json::error_handler_t::replace);
+    return;
+  }
+  out += R"({"role":)";
+  events::append_json_string(out, m.role);
+  if (m.role == "tool") {
+    out += R"(,"tool_call_id":)";
+    events::append_json_string(out, ids.result(m));
+  }
+  out += R"(,"content":)";
+  events::append_json_string(out, m.content);
+  out += '}';
+}
+
 Json response_format(const Json& format) {
   if (format.is_string() && format.get<std::string>() == "json") return {{"type", "json_object"}};
   return {{"type", "json_schema"}, {"json_schema", {{"name", "response"}, {"schema", format}}}};
@@ -104,13 +123,11 @@ Json top_level_options(const Json& options) {
   return out;
 }
 
-Json chat_body(const chat::ChatRequest& request) {
+namespace {
+
+// The members after "messages", in order.
+Json later_fields(const chat::ChatRequest& request) {
   Json body = Json::object();
-  body["model"] = request.model;
-  Json messages = Json::array();
-  CallIds ids;
-  for (const auto& m : request.messages) messages.push_back(message_json(m, ids));
-  body["messages"] = std::move(messages);
   if (!request.tools.empty()) body["tools"] = request.tools;
   body["stream"] = true;
   body["stream_options"] = {{"include_usage", true}};
@@ -121,6 +138,35 @@ Json chat_body(const chat::ChatRequest& request) {
     if (auto effort = reasoning_effort(*request.think)) body["reasoning_effort"] = *effort;
   }
   return body;
+}
+
+}  // namespace
+
+Json chat_body(const chat::ChatRequest& request) {
+  Json body = Json::object();
+  body["model"] = request.model;
+  Json messages = Json::array();
+  CallIds ids;
+  for (const auto& m : request.messages) messages.push_back(message_json(m, ids));
+  body["messages"] = std::move(messages);
+  const Json later = later_fields(request);
+  for (auto it = later.begin(); it != later.end(); ++it) body[it.key()] = *it;
+  return body;
+}
+
+std::string chat_body_text(const chat::ChatRequest& request) {
+  const std::string later = later_fields(request).dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string out = R"({"model":)";
+  events::append_json_string(out, request.model);
+  out += R"(,"messages":[)";
+  CallIds ids;
+  for (std::size_t i = 0; i < request.messages.size(); ++i) {
+    if (i > 0) out += ',';
+    append_message(out, request.messages[i], ids);
+  }
+  out += "],";
+  out.append(later, 1);  // "stream" is always there: never "{}"
+  return out;
 }
 
 }  // namespace ochat::openai

@@ -1,11 +1,13 @@
 // libFuzzer target: a conversation file as ochat reads it (a crash, a kill mid-write or a
 // person may have left anything in it): read_transcript, the listing's summarize, and --show.
 //
-// Oracle: no crash, no sanitizer report, no exception other than ochat::Error; for a file that
+// Oracle: no crash, no sanitizer report, no exception other than ochat::Error; every line the
+// fast decoder takes (decode_message_fast) decodes the same through the DOM; for a file that
 // reads, (1) writing its header and messages back and reading that gives the same messages and
 // settings, and (2) the file cut anywhere after its header still reads (a cut last line is
 // skipped), with the messages before the cut intact.
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,10 +54,46 @@ bool same_message(const chat::Message& a, const chat::Message& b) {
   return true;
 }
 
+bool same_note(const conversation::Note& a, const conversation::Note& b) {
+  const auto& x = a.message;
+  const auto& y = b.message;
+  return a.time == b.time && a.settings == b.settings && x.cut == y.cut && x.error_kind == y.error_kind &&
+         x.error == y.error && x.done_reason == y.done_reason && x.is_error == y.is_error &&
+         x.duration_ms == y.duration_ms && x.stats.prompt_tokens == y.stats.prompt_tokens &&
+         x.stats.generated_tokens == y.stats.generated_tokens && x.stats.total_ns == y.stats.total_ns &&
+         x.stats.load_ns == y.stats.load_ns && x.stats.prompt_eval_ns == y.stats.prompt_eval_ns &&
+         x.stats.eval_ns == y.stats.eval_ns;
+}
+
+// Each line the fast decoder takes: the DOM takes it too, and reads the same.
+void check_fast_lines(std::string_view in) {
+  for (std::size_t pos = 0; pos <= in.size();) {
+    std::size_t end = in.find('\n', pos);
+    if (end == std::string_view::npos) end = in.size();
+    const std::string_view line = in.substr(pos, end - pos);
+    pos = end + 1;
+    std::optional<conversation::Entry> fast;
+    try {
+      fast = conversation::decode_message_fast(line, "fuzz:1", true);
+    } catch (const Error&) {
+      continue;  // settings of the wrong type: the DOM path throws the same
+    }
+    if (!fast) continue;
+    const auto j = nlohmann::ordered_json::parse(line, nullptr, false);
+    require(!j.is_discarded() && !conversation::is_header(j));
+    const auto dom = conversation::decode_message(j, "fuzz:1");
+    require(same_message(fast->message, dom.message));
+    require(same_note(fast->note, dom.note));
+    const auto lean = conversation::decode_message_fast(line, "fuzz:1", false);
+    require(lean && same_message(lean->message, dom.message) && lean->note.settings == dom.note.settings);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view in(reinterpret_cast<const char*>(data), size);
+  check_fast_lines(in);
   try {
     conversation::summarize(in, "fuzz.jsonl");
   } catch (const Error&) {
