@@ -9,7 +9,7 @@ void Recorder::begin(const SavedSettings& settings) {
   Header header;
   header.created = iso_time(clock_.now());
   header.settings = settings;
-  staged_.insert(0, encode_header(header));
+  header_ = encode_header(header);
 }
 
 void Recorder::stage(const chat::Message& message, const SavedSettings& changed) {
@@ -23,17 +23,15 @@ void Recorder::append(const chat::Message& message, const chat::MessageNote& not
   Note full;
   full.time = iso_time(clock_.now());
   full.message = note;
-  std::string lines = staged_ + encode_message(message, full);
+  const std::string lines = header_ + staged_ + encode_message(message, full);
   try {
     file_.append(lines);
   } catch (const Error& e) {
     throw Error(ErrorKind::internal, std::string("this turn was not saved: ") + e.what());
   }
+  header_.clear();
   staged_.clear();
-  if (!wrote_) {
-    wrote_ = true;
-    if (on_first_write) on_first_write();
-  }
+  if (on_write) on_write();
 }
 
 }  // namespace ochat::conversation

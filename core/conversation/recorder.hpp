@@ -17,8 +17,10 @@ class Recorder final : public chat::MessageLog {
  public:
   Recorder(ConversationFile& file, const Clock& clock) : file_(file), clock_(clock) {}
 
-  // For a file that holds no conversation yet: the header goes first.
+  // For a file that holds no conversation yet: the header goes first (once).
   void begin(const SavedSettings& settings);
+  // Forgets the staged messages (not a header): their turn ended without a reply.
+  void drop_staged() { staged_.clear(); }
   // A message of this run other than a reply; `changed`: the settings this turn changed (on
   // the user message).
   void stage(const chat::Message& message, const SavedSettings& changed = {});
@@ -26,14 +28,14 @@ class Recorder final : public chat::MessageLog {
   // (internal) "this turn was not saved: ..." when the write fails.
   void append(const chat::Message& message, const chat::MessageNote& note) override;
 
-  // Called once, after the first successful write.
-  std::function<void()> on_first_write;
+  // Called after each successful write.
+  std::function<void()> on_write;
 
  private:
   ConversationFile& file_;
   const Clock& clock_;
+  std::string header_;  // written with the first reply
   std::string staged_;
-  bool wrote_ = false;
 };
 
 }  // namespace ochat::conversation

@@ -138,6 +138,7 @@ void remember_last(const std::string& state, const std::string& path) {
   std::error_code ec;
   std::string absolute = std::filesystem::absolute(path, ec).lexically_normal().string();
   if (ec) absolute = path;
+  make_private_dir(state);
   const std::string target = state + "/" + kLastFile;
   const std::string temporary = fmt::format("{}.{}.tmp", target, ::getpid());
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

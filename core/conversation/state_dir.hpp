@@ -41,8 +41,8 @@ std::string automatic_name(TimePoint t);
 // The conversation written last by any ochat: the file recorded in STATE/last-conversation
 // while it exists, else the newest *.jsonl of `dir`; nullopt when there is none.
 std::optional<std::string> most_recent(const std::string& state, const std::string& dir);
-// Records `path` as the conversation written last (atomically: a temporary file renamed).
-// Throws ochat::Error (internal) when it cannot.
+// Records `path` as the conversation written last (atomically: a temporary file renamed),
+// creating `state` (0700) when missing. Throws ochat::Error (internal) when it cannot.
 void remember_last(const std::string& state, const std::string& path);
 
 }  // namespace ochat::conversation

@@ -164,7 +164,7 @@ TEST_CASE(
     auto file = ConversationFile::open(path, ConversationFile::Mode::create, options);
     Recorder recorder(*file, clock);
     int first_writes = 0;
-    recorder.on_first_write = [&] { ++first_writes; };
+    recorder.on_write = [&] { ++first_writes; };
     ochat::conversation::SavedSettings settings;
     settings.model = "m";
     recorder.begin(settings);
@@ -177,7 +177,7 @@ TEST_CASE(
     CHECK(writes == 1);
     recorder.append(Message::text("tool", "t"), {});
     CHECK(writes == 2);
-    CHECK(first_writes == 1);
+    CHECK(first_writes == 2);
   }
   const auto t = read_transcript(ochat::test::slurp(path), path);
   REQUIRE(t.header);
