@@ -42,14 +42,15 @@ std::unique_ptr<Session> Session::open(const SessionOptions& options) {
   if (options.path.empty()) {
     s.file_ = create_automatic(options, clock, s.path_);
   } else {
-    s.path_ = absolute(options.path);
     if (options.save) {
+      s.path_ = absolute(options.path);
       // A name in the state directory: the directory is ochat's to create.
       if (!options.dir.empty() && s.path_.starts_with(options.dir + "/")) make_private_dir(options.dir);
       s.file_ = ConversationFile::open(options.path, ConversationFile::Mode::create, options.lock);
     } else {
       struct stat st {};
       if (::stat(options.path.c_str(), &st) != 0 && errno == ENOENT) return session;  // nothing to read
+      s.path_ = absolute(options.path);
       s.file_ = ConversationFile::open(options.path, ConversationFile::Mode::read, options.lock);
     }
   }
@@ -67,6 +68,7 @@ std::unique_ptr<Session> Session::open(const SessionOptions& options) {
     s.recorder_ = std::make_unique<Recorder>(*s.file_, clock);
     s.recorder_->on_write = [&s, state = options.state, warn = options.warn] {
       s.saved_ = s.pending_;
+      s.system_ = s.pending_system_;
       if (s.remembered_ || state.empty()) return;
       s.remembered_ = true;
       try {
@@ -89,10 +91,9 @@ std::vector<chat::Message> Session::history() const {
 void Session::begin_turn(const SavedSettings& now, const std::string& system, const chat::Message& user,
                          std::vector<chat::Message>& messages) {
   const bool new_system = !system.empty() && system != system_prompt();
-  if (new_system) {
-    messages.push_back(chat::Message::text("system", system));
-    system_ = system;
-  }
+  if (new_system) messages.push_back(chat::Message::text("system", system));
+  pending_system_ = new_system ? system : system_;
+  if (!recorder_) system_ = pending_system_;  // nothing to wait for
   messages.push_back(user);
   if (!recorder_) return;
   recorder_->drop_staged();  // an earlier turn that got no reply

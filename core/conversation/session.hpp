@@ -65,7 +65,8 @@ class Session {
   SavedSettings saved_;       // the settings the file records
   SavedSettings pending_;     // those of the turn begun, recorded once it writes
   bool remembered_ = false;   // recorded as the last conversation
-  std::string system_;        // the system prompt in effect
+  std::string system_;          // the system prompt in effect (saved)
+  std::string pending_system_;  // that of the turn begun, in effect once it writes
 };
 
 // Whether OCHAT_SAVE (its value, when set) asks for chats to be saved: 0, false, no or off
