@@ -32,15 +32,33 @@ std::string no_model_message(const chat::TurnContext& context) {
 
 }  // namespace
 
-int run_chat(const config::Options& options, RunContext& context) {
-  const config::Settings settings = resolve(options, context);
+// The options with the tools a continued conversation recorded, unless the command line names
+// tools itself.
+config::Options with_saved_tools(const config::Options& options,
+                                 const conversation::SavedSettings& saved) {
+  config::Options o = options;
+  if (o.tool_sources.empty() && o.mcp_configs.empty() && saved.tools) {
+    config::tool_sources_of(*saved.tools, o.tool_sources, o.mcp_configs);
+  }
+  return o;
+}
+
+int run_chat(const config::Options& command_line, RunContext& context) {
+  // Checked once without any conversation: a bad flag is reported before a file is touched.
+  const config::Settings given = resolve(command_line, context);
   std::optional<std::string> stdin_text;
-  if (settings.force_stdin || io::should_read_implicitly(STDIN_FILENO))
+  if (given.force_stdin || io::should_read_implicitly(STDIN_FILENO))
     stdin_text = io::read_all(STDIN_FILENO);
-  const std::string prompt = chat::compose_prompt(settings.prompt, stdin_text);
+  const std::string prompt = chat::compose_prompt(given.prompt, stdin_text);
 
   sys::SignalGuard signals;
   context.cancel = signals.token();
+  // The conversation first: its settings apply where the command line gives none.
+  const std::unique_ptr<conversation::Session> session = open_conversation(command_line, context);
+  const conversation::SavedSettings saved =
+      session ? session->transcript().settings : conversation::SavedSettings{};
+  const config::Options options = with_saved_tools(command_line, saved);
+  const config::Settings settings = resolve(options, context, saved);
   tools::Registry registry;
   load_tools(options, settings, context, registry);
   chat::ConversationOptions conversation{registry.empty() ? nullptr : &registry,
@@ -62,9 +80,23 @@ int run_chat(const config::Options& options, RunContext& context) {
 
   chat::ChatRequest request = settings.request;
   request.model = settings.model;
-  if (!settings.system.empty())
-    request.messages.push_back(chat::Message::text("system", settings.system));
-  request.messages.push_back(chat::Message::text("user", prompt));
+  const chat::Message user = chat::Message::text("user", prompt);
+  if (session) {
+    request.messages = session->history();
+    conversation.conversation = session->path();
+    conversation.earlier_messages = request.messages.size();
+    conversation::SavedSettings now = config::lasting_settings(settings);
+    if (!options.tool_sources.empty() || !options.mcp_configs.empty()) {
+      now.tools = config::lasting_tools(options.tool_sources, options.mcp_configs);
+    }
+    session->begin_turn(now, settings.system, user, request.messages);
+    conversation.log = session->log();
+    conversation.warn = [&context](const std::string& text) { warn(context, text); };
+  } else {
+    if (!settings.system.empty())
+      request.messages.push_back(chat::Message::text("system", settings.system));
+    request.messages.push_back(user);
+  }
   request.tools = registry.definitions();
 
   const chat::ConversationResult result =

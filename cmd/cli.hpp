@@ -24,6 +24,8 @@ enum class Mode {
   document,     // --generate NAME (hidden): print `text`, a generated document
   list_models,  // --list-models
   list_tools,   // --list-tools
+  list_conversations,  // --conversations
+  show,                // --show [NAME|FILE]
 };
 
 // A parsed command line.
@@ -58,6 +60,7 @@ struct ValueCompletion {
     file,       // file names, and `words`
     directory,  // directory names
     words,      // only `words` (for a flag such as --think[=LEVEL]: after the '=')
+    conversation,  // the saved conversations' names (`ochat --conversations`), and file names
     none,       // nothing offered (listed for `server`)
   };
   std::string option;  // the option's first long name, e.g. "--model"

@@ -54,7 +54,12 @@ Command parse(int argc, const char* const* argv) {
     return command;
   }
   command.options.tool_sources = tool_sources(*app);
-  if (command.options.list_models) {
+  command.options.show = app->get_option("--show")->count() > 0;
+  if (command.options.show) {
+    command.mode = Mode::show;
+  } else if (command.options.list_conversations) {
+    command.mode = Mode::list_conversations;
+  } else if (command.options.list_models) {
     command.mode = Mode::list_models;
   } else if (command.options.list_tools) {
     command.mode = Mode::list_tools;

@@ -43,6 +43,12 @@ struct Options {
   double mcp_timeout = 30;
   bool list_tools = false;
   bool list_models = false;
+  bool continue_last = false;  // -c
+  std::string chat;            // --chat FILE|NAME; empty: not given
+  bool no_save = false;
+  bool list_conversations = false;
+  bool show = false;           // --show, with or without a value
+  std::string show_name;       // its value; empty: the most recent conversation
 };
 
 }  // namespace ochat::config
