@@ -30,6 +30,16 @@ _ochat_models()
     command "$ochat" "${args[@]}" --list-models --connect-timeout 1 --timeout 2 2>/dev/null
 }
 
+# The saved conversations' names: the first field of the ochat being completed (else
+# ochat) run with --conversations.
+_ochat_conversations()
+{
+    local ochat
+    ochat=$(_ochat_unquote "${words[0]}")
+    type -P -- "$ochat" >/dev/null || ochat=ochat
+    command "$ochat" --conversations 2>/dev/null | cut -f1
+}
+
 _ochat()
 {
     local cur prev words cword split
@@ -56,6 +66,16 @@ _ochat()
                 COMPREPLY=($(compgen -W 'low medium high max' -- "$cur"))
                 return
             fi
+            ;;
+        --chat)
+            _filedir
+            COMPREPLY+=($(compgen -W "$(_ochat_conversations)" -- "$cur"))
+            return
+            ;;
+        --show)
+            _filedir
+            COMPREPLY+=($(compgen -W "$(_ochat_conversations)" -- "$cur"))
+            return
             ;;
         -t | --tool)
             _filedir
@@ -88,7 +108,7 @@ _ochat()
     [[ $split == true ]] && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-h --help --version -m --model -s --system -o --option --format --think --no-think --keep-alive --events --hide-thinking -v --verbose -t --tool --tools-dir --max-rounds --tool-timeout --confirm --mcp --mcp-config --no-mcp-config --mcp-timeout --list-tools --host --api --api-key-file --connect-timeout --idle-timeout --timeout --list-models' -- "$cur"))
+        COMPREPLY=($(compgen -W '-h --help --version -m --model -s --system -o --option --format --think --no-think --keep-alive --events --hide-thinking -v --verbose -c --continue --chat --no-save --conversations --show -t --tool --tools-dir --max-rounds --tool-timeout --confirm --mcp --mcp-config --no-mcp-config --mcp-timeout --list-tools --host --api --api-key-file --connect-timeout --idle-timeout --timeout --list-models' -- "$cur"))
     fi
 } &&
     complete -F _ochat ochat
