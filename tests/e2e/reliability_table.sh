@@ -23,6 +23,7 @@ faults=(
   "OpenAI: no \`[DONE]\` after a \`finish_reason\`"
   "OpenAI: \`finish_reason\`, then the connection stays open" "OpenAI: events cut across reads"
   "OpenAI: server quotes the API key"
+  "conversation file truncated mid-line" "conversation file locked by another ochat"
 )
 
 usage() {
