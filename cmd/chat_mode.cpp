@@ -82,7 +82,7 @@ int run_chat(const config::Options& command_line, RunContext& context) {
   request.model = settings.model;
   const chat::Message user = chat::Message::text("user", prompt);
   if (session) {
-    request.messages = session->history();
+    request.messages = session->take_history();
     conversation.conversation = session->path();
     conversation.earlier_messages = request.messages.size();
     conversation::SavedSettings now = config::lasting_settings(settings);

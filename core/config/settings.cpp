@@ -206,7 +206,7 @@ conversation::SavedSettings lasting_settings(const Settings& settings) {
   c.api = std::string(backend_entry(settings.api).name);
   c.host = settings.host;
   c.model = settings.model;
-  c.options = settings.request.options;
+  if (!settings.request.options.empty()) c.options = settings.request.options;
   return c;
 }
 

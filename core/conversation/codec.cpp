@@ -114,7 +114,7 @@ SavedSettings decode_settings(const Json& j, std::string_view where) {
   s.model = string_member(j, "model", where, "settings: ");
   if (const auto it = j.find("options"); it != j.end() && !it->is_null()) {
     if (!it->is_object()) bad(where, "settings: 'options' is not an object");
-    s.options = *it;
+    if (!it->empty()) s.options = *it;
   }
   if (const auto it = j.find("tools"); it != j.end() && !it->is_null())
     s.tools = decode_tools(*it, where);
@@ -269,16 +269,15 @@ std::string encode_message(const chat::Message& m, const Note& note) {
   return dump(j);
 }
 
-std::optional<Entry> decode_message_fast(std::string_view line, std::string_view where, bool notes) {
+bool decode_message_fast(std::string_view line, std::string_view file, std::size_t number, bool notes,
+                         chat::Message& m, Note& note) {
   text::JsonScanner r(line);
-  if (!r.eat('{') || r.peek('}')) return std::nullopt;
-  Entry e;
-  chat::Message& m = e.message;
+  if (!r.eat('{') || r.peek('}')) return false;
   std::string name;
   unsigned seen = 0;  // one bit per member
   std::string_view own;
   do {
-    if (!r.key(name)) return std::nullopt;
+    if (!r.key(name)) return false;
     std::string* target = nullptr;
     unsigned bit = 0;
     if (name == "role") {
@@ -294,31 +293,31 @@ std::optional<Entry> decode_message_fast(std::string_view line, std::string_view
     } else if (name == "ochat") {
       bit = 32;
     } else {
-      return std::nullopt;
+      return false;
     }
-    if ((seen & bit) != 0) return std::nullopt;  // a member given twice: the DOM decides
+    if ((seen & bit) != 0) return false;  // a member given twice: the DOM decides
     seen |= bit;
     if (target != nullptr) {
-      if (!r.string(target)) return std::nullopt;
+      if (!r.string(target)) return false;
     } else {
-      if (!r.peek('{')) return std::nullopt;
+      if (!r.peek('{')) return false;
       const std::size_t start = r.position();
-      if (!r.skip_value()) return std::nullopt;
+      if (!r.skip_value()) return false;
       own = line.substr(start, r.position() - start);
     }
   } while (r.eat(','));
-  if (!r.eat('}') || !r.at_end() || m.role.empty()) return std::nullopt;
+  if (!r.eat('}') || !r.at_end() || m.role.empty()) return false;
   if (!own.empty() && (notes || own.find(R"("settings")") != std::string_view::npos)) {
     const Json j = Json::parse(own, nullptr, false);
-    if (j.is_discarded()) return std::nullopt;
-    e.note = decode_note(j, where);
+    if (j.is_discarded()) return false;
+    note = decode_note(j, fmt::format("{}:{}", file, number));
     if (!notes) {
-      SavedSettings settings = std::move(e.note.settings);
-      e.note = {};
-      e.note.settings = std::move(settings);
+      SavedSettings settings = std::move(note.settings);
+      note = {};
+      note.settings = std::move(settings);
     }
   }
-  return e;
+  return true;
 }
 
 bool is_header(const Json& line) {

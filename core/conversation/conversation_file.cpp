@@ -118,19 +118,41 @@ ConversationFile::~ConversationFile() {
   ::close(fd_);
 }
 
+std::size_t ConversationFile::size() const {
+  struct stat st {};
+  return ::fstat(fd_, &st) == 0 && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 0;
+}
+
+void ConversationFile::read(const std::function<void(std::string_view)>& chunk) const {
+  std::string buffer(64 * 1024, '\0');
+  for (off_t at = 0;;) {
+    const ssize_t n = ::pread(fd_, buffer.data(), buffer.size(), at);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail("cannot read the conversation", path_, errno);
+    if (n == 0) return;
+    chunk(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    at += n;
+  }
+}
+
 std::string ConversationFile::read() const {
+  // Straight into the string (a long conversation is megabytes), growing it should the file
+  // be longer than it was.
   std::string bytes;
   struct stat st {};
-  if (::fstat(fd_, &st) == 0 && st.st_size > 0) bytes.reserve(static_cast<std::size_t>(st.st_size));
-  char buffer[64 * 1024];
-  for (off_t at = 0;;) {
-    const ssize_t n = ::pread(fd_, buffer, sizeof buffer, at);
+  std::size_t size = 0;
+  if (::fstat(fd_, &st) == 0 && st.st_size > 0) size = static_cast<std::size_t>(st.st_size);
+  bytes.resize(size + 1);
+  std::size_t used = 0;
+  for (;;) {
+    if (used == bytes.size()) bytes.resize(bytes.size() * 2);
+    const ssize_t n = ::pread(fd_, bytes.data() + used, bytes.size() - used, static_cast<off_t>(used));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) fail("cannot read the conversation", path_, errno);
     if (n == 0) break;
-    bytes.append(buffer, static_cast<std::size_t>(n));
-    at += n;
+    used += static_cast<std::size_t>(n);
   }
+  bytes.resize(used);
   return bytes;
 }
 

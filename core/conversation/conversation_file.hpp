@@ -52,6 +52,10 @@ class ConversationFile {
   const std::string& path() const noexcept { return path_; }
   // The whole file. Throws ochat::Error (internal) when it cannot be read.
   std::string read() const;
+  // The same, handed to `chunk` in pieces of 64 KiB (a long conversation is not held whole).
+  void read(const std::function<void(std::string_view)>& chunk) const;
+  // The file's size now (a hint for what read() will give).
+  std::size_t size() const;
   // Appends `lines` (whole lines, each ending in '\n') with one write(2), after a '\n' when
   // the file does not end with one. On failure cuts the file back to its size before (nothing
   // of `lines` stays) and throws ochat::Error (internal) naming the file and the reason.

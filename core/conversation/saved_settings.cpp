@@ -10,6 +10,7 @@ void apply(SavedSettings& base, const SavedSettings& change) {
     base.options[it.key()] = *it;
   }
   if (change.tools) base.tools = change.tools;
+  if (base.options.empty()) base.options = nullptr;
 }
 
 SavedSettings changes(const SavedSettings& before, const SavedSettings& now) {
@@ -22,6 +23,7 @@ SavedSettings changes(const SavedSettings& before, const SavedSettings& now) {
     if (old == before.options.end() || *old != *it) out.options[it.key()] = *it;
   }
   if (now.tools && now.tools != before.tools) out.tools = now.tools;
+  if (out.options.empty()) out.options = nullptr;
   return out;
 }
 

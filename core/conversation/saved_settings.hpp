@@ -23,7 +23,9 @@ struct SavedSettings {
   std::string api;    // "ollama" or "openai"; empty: not recorded
   std::string host;   // the resolved base URL; empty: not recorded
   std::string model;  // empty: not recorded
-  nlohmann::ordered_json options = nlohmann::ordered_json::object();  // typed -o values by key
+  // Typed -o values by key; null when there are none (every message line's note has one of
+  // these: no allocation for the common case).
+  nlohmann::ordered_json options;
   // The tools in command-line order; absent: not recorded (present and empty: none).
   std::optional<std::vector<ToolEntry>> tools;
 

@@ -54,15 +54,17 @@ std::unique_ptr<Session> Session::open(const SessionOptions& options) {
       s.file_ = ConversationFile::open(options.path, ConversationFile::Mode::read, options.lock);
     }
   }
-  s.transcript_ = read_transcript(s.file_->read(), options.path.empty() ? s.path_ : options.path,
-                                  /*notes=*/false);
+  TranscriptReader reader(options.path.empty() ? s.path_ : options.path, /*notes=*/false);
+  reader.reserve(s.file_->size());
+  s.file_->read([&reader](std::string_view bytes) { reader.feed(bytes); });
+  s.transcript_ = reader.finish();
   if (options.warn) {
     for (const auto& w : s.transcript_.warnings) options.warn(w);
   }
   s.saved_ = s.pending_ = s.transcript_.settings;
   s.has_header_ = s.transcript_.header.has_value();
-  for (const auto& e : s.transcript_.entries) {
-    if (e.message.role == "system") s.system_ = e.message.content;
+  for (const auto& m : s.transcript_.messages) {
+    if (m.role == "system") s.system_ = m.content;
   }
   if (options.save) {
     s.recorder_ = std::make_unique<Recorder>(*s.file_, clock);
@@ -81,12 +83,9 @@ std::unique_ptr<Session> Session::open(const SessionOptions& options) {
   return session;
 }
 
-std::vector<chat::Message> Session::history() const {
-  std::vector<chat::Message> messages;
-  messages.reserve(transcript_.entries.size());
-  for (const auto& e : transcript_.entries) messages.push_back(e.message);
-  return messages;
-}
+std::vector<chat::Message> Session::history() const { return transcript_.messages; }
+
+std::vector<chat::Message> Session::take_history() { return std::move(transcript_.messages); }
 
 void Session::begin_turn(const SavedSettings& now, const std::string& system, const chat::Message& user,
                          std::vector<chat::Message>& messages) {

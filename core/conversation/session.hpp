@@ -41,6 +41,9 @@ class Session {
   const Transcript& transcript() const noexcept { return transcript_; }
   // The messages of the earlier turns, as they are sent.
   std::vector<chat::Message> history() const;
+  // The same, moved out of transcript() (which is left without them): a long conversation is
+  // not copied.
+  std::vector<chat::Message> take_history();
   // The system prompt in effect: that of the last system message, or "".
   const std::string& system_prompt() const noexcept { return system_; }
 

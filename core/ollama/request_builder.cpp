@@ -118,6 +118,7 @@ nlohmann::ordered_json chat_body(const chat::ChatRequest& request) {
 
 std::string chat_body_text(const chat::ChatRequest& request) {
   std::string out = R"({"model":)";
+  out.reserve(chat::text_size(request.messages));
   events::append_json_string(out, request.model);
   out += R"(,"messages":[)";
   CallNames names;

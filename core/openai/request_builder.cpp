@@ -157,6 +157,7 @@ Json chat_body(const chat::ChatRequest& request) {
 std::string chat_body_text(const chat::ChatRequest& request) {
   const std::string later = later_fields(request).dump(-1, ' ', false, Json::error_handler_t::replace);
   std::string out = R"({"model":)";
+  out.reserve(chat::text_size(request.messages));
   events::append_json_string(out, request.model);
   out += R"(,"messages":[)";
   CallIds ids;

@@ -17,11 +17,7 @@ bool JsonScanner::string(std::string* out) {
   while (i_ < s_.size()) {
     // Copy the run of plain ASCII at once.
     const std::size_t start = i_;
-    while (i_ < s_.size()) {
-      const auto c = static_cast<unsigned char>(s_[i_]);
-      if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
-      ++i_;
-    }
+    i_ = plain_run_end(s_, i_);
     if (out) out->append(s_.data() + start, i_ - start);
     if (i_ == s_.size()) return false;
     const auto c = static_cast<unsigned char>(s_[i_]);

@@ -4,10 +4,35 @@
 // accepts for the parts it reads, and says "not sure" (false) for anything else: callers then
 // take the DOM path, so results never differ.
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace ochat::text {
+
+// The end of the run of bytes from `at` that a JSON string holds as they are: the index of the
+// first '"', '\\', control character (< 0x20) or non-ASCII byte, or s.size(). Eight bytes at a
+// time: long plain text is most of what a conversation's lines and request bodies hold.
+inline std::size_t plain_run_end(std::string_view s, std::size_t at) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  const auto has_zero_byte = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+  while (at + 8 <= s.size()) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data() + at, 8);
+    const std::uint64_t special = (w & kHighs) | ((w - kOnes * 0x20) & ~w & kHighs) |
+                                  has_zero_byte(w ^ (kOnes * 0x22)) | has_zero_byte(w ^ (kOnes * 0x5C));
+    if (special != 0) break;
+    at += 8;
+  }
+  while (at < s.size()) {
+    const auto c = static_cast<unsigned char>(s[at]);
+    if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+    ++at;
+  }
+  return at;
+}
 
 class JsonScanner {
  public:

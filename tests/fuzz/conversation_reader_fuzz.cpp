@@ -72,20 +72,20 @@ void check_fast_lines(std::string_view in) {
     if (end == std::string_view::npos) end = in.size();
     const std::string_view line = in.substr(pos, end - pos);
     pos = end + 1;
-    std::optional<conversation::Entry> fast;
+    std::optional<conversation::Entry> fast(std::in_place);
     try {
-      fast = conversation::decode_message_fast(line, "fuzz:1", true);
+      if (!conversation::decode_message_fast(line, "fuzz", 1, true, fast->message, fast->note)) continue;
     } catch (const Error&) {
       continue;  // settings of the wrong type: the DOM path throws the same
     }
-    if (!fast) continue;
     const auto j = nlohmann::ordered_json::parse(line, nullptr, false);
     require(!j.is_discarded() && !conversation::is_header(j));
     const auto dom = conversation::decode_message(j, "fuzz:1");
     require(same_message(fast->message, dom.message));
     require(same_note(fast->note, dom.note));
-    const auto lean = conversation::decode_message_fast(line, "fuzz:1", false);
-    require(lean && same_message(lean->message, dom.message) && lean->note.settings == dom.note.settings);
+    conversation::Entry lean;
+    require(conversation::decode_message_fast(line, "fuzz", 1, false, lean.message, lean.note));
+    require(same_message(lean.message, dom.message) && lean.note.settings == dom.note.settings);
   }
 }
 
@@ -103,6 +103,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     t = conversation::read_transcript(in, "fuzz.jsonl");
   } catch (const Error&) {
     return 0;
+  }
+  // Read in two pieces, and lean: the same messages, settings and warnings.
+  {
+    conversation::TranscriptReader pieces("fuzz.jsonl", true);
+    const std::size_t split = size == 0 ? 0 : (size * 31) % size;
+    pieces.feed(in.substr(0, split));
+    pieces.feed(in.substr(split));
+    const auto p = pieces.finish();
+    require(p.entries.size() == t.entries.size() && p.warnings == t.warnings && p.settings == t.settings &&
+            p.ends_mid_line == t.ends_mid_line);
+    for (std::size_t i = 0; i < t.entries.size(); ++i) require(same_message(p.entries[i].message, t.entries[i].message));
+    const auto lean = conversation::read_transcript(in, "fuzz.jsonl", false);
+    require(lean.entries.empty() && lean.messages.size() == t.entries.size() && lean.settings == t.settings);
+    for (std::size_t i = 0; i < t.entries.size(); ++i) require(same_message(lean.messages[i], t.entries[i].message));
   }
   conversation::render_text(t);
   NullSink sink;
