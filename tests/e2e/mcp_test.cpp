@@ -467,3 +467,42 @@ TEST_CASE(
              Catch::Contains("pick a model that supports tools, or run without tools"));
   CHECK_THAT(without.err, !Catch::Contains("--no-mcp-config"));
 }
+
+TEST_CASE(
+    "mcp: a plugin and a server offering the same tool name: the same names in either argument "
+    "order") {
+  // The bug: -t ./echo --mcp SERVER renamed the server's tool; the reverse order was a fatal error.
+  TempDir dir;
+  const std::string plugin = dir.file(
+      "echo",
+      "#!/bin/sh\n[ \"$1\" = --describe ] && exec echo "
+      "'{\"name\":\"echo\",\"description\":\"Plugin echo\",\"parameters\":{\"type\":\"object\"}}'\n"
+      "echo \"plugin echo: $(cat)\"\n");
+  ::chmod(plugin.c_str(), 0755);
+  Ochat ochat;
+  const std::string expected_plugin_line = "echo\t" + plugin + "\n";
+  auto plugin_first =
+      ochat.run({"--no-mcp-config", "--list-tools", "-t", plugin, "--mcp", fake("ok")});
+  INFO(plugin_first.err);
+  CHECK(plugin_first.exit_code == 0);
+  CHECK(plugin_first.out ==
+        expected_plugin_line + "node__echo\tmcp:node\nadd\tmcp:node\nwhere\tmcp:node\n");
+
+  auto server_first =
+      ochat.run({"--no-mcp-config", "--list-tools", "--mcp", fake("ok"), "-t", plugin});
+  INFO(server_first.err);
+  CHECK(server_first.exit_code == 0);
+  CHECK(server_first.out ==
+        "node__echo\tmcp:node\nadd\tmcp:node\nwhere\tmcp:node\n" + expected_plugin_line);
+
+  // And the model reaches each under its name.
+  auto call =
+      ochat.run({"--no-mcp-config", "-m", "tool-prompt", "--mcp", fake("ok"), "-t", plugin,
+                 "--events", R"({"name":"node__echo","arguments":{"message":"to the server"}})"});
+  INFO(call.err);
+  CHECK(call.exit_code == 0);
+  const auto events = parse_lines(call.out);
+  const json* result = find_event(events, "tool_result");
+  REQUIRE(result);
+  CHECK((*result)["data"]["content"] == "fake echo: to the server");
+}
