@@ -64,9 +64,12 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
   app->add_option("--format", o.format, "Answer as JSON, or to the JSON Schema in FILE")
       ->type_name("json|FILE")->group(model);
   app->add_flag("--think{true}", o.think,
-                "Ask the model to think; LEVEL: low, medium, high or max")
+                "Ask the model to think (alone: on); LEVEL: low, medium, high or max, also as the "
+                "next word")
       ->group(model);
-  app->add_flag("--no-think", o.no_think, "Ask the model not to think")->excludes("--think")->group(model);
+  app->add_flag("--no-think", o.no_think,
+                "Ask the model not to think (the later of --think and --no-think counts)")
+      ->group(model);
   app->add_option("--keep-alive", o.keep_alive, "How long the server keeps the model loaded (e.g. 5m, 0, -1)")
       ->type_name("DURATION")->group(model);
 
@@ -161,7 +164,7 @@ const std::vector<ValueCompletion>& value_completions() {
   static const std::vector<ValueCompletion> table = {
       {"--model", Kind::model, {}},
       {"--format", Kind::file, {"json"}},
-      {"--think", Kind::words, {"low", "medium", "high", "max"}},
+      {"--think", Kind::words, {config::kThinkLevels.begin(), config::kThinkLevels.end()}},
       {"--host", Kind::none, {}, true},
       {"--api", Kind::words, {"ollama", "openai"}, true},
       {"--api-key-file", Kind::file, {}, true},

@@ -47,17 +47,17 @@ Json parse_option_pairs(const std::vector<std::string>& pairs) {
     }
     const std::string key = pair.substr(0, eq);
     Json value = typed_value(std::string_view(pair).substr(eq + 1));
-    auto it = options.find(key);
-    if (it == options.end()) {
-      if (key == "stop" && !value.is_array()) value = Json::array({std::move(value)});
-      options[key] = std::move(value);
+    if (key != "stop") {
+      options[key] = std::move(value);  // given again: the last value counts
+      continue;
+    }
+    // A list: every value given is kept, in order.
+    Json& list = options[key];
+    if (!list.is_array()) list = Json::array();
+    if (value.is_array()) {
+      for (auto& v : value) list.push_back(std::move(v));
     } else {
-      if (!it->is_array()) *it = Json::array({*it});
-      if (value.is_array()) {
-        for (auto& v : value) it->push_back(std::move(v));
-      } else {
-        it->push_back(std::move(value));
-      }
+      list.push_back(std::move(value));
     }
   }
   return options;

@@ -10,7 +10,8 @@ namespace ochat::config {
 
 // Types each value: true/false become booleans, integers and decimals numbers, a value that
 // starts with '[' or '{' is parsed as JSON, anything else stays a string. A key given more
-// than once collects its values in an array; `stop` is always an array, as Ollama wants.
+// than once keeps its last value, except `stop`, a list: always an array (as Ollama wants) that
+// collects every value given.
 // Throws ochat::Error (usage) for a pair without '=' or a key, or invalid JSON.
 nlohmann::ordered_json parse_option_pairs(const std::vector<std::string>& pairs);
 

@@ -76,7 +76,7 @@ TEST_CASE("prompt: bad flags are usage errors with one line on stderr") {
            {"-m", "text", "--keep-alive", "soon", "hi"},
            {"-m", "text", "--idle-timeout", "-1", "hi"},
            {"-m", "text", "--format", "/nonexistent/schema.json", "hi"},
-           {"-m", "text", "--think", "--no-think", "hi"}}) {
+           {"-model", "text", "hi"}}) {
     auto r = ochat.run(args);
     INFO(r.err);
     CHECK(r.exit_code == 2);
@@ -107,4 +107,90 @@ TEST_CASE("prompt: an unknown option is named without its value, with the option
   CHECK(r.exit_code == 2);
   CHECK(r.err == "ochat: error: unknown options --modle, --frobnicate (did you mean --model?); see ochat --help\n");
   CHECK(ochat.server.requests().empty());
+}
+
+TEST_CASE(
+    "prompt: --think LEVEL takes a level as the next word, any other word stays the prompt's "
+    "(issue 12.4)") {
+  // The bug: --think high "why" sent think: true and the prompt "high why".
+  Ochat ochat;
+  auto r = ochat.run({"-m", "text", "--think", "high", "why"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(ochat.request_body(0)["think"] == "high");
+  CHECK(ochat.request_body(0)["messages"].back()["content"] == "why");
+
+  r = ochat.run({"-m", "text", "--think", "why", "not"});
+  CHECK(r.exit_code == 0);
+  CHECK(ochat.request_body(1)["think"] == true);
+  CHECK(ochat.request_body(1)["messages"].back()["content"] == "why not");
+
+  r = ochat.run({"-m", "text", "--think=max", "hi"});
+  CHECK(r.exit_code == 0);
+  CHECK(ochat.request_body(2)["think"] == "max");
+
+  r = ochat.run({"-m", "text", "--", "--think", "high"});  // after --, words are the prompt's
+  CHECK(r.exit_code == 0);
+  CHECK_FALSE(ochat.request_body(3).contains("think"));
+  CHECK(ochat.request_body(3)["messages"].back()["content"] == "--think high");
+}
+
+TEST_CASE(
+    "prompt: the later of --think and --no-think counts, so an alias can be overridden (issue "
+    "12.6)") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "text", "--think", "--no-think", "hi"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(ochat.request_body(0)["think"] == false);
+
+  r = ochat.run({"-m", "text", "--no-think", "--think", "low", "hi"});
+  CHECK(r.exit_code == 0);
+  CHECK(ochat.request_body(1)["think"] == "low");
+  CHECK(ochat.request_body(1)["messages"].back()["content"] == "hi");
+}
+
+TEST_CASE("prompt: a long option with one dash is a usage error naming the real one (issue 12.7)") {
+  // The bug: -model sim ran the model "odel", -verbose said "unknown option -erbose", -think
+  // looked for a plugin named "hink".
+  Ochat ochat;
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  for (const auto& c :
+       {Case{{"-model", "text", "hi"}, "unknown option -model (did you mean --model?)"},
+        Case{{"-m", "text", "-verbose", "hi"}, "unknown option -verbose (did you mean --verbose?)"},
+        Case{{"-m", "text", "-think", "hi"}, "unknown option -think (did you mean --think?)"},
+        Case{{"-m", "text", "-verb", "hi"}, "unknown option -verb (did you mean --verbose?)"},
+        Case{{"-m", "text", "-host=x", "hi"}, "unknown option -host (did you mean --host?)"}}) {
+    auto r = ochat.run(c.args);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err ==
+          "ochat: error: " + c.message + "; long options take two dashes; see ochat --help\n");
+  }
+  CHECK(ochat.server.requests().empty());
+
+  // A short option with its value attached, a value that starts with a dash, and words after --
+  // are left alone.
+  auto r = ochat.run({"-mtext", "-s", "-verbose answers please", "--", "-model"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  REQUIRE(ochat.server.requests().size() == 1);
+  CHECK(ochat.request_body(0)["model"] == "text");
+  CHECK(ochat.request_body(0)["messages"][0]["content"] == "-verbose answers please");
+  CHECK(ochat.request_body(0)["messages"][1]["content"] == "-model");
+}
+
+TEST_CASE("prompt: a repeated -o key sends its last value; only stop collects (issue 12.9)") {
+  // The bug: -o temperature=0.2 -o temperature=0.8 sent "temperature":[0.2,0.8].
+  Ochat ochat;
+  auto r = ochat.run({"-m", "text", "-o", "temperature=0.2", "-o", "temperature=0.8", "-o",
+                      "stop=a", "-o", "stop=b", "hi"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(ochat.request_body(0)["options"] ==
+        nlohmann::json::parse(R"({"temperature":0.8,"stop":["a","b"]})"));
 }

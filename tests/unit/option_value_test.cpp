@@ -76,10 +76,19 @@ TEST_CASE("config::parse_option_pairs makes stop an array") {
   CHECK(parse_option_pairs({R"(stop=["a","b"])"}).dump() == R"({"stop":["a","b"]})");
 }
 
-TEST_CASE("config::parse_option_pairs collects a repeated key") {
+TEST_CASE("config::parse_option_pairs collects a repeated stop") {
   CHECK(parse_option_pairs({"stop=a", "stop=b"}).dump() == R"({"stop":["a","b"]})");
   CHECK(parse_option_pairs({R"(stop=["a"])", "stop=b", R"(stop=["c","d"])"}).dump() == R"({"stop":["a","b","c","d"]})");
-  CHECK(parse_option_pairs({"x=1", "y=2", "x=3"}).dump() == R"({"x":[1,3],"y":2})");
+}
+
+TEST_CASE(
+    "config::parse_option_pairs keeps the last value of any other repeated key (issue 12.9)") {
+  // The bug: -o temperature=0.2 -o temperature=0.8 sent [0.2,0.8], which servers refuse.
+  CHECK(parse_option_pairs({"temperature=0.2", "temperature=0.8"}).dump() ==
+        R"({"temperature":0.8})");
+  CHECK(parse_option_pairs({"x=1", "y=2", "x=3"}).dump() == R"({"x":3,"y":2})");
+  CHECK(parse_option_pairs({"max_tokens=5", R"(max_tokens=[1])", "max_tokens=7"}).dump() ==
+        R"({"max_tokens":7})");
 }
 
 TEST_CASE("config::parse_option_pairs splits at the first equals sign") {

@@ -111,10 +111,13 @@ TEST_CASE("config::resolve_settings turns --think and --no-think into the think 
     REQUIRE(std::holds_alternative<bool>(*think));
     CHECK_FALSE(std::get<bool>(*think));
   }
-  SECTION("both") {
-    options.think = "";
+  SECTION("both (the parser keeps only the later one; should both come, --no-think counts)") {
+    options.think = "high";
     options.no_think = true;
-    expect_usage_error(options, "--no-think");
+    const auto think = resolve(options).request.think;
+    REQUIRE(think.has_value());
+    REQUIRE(std::holds_alternative<bool>(*think));
+    CHECK_FALSE(std::get<bool>(*think));
   }
   SECTION("an unknown level") {
     options.think = "extreme";
