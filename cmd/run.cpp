@@ -95,6 +95,7 @@ std::string no_model_message(const chat::TurnContext& context) {
       message += fmt::format("; models on {}: {}", context.backend.host(), fmt::join(names, ", "));
     }
   } catch (const Error& e) {
+    if (e.kind() == ErrorKind::interrupted) throw;
     message += fmt::format(" (the server's models could not be listed: {})", e.what());
   }
   return message;
@@ -279,9 +280,9 @@ int run(int argc, char** argv) {
     if (result.end == chat::TurnResult::End::interrupted) return 128 + result.signal;
     return kExitOk;
   } catch (const Error& e) {
-    if (const int sig = cancel.requested(); sig != 0) {  // a failure caused by the interruption
+    if (e.kind() == ErrorKind::interrupted) {  // stopped by the user while waiting: no message
       if (sink) sink->done({"interrupted", {}});
-      return 128 + sig;
+      return exit_status(e);
     }
     return report(without_secret(e, secret), sink.get(), err);
   } catch (const std::exception& e) {

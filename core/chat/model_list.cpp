@@ -41,7 +41,7 @@ std::vector<std::string> list_models(const TurnContext& context) {
     case http::Outcome::stopped:
       throw Error(ErrorKind::stream, fmt::format("the model list of {} is larger than 16 MiB", host));
     case http::Outcome::cancelled:
-      throw Error(ErrorKind::stream, "interrupted while listing the models");
+      throw Error::interrupted(context.cancel.requested());
     case http::Outcome::broken:
       break;
   }
