@@ -98,8 +98,10 @@ std::unique_ptr<ExecutablePlugin> ExecutablePlugin::load(const std::string& path
     case End::not_started:
       throw Error(ErrorKind::usage, fmt::format("plugin {} cannot be run: {}", path, r.error));
     case End::timed_out:
-      throw Error(ErrorKind::internal, fmt::format("plugin {}: --describe did not finish within {}",
-                                                   path, seconds(timeout)));
+      throw Error(
+          ErrorKind::timeout,
+          fmt::format("plugin {}: --describe did not finish within {}", path, seconds(timeout)),
+          "raise --tool-timeout if the plugin is only slow to describe itself");
     case End::capped:
       throw Error(ErrorKind::internal,
                   fmt::format("plugin {}: --describe printed more than 1 MiB", path));

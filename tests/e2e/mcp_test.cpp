@@ -330,6 +330,23 @@ TEST_CASE("mcp: a server that never answers initialize is an error naming it aft
 }
 
 TEST_CASE(
+    "mcp: a server that does not start in time and a plugin --describe that times out both exit "
+    "124") {
+  Ochat ochat;
+  auto mcp = ochat.run(
+      {"--no-mcp-config", "-m", "tool", "--mcp-timeout", "0.5", "--mcp", fake("hang-init"), "hi"});
+  auto plugin = ochat.run({"--no-mcp-config", "-m", "tool", "--tool-timeout", "0.5", "-t",
+                           std::string(OCHAT_TEST_PLUGINS) + "/hang-describe", "hi"});
+  INFO(mcp.err);
+  INFO(plugin.err);
+  CHECK(mcp.exit_code == 124);  // man/ochat.1, EXIT STATUS: 124, a timeout fired
+  CHECK(plugin.exit_code == mcp.exit_code);
+  CHECK(count_lines(mcp.err) == 1);
+  CHECK(count_lines(plugin.err) == 1);
+  CHECK(ochat.server.requests().empty());
+}
+
+TEST_CASE(
     "mcp: garbage on stdout is skipped and a server that only writes garbage is a clear startup "
     "error",
     "[reliability]") {

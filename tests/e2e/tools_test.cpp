@@ -214,6 +214,29 @@ TEST_CASE("tools: a --describe that is not JSON is a clear error before any requ
 }
 
 TEST_CASE(
+    "tools: a --describe that hangs ends at --tool-timeout with exit 124 and its process group "
+    "killed",
+    "[reliability]") {
+  Ochat ochat;
+  const std::string pid_file = "/tmp/ochat-hang-describe-" + std::to_string(::getpid());
+  RunOptions o;
+  o.env = {{"HANG_PID_FILE", pid_file}};
+  auto r =
+      ochat.run({"-m", "tool", "-t", plugin("hang-describe"), "--tool-timeout", "0.5", "hi"}, o);
+  CHECK(r.exit_code == 124);  // a timeout, as for an MCP server that does not start in time
+  check_one_error_line(r);
+  CHECK_THAT(r.err,
+             Catch::Contains(plugin("hang-describe") + ": --describe did not finish within 0.5 s"));
+  CHECK(r.out.empty());
+  reliability::record_fault("plugin --describe hangs", r, reliability::exact(r.out));
+  CHECK(ochat.server.requests().empty());
+  auto pids = read_pids(pid_file);
+  CHECK(pids.size() == 2);
+  CHECK(all_gone(pids));
+  std::remove(pid_file.c_str());
+}
+
+TEST_CASE(
     "tools: SIGINT or SIGTERM during --describe exits 130 or 143 with no error, and kills it") {
   for (int sig : {SIGINT, SIGTERM}) {
     Ochat ochat;
