@@ -31,6 +31,18 @@ std::string no_model_message(const chat::TurnContext& context) {
   return message;
 }
 
+// A refusal of the tools names the default configuration file when some came from it: the user
+// may not know that it applies.
+Error with_tool_origin(const Error& error, const tools::LoadedTools& loaded) {
+  if (error.kind() != ErrorKind::http || error.hint() != chat::kToolsRefusedHint ||
+      loaded.default_config.empty()) {
+    return error;
+  }
+  return Error(error.kind(), error.what(),
+               fmt::format("{} (some came from {}: --no-mcp-config leaves them out)", error.hint(),
+                           loaded.default_config));
+}
+
 }  // namespace
 
 int run_chat(const config::Options& options, RunContext& context) {
@@ -43,7 +55,7 @@ int run_chat(const config::Options& options, RunContext& context) {
   sys::SignalGuard signals;
   context.cancel = signals.token();
   tools::Registry registry;
-  load_tools(options, settings, context, registry);
+  const tools::LoadedTools loaded = load_tools(options, settings, context, registry);
   chat::ConversationOptions conversation{registry.empty() ? nullptr : &registry,
                                          settings.max_rounds};
   std::unique_ptr<tools::TtyConfirmer> confirmer;
@@ -68,10 +80,14 @@ int run_chat(const config::Options& options, RunContext& context) {
   request.messages.push_back(chat::Message::text("user", prompt));
   request.tools = registry.definitions();
 
-  const chat::ConversationResult result =
-      chat::run_conversation(turn, std::move(request), conversation);
-  if (result.end == chat::TurnResult::End::interrupted) return 128 + result.signal;
-  return kExitOk;
+  try {
+    const chat::ConversationResult result =
+        chat::run_conversation(turn, std::move(request), conversation);
+    if (result.end == chat::TurnResult::End::interrupted) return 128 + result.signal;
+    return kExitOk;
+  } catch (const Error& e) {
+    throw with_tool_origin(e, loaded);
+  }
 }
 
 }  // namespace ochat::cmd

@@ -96,7 +96,9 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
   repeatable(app->add_option("--mcp-config", o.mcp_configs,
                              "Start the MCP servers of this JSON file ({\"mcpServers\": ...}), repeatable"))
       ->type_name("FILE")->group(tools);
-  app->add_flag("--no-mcp-config", o.no_mcp_config, "Do not read $XDG_CONFIG_HOME/ochat/mcp.json")->group(tools);
+  app->add_flag("--no-mcp-config", o.no_mcp_config,
+                "Leave out $XDG_CONFIG_HOME/ochat/mcp.json (read when tools are asked for)")
+      ->group(tools);
   app->add_option("--mcp-timeout", o.mcp_timeout, "Seconds an MCP server may take to start and list its tools")
       ->type_name("SECONDS")->capture_default_str()->group(tools);
   app->add_flag("--list-tools", o.list_tools, "Print the tools that would be offered, one per line with its source, and exit")

@@ -44,7 +44,7 @@ complete -c ochat -l tool-timeout -x -d 'Seconds a tool call may take before it 
 complete -c ochat -l confirm -d 'Ask on the terminal before each tool call'
 complete -c ochat -l mcp -r -F -d 'Offer the tools of the MCP server run by this command line (split like shell words, no shell), repeatable'
 complete -c ochat -l mcp-config -r -F -d 'Start the MCP servers of this JSON file ({"mcpServers": ...}), repeatable'
-complete -c ochat -l no-mcp-config -d 'Do not read $XDG_CONFIG_HOME/ochat/mcp.json'
+complete -c ochat -l no-mcp-config -d 'Leave out $XDG_CONFIG_HOME/ochat/mcp.json (read when tools are asked for)'
 complete -c ochat -l mcp-timeout -x -d 'Seconds an MCP server may take to start and list its tools'
 complete -c ochat -l list-tools -d 'Print the tools that would be offered, one per line with its source, and exit'
 complete -c ochat -l host -x -d 'Server (default: $OLLAMA_HOST, else 127.0.0.1:11434); with --api openai its base URL (default: $OPENAI_BASE_URL, else http://127.0.0.1:11434/v1)'

@@ -483,3 +483,101 @@ TEST_CASE("mcp: SIGINT while a server starts exits 130 and leaves no process beh
   CHECK(p.size() == 2);
   CHECK(all_gone(p));
 }
+
+TEST_CASE(
+    "mcp: the default mcp.json applies only when tools are asked for (a plain prompt starts no "
+    "server)") {
+  TempDir config;
+  ::mkdir((config.path + "/ochat").c_str(), 0755);
+  const std::string log = config.path + "/log";
+  config.file(
+      "ochat/mcp.json",
+      json{{"mcpServers",
+            {{"fake", {{"command", "node"}, {"args", {OCHAT_FAKE_MCP, "ok", "--log", log}}}}}}}
+          .dump());
+  Ochat ochat;
+  RunOptions o;
+  o.env = {{"XDG_CONFIG_HOME", config.path}};
+
+  auto plain = ochat.run({"-m", "text", "hi"}, o);
+  INFO(plain.err);
+  CHECK(plain.exit_code == 0);
+  CHECK(plain.out == "Hello, world!");
+  CHECK(::access(log.c_str(), F_OK) != 0);  // the server never started
+  CHECK_FALSE(ochat.request_body(0).contains("tools"));
+
+  auto with_plugin =
+      ochat.run({"-m", "text", "-t", std::string(OCHAT_TEST_PLUGINS) + "/weather", "hi"}, o);
+  INFO(with_plugin.err);
+  CHECK(with_plugin.exit_code == 0);
+  CHECK(offered_names(ochat.request_body(1)) ==
+        std::vector<std::string>{"get_weather", "echo", "add", "where"});
+  CHECK_FALSE(received(log).empty());
+}
+
+TEST_CASE(
+    "mcp: a model that refuses tools from the default mcp.json gets a hint naming "
+    "--no-mcp-config") {
+  TempDir config;
+  ::mkdir((config.path + "/ochat").c_str(), 0755);
+  const std::string file = config.file(
+      "ochat/mcp.json",
+      json{{"mcpServers", {{"fake", {{"command", "node"}, {"args", {OCHAT_FAKE_MCP, "ok"}}}}}}}
+          .dump());
+  Ochat ochat;
+  RunOptions o;
+  o.env = {{"XDG_CONFIG_HOME", config.path}};
+  const std::string weather = std::string(OCHAT_TEST_PLUGINS) + "/weather";
+
+  auto r = ochat.run({"-m", "status:400", "-t", weather, "hi"}, o);
+  CHECK(r.exit_code == 4);
+  check_one_error_line(r);
+  CHECK_THAT(r.err, Catch::Contains("does not support tools"));
+  CHECK_THAT(r.err,
+             Catch::Contains("some came from " + file + ": --no-mcp-config leaves them out"));
+
+  auto without = ochat.run({"-m", "status:400", "-t", weather, "--no-mcp-config", "hi"}, o);
+  CHECK(without.exit_code == 4);
+  CHECK_THAT(without.err,
+             Catch::Contains("pick a model that supports tools, or run without tools"));
+  CHECK_THAT(without.err, !Catch::Contains("--no-mcp-config"));
+}
+
+TEST_CASE(
+    "mcp: a plugin and a server offering the same tool name: the same names in either argument "
+    "order") {
+  // The bug: -t ./echo --mcp SERVER renamed the server's tool; the reverse order was a fatal error.
+  TempDir dir;
+  const std::string plugin = dir.file(
+      "echo",
+      "#!/bin/sh\n[ \"$1\" = --describe ] && exec echo "
+      "'{\"name\":\"echo\",\"description\":\"Plugin echo\",\"parameters\":{\"type\":\"object\"}}'\n"
+      "echo \"plugin echo: $(cat)\"\n");
+  ::chmod(plugin.c_str(), 0755);
+  Ochat ochat;
+  const std::string expected_plugin_line = "echo\t" + plugin + "\n";
+  auto plugin_first =
+      ochat.run({"--no-mcp-config", "--list-tools", "-t", plugin, "--mcp", fake("ok")});
+  INFO(plugin_first.err);
+  CHECK(plugin_first.exit_code == 0);
+  CHECK(plugin_first.out ==
+        expected_plugin_line + "node__echo\tmcp:node\nadd\tmcp:node\nwhere\tmcp:node\n");
+
+  auto server_first =
+      ochat.run({"--no-mcp-config", "--list-tools", "--mcp", fake("ok"), "-t", plugin});
+  INFO(server_first.err);
+  CHECK(server_first.exit_code == 0);
+  CHECK(server_first.out ==
+        "node__echo\tmcp:node\nadd\tmcp:node\nwhere\tmcp:node\n" + expected_plugin_line);
+
+  // And the model reaches each under its name.
+  auto call =
+      ochat.run({"--no-mcp-config", "-m", "tool-prompt", "--mcp", fake("ok"), "-t", plugin,
+                 "--events", R"({"name":"node__echo","arguments":{"message":"to the server"}})"});
+  INFO(call.err);
+  CHECK(call.exit_code == 0);
+  const auto events = parse_lines(call.out);
+  const json* result = find_event(events, "tool_result");
+  REQUIRE(result);
+  CHECK((*result)["data"]["content"] == "fake echo: to the server");
+}
