@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
@@ -186,11 +188,32 @@ void load_tools(const std::vector<config::ToolSource>& sources, const config::Op
   }
 }
 
+// A write to stdout that failed for another reason than a reader that went away (EPIPE, the
+// quiet end of `| head`): output was lost, so the run did not succeed.
+std::optional<Error> output_error(const io::FdStream& out) {
+  if (out.error() == 0 || out.error() == EPIPE) return std::nullopt;
+  return Error(ErrorKind::internal,
+               fmt::format("cannot write to standard output: {}", std::strerror(out.error())),
+               out.error() == EBADF ? "is standard output closed?" : "");
+}
+
+int run_command(int argc, char** argv, io::FdStream& out, io::FdStream& err);
+
 }  // namespace
 
 int run(int argc, char** argv) {
+  io::reserve_standard_fds();  // before anything opens a file or a socket
   io::FdStream out(STDOUT_FILENO);
   io::FdStream err(STDERR_FILENO);
+  const int status = run_command(argc, argv, out, err);
+  if (const auto lost = output_error(out); lost && status == kExitOk)
+    return report(*lost, nullptr, err);
+  return status;
+}
+
+namespace {
+
+int run_command(int argc, char** argv, io::FdStream& out, io::FdStream& err) {
   config::Options options;
   auto app = cli::make_app(options);
 
@@ -288,5 +311,7 @@ int run(int argc, char** argv) {
     return report(without_secret(Error(ErrorKind::internal, e.what()), secret), sink.get(), err);
   }
 }
+
+}  // namespace
 
 }  // namespace ochat

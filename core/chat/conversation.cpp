@@ -26,6 +26,8 @@ ConversationResult run_conversation(const TurnContext& context, ChatRequest requ
                                     const ConversationOptions& options) {
   auto& sink = context.sink;
   sink.start({request.model, context.backend.host()});
+  if (!sink.flush())
+    return {TurnResult::End::output_closed, 0};  // nobody to stream to: send nothing
   Stats stats;
   int call_number = 0;
   for (int round = 1;; ++round) {

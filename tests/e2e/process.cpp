@@ -72,7 +72,14 @@ RunResult run_process(const std::string& program, const RunOptions& o) {
     posix_spawn_file_actions_addopen(&actions, 1, ::ptsname(master), O_RDWR | O_NOCTTY, 0);
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
   } else {
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    if (o.stdout_path) {
+      posix_spawn_file_actions_addopen(&actions, 1, o.stdout_path->c_str(),
+                                       O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    } else if (o.stdout_closed) {
+      posix_spawn_file_actions_addclose(&actions, 1);
+    } else {
+      posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    }
     posix_spawn_file_actions_adddup2(&actions, err[1], 2);
   }
 

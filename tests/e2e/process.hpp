@@ -17,6 +17,8 @@ struct RunOptions {
                                         "OCHAT_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"};
   std::optional<std::string> stdin_data;                      // none: stdin is /dev/null
   std::optional<std::size_t> close_stdout_after;              // like `| head -c N`
+  std::optional<std::string> stdout_path;                     // stdout is this file (`> PATH`)
+  bool stdout_closed = false;                                 // no stdout at all (`>&-`)
   std::optional<std::pair<int, std::size_t>> signal_after;    // (signal, once stdout has N bytes)
   std::optional<std::pair<int, std::chrono::milliseconds>> signal_at;  // (signal, after a delay)
   std::optional<std::pair<int, std::string>> signal_on_text;  // (signal, once stdout contains this)
