@@ -8,22 +8,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-packages=(clang libclang-rt-14-dev)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "tests/fuzz/run.sh: installing ${missing[*]}" >&2
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+scripts/install-deps.sh --fuzz
+. scripts/ccache-env.sh
 
 build="${BUILD_DIR:-build-fuzz}"
 seconds="${FUZZ_SECONDS:-60}"
-CXX=clang++ cmake -B "$build" -DBUILD_TESTING=OFF -DOCHAT_FUZZ=ON -DOCHAT_SANITIZE=ON \
+CXX=clang++ cmake -B "$build" "${ccache_args[@]}" -DBUILD_TESTING=OFF -DOCHAT_FUZZ=ON -DOCHAT_SANITIZE=ON \
   -DOCHAT_WERROR="${OCHAT_WERROR:-OFF}" >/dev/null
 cmake --build "$build" --target fuzz -j"$(nproc)"
 
