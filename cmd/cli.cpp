@@ -73,6 +73,9 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
   const char* output = "Output";
   app->add_flag("--events", o.events, "Write JSON Lines events to stdout instead of text")->group(output);
   app->add_flag("--hide-thinking", o.hide_thinking, "Do not show the model's thinking on stderr")->group(output);
+  app->add_flag("-n,--no-newline", o.no_newline,
+                "Print the answer's exact bytes: no newline added when it does not end with one")
+      ->group(output);
   app->add_flag("-v,--verbose", o.verbose, "Print token counts and timings on stderr afterwards")->group(output);
 
   const char* tools = "Tools";

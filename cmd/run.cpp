@@ -223,7 +223,9 @@ int run_command(int argc, char** argv, io::FdStream& out, io::FdStream& err) {
   auto make_sink = [&](bool events_mode) -> std::unique_ptr<events::EventSink> {
     if (events_mode) return std::make_unique<events::JsonLinesSink>(out);
     return std::make_unique<events::TextSink>(
-        out, err, events::TextSinkOptions{options.hide_thinking, options.verbose, io::use_color(err)});
+        out, err,
+        events::TextSinkOptions{options.hide_thinking, options.verbose, io::use_color(err),
+                                !options.no_newline});
   };
 
   try {

@@ -28,6 +28,7 @@ struct Options {
   std::string keep_alive;
   bool events = false;
   bool hide_thinking = false;
+  bool no_newline = false;  // -n: no newline added after an answer that lacks one
   bool verbose = false;
   double connect_timeout = 10;
   double idle_timeout = 600;

@@ -83,7 +83,10 @@ void TextSink::end_thinking() {
 
 void TextSink::done(const DoneInfo& info) {
   end_thinking();
-  if (out_.is_terminal() && wrote_answer_ && out_.last_byte() != '\n') out_.append("\n");
+  if (options_.final_newline && wrote_answer_ && out_.last_byte() != '\n') {
+    out_.append("\n");  // Unix text ends with a newline: `| while read`, `wc -l`, `>> log`
+    out_.note_last_byte("\n");
+  }
   if (options_.verbose) {
     const std::string stats = format_stats(info.stats);
     if (!stats.empty()) {

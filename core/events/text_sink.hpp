@@ -1,6 +1,8 @@
 #pragma once
-// Plain output: the answer's bytes on stdout, exactly as the model produced them (plus a
-// final newline on a terminal); thinking, notices and statistics on stderr.
+// Plain output: the answer's bytes on stdout, exactly as the model produced them, and at the
+// end (`done`, whatever the reason) a newline when the answer does not end with one, unless
+// final_newline is off; thinking, notices and statistics on stderr. The added newline is the
+// sink's: what the conversation keeps and sends back is the model's text.
 #include "core/events/event_sink.hpp"
 #include "core/io/fd_stream.hpp"
 
@@ -10,6 +12,7 @@ struct TextSinkOptions {
   bool hide_thinking = false;
   bool verbose = false;   // statistics block after the answer; tool lines even off a terminal
   bool color = false;     // dim the thinking text (stderr is a terminal and NO_COLOR unset)
+  bool final_newline = true;  // false: -n/--no-newline, the answer's exact bytes
 };
 
 class TextSink final : public EventSink {

@@ -142,7 +142,7 @@ TEST_CASE("mcp: the fake server's tools: pages followed and task-only hidden and
   auto r = ochat.run({"--no-mcp-config", "-m", "tool", "--mcp", fake("ok --log " + log), "hi"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "Let me check.Tool said: fake echo: test\n84");
+  CHECK(r.out == printed("Let me check.Tool said: fake echo: test\n84"));
   const json first = ochat.request_body(0);
   CHECK(offered_names(first) == std::vector<std::string>{"echo", "add", "where"});
   CHECK(first["tools"][1]["function"]["description"] == "Adds two numbers");  // the title, lacking a description
@@ -294,7 +294,7 @@ TEST_CASE("mcp: garbage on stdout is skipped and a server that only writes garba
   auto r = ochat.run({"--no-mcp-config", "-m", "tool", "--mcp", fake("garbage"), "hi"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "Let me check.Tool said: fake echo: test\n84");
+  CHECK(r.out == printed("Let me check.Tool said: fake echo: test\n84"));
 
   auto bad = ochat.run({"--no-mcp-config", "-m", "tool", "--mcp-timeout", "0.5", "--mcp", fake("garbage-init"), "hi"});
   CHECK(bad.exit_code == 124);
@@ -332,7 +332,7 @@ TEST_CASE("mcp: a protocol version ochat does not speak is refused and the older
   for (const char* version : {"2025-06-18", "2025-03-26", "2024-11-05"}) {
     auto ok = ochat.run({"--no-mcp-config", "-m", "tool", "--mcp", fake(std::string("ok --version ") + version), "hi"});
     CHECK(ok.exit_code == 0);
-    CHECK(ok.out == "Let me check.Tool said: fake echo: test\n84");
+    CHECK(ok.out == printed("Let me check.Tool said: fake echo: test\n84"));
   }
 }
 

@@ -1,5 +1,7 @@
 // What lands on stdout and what happens when it cannot: a failed write is an error (only a
 // reader that went away is a quiet end).
+#include <signal.h>
+
 #include <catch2/catch.hpp>
 
 #include "e2e_support.hpp"
@@ -67,4 +69,64 @@ TEST_CASE("output: --version and --help on a full disk exit 1 with the write err
     CHECK(r.exit_code == 1);
     CHECK(r.err == "ochat: error: cannot write to standard output: No space left on device\n");
   }
+}
+
+TEST_CASE(
+    "output: a final newline is added on a pipe when the answer lacks one, so `while read` sees "
+    "the last line") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "text", "hi"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == std::string(kTextText) + "\n");
+  CHECK(count_lines(r.out) == 1);
+  auto again = ochat.run({"-m", "no-newline", "hi"});  // the answer is the done chunk's content
+  CHECK(again.out == std::string(kNoNewlineText) + "\n");
+}
+
+TEST_CASE("output: no second newline after an answer that ends with one") {
+  Ochat ochat;
+  RunOptions o;
+  o.stdin_data = "line one\nline two\n";  // "echo" answers with the prompt
+  auto r = ochat.run({"-m", "echo"}, o);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "line one\nline two\n");
+}
+
+TEST_CASE("output: -n/--no-newline prints the answer's exact bytes") {
+  Ochat ochat;
+  for (const char* flag : {"-n", "--no-newline"}) {
+    auto r = ochat.run({"-m", "text", flag, "hi"});
+    INFO(flag);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == kTextText);
+  }
+}
+
+TEST_CASE("output: an interrupted or failed answer gets its final newline too") {
+  Ochat ochat;
+  RunOptions o;
+  o.signal_after = {SIGINT, 9};
+  auto r = ochat.run({"-m", "slow:50", "hi"}, o);
+  CHECK(r.exit_code == 130);
+  REQUIRE_FALSE(r.out.empty());
+  CHECK(r.out.back() == '\n');
+  CHECK(slow_text().rfind(r.out.substr(0, r.out.size() - 1), 0) == 0);
+  auto failed = ochat.run({"-m", "midstream-error", "hi"});
+  CHECK(failed.exit_code == 5);
+  CHECK(failed.out == std::string(kMidstreamErrorText) + "\n");
+}
+
+TEST_CASE(
+    "output: the added newline is not part of the answer sent back to the model, nor of --events") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "tool", "-t", std::string(OCHAT_TEST_PLUGINS) + "/weather", "hi"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "Let me check.Tool said: weather for {\"city\":\"Paris\"}\n");
+  const auto followup = ochat.request_body(1);
+  REQUIRE(followup.is_object());
+  CHECK(followup["messages"][1]["role"] == "assistant");
+  CHECK(followup["messages"][1]["content"] == "Let me check.");
+
+  auto events = ochat.run({"-m", "text", "--events", "hi"});
+  CHECK(joined_text(parse_lines(events.out), "token") == kTextText);
 }

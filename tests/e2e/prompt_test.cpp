@@ -9,7 +9,7 @@ TEST_CASE("prompt: the arguments are joined by spaces") {
   Ochat ochat;
   auto r = ochat.run({"-m", "echo", "why", "is the", "sky blue?"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "why is the sky blue?");
+  CHECK(r.out == printed("why is the sky blue?"));
 }
 
 TEST_CASE("prompt: piped standard input is read when there are no arguments") {
@@ -27,7 +27,7 @@ TEST_CASE("prompt: standard input comes first, then a blank line, then the argum
   o.stdin_data = "diff --git a b\n";
   auto r = ochat.run({"-m", "echo", "write", "a commit message"}, o);
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "diff --git a b\n\nwrite a commit message");
+  CHECK(r.out == printed("diff --git a b\n\nwrite a commit message"));
 }
 
 TEST_CASE("prompt: '-' reads standard input explicitly") {
@@ -36,14 +36,14 @@ TEST_CASE("prompt: '-' reads standard input explicitly") {
   o.stdin_data = "from stdin";
   auto r = ochat.run({"-m", "echo", "-", "summarise"}, o);
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "from stdin\n\nsummarise");
+  CHECK(r.out == printed("from stdin\n\nsummarise"));
 }
 
 TEST_CASE("prompt: stdin that is not a pipe or file (here /dev/null) is not read") {
   Ochat ochat;
   auto r = ochat.run({"-m", "echo", "only args"});  // stdin is /dev/null, a character device
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "only args");
+  CHECK(r.out == printed("only args"));
 }
 
 TEST_CASE("prompt: no prompt at all is a usage error, nothing sent") {
