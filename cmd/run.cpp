@@ -17,6 +17,7 @@
 #include "cmd/generate.hpp"
 #include "cmd/parse_error.hpp"
 #include "core/chat/conversation.hpp"
+#include "core/chat/cut_tool_calls.hpp"
 #include "core/chat/model_list.hpp"
 #include "core/chat/prompt.hpp"
 #include "core/config/settings.hpp"
@@ -40,10 +41,11 @@ namespace ochat {
 namespace {
 
 // Writes the one line on stderr, and in --events mode the `error` and final `done` events.
-int report(const Error& error, events::EventSink* sink, io::FdStream& err) {
+int report(const Error& error, events::EventSink* sink, io::FdStream& err,
+           const events::DoneInfo& done = {"error", {}}) {
   if (sink) {
     sink->error(error.kind(), error.what());
-    sink->done({"error", {}});
+    sink->done(done);
   }
   const bool color = io::use_color(err);
   err.append(color ? "\x1b[1;31mochat: error:\x1b[0m " : "ochat: error: ");
@@ -303,6 +305,8 @@ int run_command(int argc, char** argv, io::FdStream& out, io::FdStream& err) {
     const chat::ConversationResult result = chat::run_conversation(context, std::move(request), conversation);
     if (result.end == chat::TurnResult::End::interrupted) return 128 + result.signal;
     return kExitOk;
+  } catch (const chat::CutToolCallsError& e) {  // the reply ended at the token limit
+    return report(without_secret(e, secret), sink.get(), err, {"length", e.stats()});
   } catch (const Error& e) {
     if (const int sig = cancel.requested(); sig != 0) {  // a failure caused by the interruption
       if (sink) sink->done({"interrupted", {}});

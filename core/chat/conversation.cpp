@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/chat/cut_tool_calls.hpp"
+
 namespace ochat::chat {
 
 namespace {
@@ -41,6 +43,9 @@ ConversationResult run_conversation(const TurnContext& context, ChatRequest requ
         return {TurnResult::End::output_closed, 0};  // nobody is reading: say nothing more
       case TurnResult::End::done:
         break;
+    }
+    if (turn.done_reason == "length" && !turn.tool_calls.empty()) {
+      throw CutToolCallsError(turn.tool_calls, stats);  // none is run: they may be unfinished
     }
     if (turn.tool_calls.empty() || options.tools == nullptr) {
       sink.done({turn.done_reason == "length" ? "length" : "stop", stats});
