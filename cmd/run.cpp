@@ -259,7 +259,10 @@ int run_command(int argc, char** argv, io::FdStream& out, io::FdStream& err) {
     std::optional<std::string> stdin_text;
     std::string prompt;
     if (!options.list_tools && !options.list_models) {
-      if (settings.force_stdin || io::should_read_implicitly(STDIN_FILENO)) stdin_text = io::read_all(STDIN_FILENO);
+      if (!settings.no_stdin &&
+          (settings.force_stdin || io::should_read_implicitly(STDIN_FILENO))) {
+        stdin_text = io::read_all(STDIN_FILENO);
+      }
       prompt = chat::compose_prompt(settings.prompt, stdin_text);
     }
 

@@ -142,7 +142,7 @@ _ochat()
     [[ $split == true ]] && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-h --help --version -m --model -s --system -o --option --format --think --no-think --keep-alive --events --hide-thinking -v --verbose -t --tool --tools-dir --max-rounds --tool-timeout --confirm --mcp --mcp-config --no-mcp-config --mcp-timeout --list-tools --host --api --api-key-file --connect-timeout --idle-timeout --timeout --list-models' -- "$cur"))
+        COMPREPLY=($(compgen -W '-h --help --version --no-stdin -m --model -s --system -o --option --format --think --no-think --keep-alive --events --hide-thinking -n --no-newline -v --verbose -t --tool --tools-dir --max-rounds --tool-timeout --confirm --mcp --mcp-config --no-mcp-config --mcp-timeout --list-tools --host --api --api-key-file --connect-timeout --idle-timeout --timeout --list-models' -- "$cur"))
     fi
 } &&
     complete -F _ochat ochat

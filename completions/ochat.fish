@@ -27,6 +27,7 @@ end
 complete -c ochat -f
 complete -c ochat -s h -l help -d 'Print this help message and exit'
 complete -c ochat -l version -d 'Print the version and exit'
+complete -c ochat -l no-stdin -d 'Never read standard input (as ssh -n), e.g. in a loop that reads a list: while read f; do ochat --no-stdin ...; done < list'
 complete -c ochat -s m -l model -x -a '(__ochat_models)' -d 'Model to use (default: $OCHAT_MODEL)'
 complete -c ochat -s s -l system -x -d 'System prompt'
 complete -c ochat -s o -l option -x -d 'Model option, repeatable (e.g. temperature=0.2, num_ctx=8192)'

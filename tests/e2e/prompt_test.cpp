@@ -108,3 +108,46 @@ TEST_CASE("prompt: an unknown option is named without its value, with the option
   CHECK(r.err == "ochat: error: unknown options --modle, --frobnicate (did you mean --model?); see ochat --help\n");
   CHECK(ochat.server.requests().empty());
 }
+
+TEST_CASE(
+    "prompt: --no-stdin leaves standard input alone (a loop's list was eaten as the prompt)") {
+  Ochat ochat;
+  RunOptions o;
+  o.stdin_data = "b.txt\nc.txt\n";  // what is left of the loop's list
+  auto r = ochat.run({"-m", "echo", "--no-stdin", "summarise a.txt"}, o);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "summarise a.txt\n");
+}
+
+TEST_CASE("prompt: with --no-stdin, `while read f; do ochat ...; done < list` runs once per line") {
+  Ochat ochat;
+  const std::string loop =
+      "printf 'a.txt\\nb.txt\\nc.txt\\n' | while read -r f; do \"$0\" --host " +
+      ochat.server.url() + " -m echo --no-stdin \"summarise $f\"; done";
+  RunOptions o;
+  o.args = {"-c", loop, ochat_binary()};
+  auto r = run_process("/bin/sh", o);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "summarise a.txt\nsummarise b.txt\nsummarise c.txt\n");
+  CHECK(ochat.server.requests().size() == 3);
+}
+
+TEST_CASE("prompt: '-' with --no-stdin is a usage error") {
+  Ochat ochat;
+  RunOptions o;
+  o.stdin_data = "text";
+  auto r = ochat.run({"-m", "echo", "--no-stdin", "-"}, o);
+  CHECK(r.exit_code == 2);
+  check_one_error_line(r);
+  CHECK_THAT(r.err, Catch::Contains("--no-stdin"));
+  CHECK(ochat.server.requests().empty());
+}
+
+TEST_CASE("prompt: --no-stdin without prompt words is the usual no-prompt error") {
+  Ochat ochat;
+  RunOptions o;
+  o.stdin_data = "text";
+  auto r = ochat.run({"-m", "echo", "--no-stdin"}, o);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::StartsWith("ochat: error: no prompt"));
+}
