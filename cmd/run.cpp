@@ -289,7 +289,9 @@ int run_command(int argc, char** argv, io::FdStream& out, io::FdStream& err) {
     std::unique_ptr<tools::ConfirmingRunner> confirming;
     if (settings.confirm && conversation.tools) {
       confirmer = std::make_unique<tools::TtyConfirmer>();
-      confirming = std::make_unique<tools::ConfirmingRunner>(registry, *confirmer);
+      // The sink ends its lines before each question (the answer so far, the thinking).
+      confirming = std::make_unique<tools::ConfirmingRunner>(registry, *confirmer,
+                                                             [&sink] { sink->before_question(); });
       conversation.tools = confirming.get();
     }
 

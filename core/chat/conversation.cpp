@@ -60,8 +60,14 @@ ConversationResult run_conversation(const TurnContext& context, ChatRequest requ
     request.messages.push_back(turn.reply());
     for (const auto& call : calls) {
       const std::string id = call.id.empty() ? fmt::format("call_{}", ++call_number) : call.id;
+      // Asked first (--confirm), then announced: the question and the progress line do not mix.
+      const std::optional<ToolOutcome> decided = options.tools->approve(call, context.cancel);
+      if ((decided && decided->interrupted) || context.cancel.requested() != 0) {
+        sink.done({"interrupted", stats});  // interrupted at the question: the call is not shown
+        return {TurnResult::End::interrupted, context.cancel.requested()};
+      }
       sink.tool_call({id, call.name, &call.arguments});
-      const ToolOutcome outcome = options.tools->run(call, context.cancel);
+      const ToolOutcome outcome = decided ? *decided : options.tools->run(call, context.cancel);
       sink.tool_result({id, call.name, outcome.content, outcome.is_error, outcome.duration.count()});
       if (!sink.flush()) return {TurnResult::End::output_closed, 0};
       if (outcome.interrupted || context.cancel.requested() != 0) {

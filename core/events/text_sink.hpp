@@ -26,18 +26,31 @@ class TextSink final : public EventSink {
   void tool_call(const ToolCallInfo& info) override;
   void tool_result(const ToolResultInfo& info) override;
   void notice(std::string_view text) override;
-  void error(ErrorKind, std::string_view) override { end_thinking(); }
+  void before_question() override;
+  void error(ErrorKind, std::string_view) override {
+    end_thinking();
+    failed_ = true;
+  }
   void done(const DoneInfo& info) override;
   bool flush() override;
 
  private:
+  // Ends the thinking on stderr (or erases the thinking indicator).
   void end_thinking();
+  // end_thinking(), and a newline on a terminal stdout whose answer so far lacks one.
+  void end_lines();
+  void erase_indicator();
+  // Thinking and answer are labelled: stderr is a terminal without colour (NO_COLOR).
+  bool labels() const;
 
   io::FdStream& out_;
   io::FdStream& err_;
   TextSinkOptions options_;
   bool in_thinking_ = false;
   bool wrote_answer_ = false;
+  bool indicator_ = false;  // "ochat: thinking..." is on the terminal (--hide-thinking)
+  bool thought_ = false;    // thinking was shown since the last answer label
+  bool failed_ = false;     // an error was reported: it says why the run ended
 };
 
 }  // namespace ochat::events

@@ -26,7 +26,12 @@ struct RunOptions {
   std::optional<std::pair<std::string, std::string>> signal_gate;  // ... and once this file has this text
   std::optional<std::chrono::milliseconds> signal_again_after;  // the same signal again, this much later
   std::chrono::milliseconds timeout{30'000};                  // only catches hangs
-  bool terminal = false;  // stdout and stderr share a pseudo-terminal; all output lands in `out`
+  // stdout and stderr share a pseudo-terminal, which is also the controlling terminal (/dev/tty)
+  // of the program, started in a session of its own; all output lands in `out`.
+  bool terminal = false;
+  // With `terminal`: what is typed on it, each once `out` contains the text (from where the
+  // previous one was found), in order: {"[y/N] ", "y\n"}, or "\x03" for Ctrl-C.
+  std::vector<std::pair<std::string, std::string>> typed;
 };
 
 struct RunResult {

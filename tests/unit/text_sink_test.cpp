@@ -248,3 +248,63 @@ TEST_CASE("events::TextSink writes notices to stderr on a terminal") {
   CHECK(pty.read_available() == "ochat: waiting for m\n");
   CHECK(out_file.contents().empty());
 }
+
+TEST_CASE("events::TextSink before_question ends the answer's line on a terminal") {
+  Pty pty;
+  ochat::test::FdCapture err_file;
+  ochat::io::FdStream out(pty.terminal());
+  ochat::io::FdStream err(err_file.fd());
+  TextSink sink(out, err, TextSinkOptions{});
+  sink.token("Let me check.");
+  sink.before_question();
+  CHECK(pty.read_available() == "Let me check.\n");
+  sink.before_question();  // already on a fresh line: nothing more
+  CHECK(pty.read_available().empty());
+}
+
+TEST_CASE(
+    "events::TextSink with hide_thinking shows a thinking indicator on a terminal, erased by the "
+    "answer") {
+  Pty pty;
+  ochat::test::FdCapture out_file;
+  ochat::io::FdStream out(out_file.fd());
+  ochat::io::FdStream err(pty.terminal());
+  TextSink sink(out, err, TextSinkOptions{true, false, false});
+  sink.thinking("secret");
+  sink.thinking(" thoughts");
+  CHECK(pty.read_available() == "ochat: thinking...");
+  sink.token("A");
+  CHECK(pty.read_available() == "\r                  \r");
+  sink.done({"stop", {}});
+  CHECK(out_file.contents() == "A\n");
+}
+
+TEST_CASE("events::TextSink labels thinking and answer on a terminal without colour") {
+  Pty pty;
+  ochat::test::FdCapture out_file;
+  ochat::io::FdStream out(out_file.fd());
+  ochat::io::FdStream err(pty.terminal());
+  TextSink sink(out, err, TextSinkOptions{});
+  sink.thinking("hmm");
+  sink.token("A");
+  sink.done({"stop", {}});
+  // stdout is a file here: the answer needs no label on the terminal
+  CHECK(pty.read_available() == "Thinking:\nhmm\n");
+}
+
+TEST_CASE(
+    "events::TextSink notes an answer cut at the token limit on a terminal, not after an error") {
+  Pty pty;
+  ochat::test::FdCapture out_file;
+  ochat::io::FdStream out(out_file.fd());
+  ochat::io::FdStream err(pty.terminal());
+  TextSink sink(out, err, TextSinkOptions{});
+  sink.token("ab");
+  sink.done({"length", {}});
+  CHECK(pty.read_available() ==
+        "ochat: the answer stopped at the token limit (raise it with -o num_predict=N)\n");
+  TextSink failed(out, err, TextSinkOptions{});
+  failed.error(ochat::ErrorKind::internal, "cut tool call");
+  failed.done({"length", {}});
+  CHECK(pty.read_available().empty());
+}
