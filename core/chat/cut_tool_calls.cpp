@@ -39,7 +39,7 @@ std::string message(const std::vector<ToolCall>& calls) {
 
 }  // namespace
 
-CutToolCallsError::CutToolCallsError(const std::vector<ToolCall>& calls, Stats stats)
+CutToolCallsError::CutToolCallsError(const std::vector<ToolCall>& calls, events::Stats stats)
     : Error(ErrorKind::internal, message(calls),
             "raise the limit with -o num_predict=N (-o max_tokens=N with --api openai)"),
       stats_(stats) {}

@@ -13,11 +13,11 @@ namespace ochat::chat {
 // has the reason "length" and the run's statistics.
 class CutToolCallsError final : public Error {
  public:
-  CutToolCallsError(const std::vector<ToolCall>& calls, Stats stats);
-  const Stats& stats() const noexcept { return stats_; }
+  CutToolCallsError(const std::vector<ToolCall>& calls, events::Stats stats);
+  const events::Stats& stats() const noexcept { return stats_; }
 
  private:
-  Stats stats_;
+  events::Stats stats_;
 };
 
 }  // namespace ochat::chat

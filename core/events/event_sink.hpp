@@ -2,11 +2,13 @@
 // Where a conversation's events go: plain text (TextSink) or JSON Lines (JsonLinesSink).
 // Calls arrive in order: start, then any of token/thinking/notice/tool_call/tool_result, then error (if any), and
 // done exactly once as the last call.
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 
-#include "core/chat/chunk.hpp"
 #include "core/error.hpp"
+#include "core/events/stats.hpp"
 
 namespace ochat::events {
 
@@ -35,7 +37,7 @@ struct ToolResultInfo {
 
 struct DoneInfo {
   std::string reason;  // "stop", "length", "interrupted" or "error"
-  chat::Stats stats;
+  Stats stats;
 };
 
 class EventSink {
