@@ -48,7 +48,7 @@ Error with_tool_origin(const Error& error, const tools::LoadedTools& loaded) {
 int run_chat(const config::Options& options, RunContext& context) {
   const config::Settings settings = resolve(options, context);
   std::optional<std::string> stdin_text;
-  if (settings.force_stdin || io::should_read_implicitly(STDIN_FILENO))
+  if (!settings.no_stdin && (settings.force_stdin || io::should_read_implicitly(STDIN_FILENO)))
     stdin_text = io::read_all(STDIN_FILENO);
   const std::string prompt = chat::compose_prompt(settings.prompt, stdin_text);
 
@@ -62,7 +62,9 @@ int run_chat(const config::Options& options, RunContext& context) {
   std::unique_ptr<tools::ConfirmingRunner> confirming;
   if (settings.confirm && conversation.tools) {
     confirmer = std::make_unique<tools::TtyConfirmer>();
-    confirming = std::make_unique<tools::ConfirmingRunner>(registry, *confirmer);
+    // The sink ends its lines before each question (the answer so far, the thinking).
+    confirming = std::make_unique<tools::ConfirmingRunner>(
+        registry, *confirmer, [&context] { context.sink.before_question(); });
     conversation.tools = confirming.get();
   }
 

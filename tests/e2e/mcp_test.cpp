@@ -150,7 +150,7 @@ TEST_CASE(
   auto r = ochat.run({"--no-mcp-config", "-m", "tool", "--mcp", fake("ok --log " + log), "hi"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "Let me check.Tool said: fake echo: test\n84");
+  CHECK(r.out == printed("Let me check.Tool said: fake echo: test\n84"));
   const json first = ochat.request_body(0);
   CHECK(offered_names(first) == std::vector<std::string>{"echo", "add", "where"});
   CHECK(first["tools"][1]["function"]["description"] ==
@@ -354,7 +354,7 @@ TEST_CASE(
   auto r = ochat.run({"--no-mcp-config", "-m", "tool", "--mcp", fake("garbage"), "hi"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "Let me check.Tool said: fake echo: test\n84");
+  CHECK(r.out == printed("Let me check.Tool said: fake echo: test\n84"));
 
   auto bad = ochat.run({"--no-mcp-config", "-m", "tool", "--mcp-timeout", "0.5", "--mcp",
                         fake("garbage-init"), "hi"});
@@ -398,7 +398,7 @@ TEST_CASE(
     auto ok = ochat.run({"--no-mcp-config", "-m", "tool", "--mcp",
                          fake(std::string("ok --version ") + version), "hi"});
     CHECK(ok.exit_code == 0);
-    CHECK(ok.out == "Let me check.Tool said: fake echo: test\n84");
+    CHECK(ok.out == printed("Let me check.Tool said: fake echo: test\n84"));
   }
 }
 

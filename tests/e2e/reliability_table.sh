@@ -16,6 +16,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 faults=(
   "server down" "HTTP 4xx/5xx" "mid-stream error" "dropped connection" "stream ends without done"
   "stall" "garbage line" "split UTF-8" "SIGINT" "SIGTERM" "closed stdout"
+  "stdout write fails (full disk: /dev/full)"
   "plugin crash" "plugin hang" "plugin flood" "plugin --describe hangs"
   "MCP: server crashes mid-call" "MCP: call hangs" "MCP: server never answers initialize"
   "MCP: server writes only garbage" "second SIGINT while a server will not stop"

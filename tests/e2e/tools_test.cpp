@@ -45,7 +45,7 @@ TEST_CASE("tools: one call, its result sent back exactly as ollama-protocol sect
   auto r = ochat.run({"-m", "tool", "-t", plugin("weather"), "weather in Paris?"});
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
-  CHECK(r.out == "Let me check.Tool said: weather for {\"city\":\"Paris\"}");
+  CHECK(r.out == printed("Let me check.Tool said: weather for {\"city\":\"Paris\"}"));
 
   auto reqs = ochat.server.requests();
   REQUIRE(reqs.size() == 2);
@@ -68,7 +68,7 @@ TEST_CASE("tools: a call carried only by the done chunk is run") {
   Ochat ochat;
   auto r = ochat.run({"-m", "tool-done", "-t", plugin("weather"), "hi"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "Tool said: weather for {\"city\":\"Paris\"}");
+  CHECK(r.out == printed("Tool said: weather for {\"city\":\"Paris\"}"));
   auto second = ochat.request_body(1);
   CHECK(second["messages"][2]["tool_call_id"] == "Xa7bQ2cD9eF4gH1iJ6kL3mN8oP5qR0s0");
 }
@@ -132,7 +132,7 @@ TEST_CASE("tools: a bare name is found in OCHAT_PLUGIN_PATH") {
   o.env = {{"OCHAT_PLUGIN_PATH", "/nonexistent:" + std::string(OCHAT_TEST_PLUGINS)}};
   auto r = ochat.run({"-m", "tool", "-t", "weather", "hi"}, o);
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "Let me check.Tool said: weather for {\"city\":\"Paris\"}");
+  CHECK(r.out == printed("Let me check.Tool said: weather for {\"city\":\"Paris\"}"));
 
   auto missing = ochat.run({"-m", "tool", "-t", "no-such-plugin", "hi"}, o);
   CHECK(missing.exit_code == 2);
@@ -306,7 +306,7 @@ TEST_CASE("tools: --max-rounds stops a model that keeps calling tools, exit 1") 
   Ochat ochat;
   auto r = ochat.run({"-m", "tool", "-t", plugin("weather"), "--max-rounds", "1", "hi"});
   CHECK(r.exit_code == 1);
-  CHECK(r.out == "Let me check.");
+  CHECK(r.out == printed("Let me check."));
   CHECK(count_lines(r.err) == 1);
   CHECK_THAT(r.err, Catch::Contains("--max-rounds 1"));
   CHECK(ochat.server.requests().size() == 1);

@@ -142,22 +142,29 @@ TEST_CASE("tools::Registry runs the right provider and tells the model about unk
   CHECK(unknown.content == "There is no tool named 'zzz'. Available tools: a, b.");
 }
 
-TEST_CASE("tools::ConfirmingRunner runs a confirmed call and not a declined one") {
+TEST_CASE(
+    "tools::ConfirmingRunner approves a confirmed call and not a declined one, asking first") {
   ochat::tools::Registry registry;
   auto provider = std::make_unique<FakeProvider>("p", std::vector<std::string>{"a"});
   auto* raw = provider.get();
   registry.add(std::move(provider));
 
   ScriptedConfirmer yes(true);
-  ochat::tools::ConfirmingRunner confirming_yes(registry, yes);
-  CHECK(confirming_yes.run(call("a", Json{{"x", 1}}), {}).content == "p:a");
+  int prepared = 0;
+  ochat::tools::ConfirmingRunner confirming_yes(registry, yes, [&] { ++prepared; });
+  CHECK_FALSE(confirming_yes.approve(call("a", Json{{"x", 1}}), {}).has_value());
+  CHECK(prepared == 1);  // the output's lines were ended before the question
   REQUIRE(yes.questions.size() == 1);
   CHECK(yes.questions[0] == R"(ochat: run tool a {"x":1}?)");
+  CHECK(raw->calls.empty());  // asking runs nothing
+  CHECK(confirming_yes.run(call("a", Json{{"x", 1}}), {}).content == "p:a");
 
   ScriptedConfirmer no(false);
   ochat::tools::ConfirmingRunner confirming_no(registry, no);
-  auto declined = confirming_no.run(call("a"), {});
-  CHECK(declined.is_error);
-  CHECK(declined.content == "The user declined to run this tool call.");
+  auto declined = confirming_no.approve(call("a"), {});
+  REQUIRE(declined.has_value());
+  CHECK(declined->is_error);
+  CHECK_FALSE(declined->interrupted);
+  CHECK(declined->content == "The user declined to run this tool call.");
   CHECK(raw->calls.size() == 1);
 }
