@@ -53,6 +53,9 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
 
   app->add_option("PROMPT", o.prompt, "The prompt, its words joined by spaces; '-' reads standard input")
       ->type_name("PROMPT")->option_text("...");
+  app->add_flag("--no-stdin", o.no_stdin,
+                "Never read standard input (as ssh -n), e.g. in a loop that reads a list: "
+                "while read f; do ochat --no-stdin ...; done < list");
 
   const char* model = "Model and prompt";
   app->add_option("-m,--model", o.model, "Model to use (default: $OCHAT_MODEL)")
@@ -79,6 +82,9 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
          "Write JSON Lines events to stdout instead of text")
       ->group(output);
   app->add_flag("--hide-thinking", o.hide_thinking, "Do not show the model's thinking on stderr")->group(output);
+  app->add_flag("-n,--no-newline", o.no_newline,
+                "Print the answer's exact bytes: no newline added when it does not end with one")
+      ->group(output);
   app->add_flag("-v,--verbose", o.verbose, "Print token counts and timings on stderr afterwards")->group(output);
 
   const char* tools = "Tools";

@@ -27,6 +27,7 @@ end
 complete -c ochat -f
 complete -c ochat -s h -l help -d 'Print this help message and exit'
 complete -c ochat -l version -d 'Print the version and exit'
+complete -c ochat -l no-stdin -d 'Never read standard input (as ssh -n), e.g. in a loop that reads a list: while read f; do ochat --no-stdin ...; done < list'
 complete -c ochat -s m -l model -x -a '(__ochat_models)' -d 'Model to use (default: $OCHAT_MODEL)'
 complete -c ochat -s s -l system -x -d 'System prompt'
 complete -c ochat -s o -l option -x -d 'Model option, repeatable (e.g. temperature=0.2, num_ctx=8192)'
@@ -36,6 +37,7 @@ complete -c ochat -l no-think -d 'Ask the model not to think (the later of --thi
 complete -c ochat -l keep-alive -x -d 'How long the server keeps the model loaded (e.g. 5m, 0, -1)'
 complete -c ochat -l events -d 'Write JSON Lines events to stdout instead of text'
 complete -c ochat -l hide-thinking -d 'Do not show the model\'s thinking on stderr'
+complete -c ochat -s n -l no-newline -d 'Print the answer\'s exact bytes: no newline added when it does not end with one'
 complete -c ochat -s v -l verbose -d 'Print token counts and timings on stderr afterwards'
 complete -c ochat -s t -l tool -r -F -d 'Offer the tools of this plugin (a path, or a name in $OCHAT_PLUGIN_PATH), repeatable'
 complete -c ochat -l tools-dir -x -a '(__fish_complete_directories)' -d 'Offer the tools of every plugin in DIR, repeatable'
