@@ -502,7 +502,7 @@ TEST_CASE(
   auto plain = ochat.run({"-m", "text", "hi"}, o);
   INFO(plain.err);
   CHECK(plain.exit_code == 0);
-  CHECK(plain.out == "Hello, world!");
+  CHECK(plain.out == "Hello, world!\n");
   CHECK(::access(log.c_str(), F_OK) != 0);  // the server never started
   CHECK_FALSE(ochat.request_body(0).contains("tools"));
 
