@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "cmd/mode_support.hpp"
 #include "core/chat/conversation.hpp"
 #include "core/chat/model_list.hpp"
@@ -31,11 +33,16 @@ std::string no_model_message(const chat::TurnContext& context) {
   return message;
 }
 
-// True for a refusal of the tools when some came from the default configuration file: the hint
-// then names it, as the user may not know that it applies.
-bool tools_refused_from_default_config(const Error& error, const tools::LoadedTools& loaded) {
-  return error.kind() == ErrorKind::http && error.hint() == chat::kToolsRefusedHint &&
-         !loaded.default_config.empty();
+// A refusal of the tools names the default configuration file when some came from it: the user
+// may not know that it applies. Nothing for any other error.
+std::optional<Error> with_tool_origin(const Error& error, const tools::LoadedTools& loaded) {
+  if (error.kind() != ErrorKind::http || error.hint() != chat::kToolsRefusedHint ||
+      loaded.default_config.empty()) {
+    return std::nullopt;
+  }
+  return Error(error.kind(), error.what(),
+               fmt::format("{} (some came from {}: --no-mcp-config leaves them out)", error.hint(),
+                           loaded.default_config));
 }
 
 }  // namespace
@@ -83,10 +90,9 @@ int run_chat(const config::Options& options, RunContext& context) {
     if (result.end == chat::TurnResult::End::interrupted) return 128 + result.signal;
     return kExitOk;
   } catch (const Error& e) {
-    if (!tools_refused_from_default_config(e, loaded)) throw;  // as it is (a subclass stays one)
-    throw Error(e.kind(), e.what(),
-                fmt::format("{} (some came from {}: --no-mcp-config leaves them out)", e.hint(),
-                            loaded.default_config));
+    // Rethrown as it is otherwise: a copy would slice a derived error (CutToolCallsError).
+    if (auto with_origin = with_tool_origin(e, loaded)) throw *with_origin;
+    throw;
   }
 }
 
