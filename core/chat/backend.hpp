@@ -38,6 +38,10 @@ class ChunkDecoder {
 inline constexpr std::string_view kToolsRefusedHint =
     "pick a model that supports tools, or run without tools";
 
+// The hint for a proxy whose name did not resolve, the same for every protocol.
+inline constexpr std::string_view kProxyNameHint =
+    "the proxy's name did not resolve (DNS); check HTTPS_PROXY, HTTP_PROXY or ALL_PROXY";
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -48,8 +52,9 @@ class Backend {
   // The error for a reply with HTTP status >= 400 and this body: the server's own message,
   // with a hint where one helps.
   virtual Error http_error(long status, std::string_view body, const ChatRequest& request) const = 0;
-  // What to suggest when no connection can be made ("is Ollama running? ...").
-  virtual std::string connect_hint() const = 0;
+  // What to suggest when no connection can be made ("is Ollama running? ...", or for a name
+  // that did not resolve, where the address came from).
+  virtual std::string connect_hint(http::ConnectFailure failure) const = 0;
   // Listing the server's models (for the "no model given" message).
   virtual http::Request models_request() const = 0;
   // Throws ochat::Error (stream) when the body is not a model list.

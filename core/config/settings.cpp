@@ -157,8 +157,10 @@ Settings resolve_settings(const Options& o, const sys::Getenv& getenv) {
   Settings s;
   const BackendEntry& backend = parse_api(o.api, getenv);
   s.api = backend.api;
-  s.host =
-      backend.resolve_host(!o.host.empty() ? o.host : getenv(backend.host_variable).value_or(""));
+  const std::string from_environment = o.host.empty() ? getenv(backend.host_variable).value_or("") : "";
+  const HostSetting host = o.host.empty() ? HostSetting{from_environment, backend.host_variable, false}
+                                          : HostSetting{o.host, "--host", true};
+  s.host = backend.resolve_host(host, s.warnings);
   s.api_key = api_key(o.api_key_file, backend, getenv);
   s.model = o.model;
   if (s.model.empty()) s.model = getenv("OCHAT_MODEL").value_or("");

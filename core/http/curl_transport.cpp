@@ -264,6 +264,8 @@ Result CurlTransport::perform(const Request& request, ResponseHandler& handler,
   } else if (is_connect_failure(code) && !t.got_bytes) {
     result.outcome = Outcome::connect_failed;
     result.message = *errbuf ? errbuf : curl_easy_strerror(code);
+    if (code == CURLE_COULDNT_RESOLVE_HOST) result.connect_failure = ConnectFailure::host_name;
+    if (code == CURLE_COULDNT_RESOLVE_PROXY) result.connect_failure = ConnectFailure::proxy_name;
   } else {
     if (!t.status_sent && status != 0) handler.on_status(status);
     result.outcome = Outcome::broken;

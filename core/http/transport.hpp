@@ -56,12 +56,20 @@ enum class Outcome {
 
 enum class TimeoutKind { none, connect, idle, total };
 
+// Why no connection could be made, where that changes the advice.
+enum class ConnectFailure {
+  other,       // refused, TLS, ...
+  host_name,   // the server's name did not resolve (DNS)
+  proxy_name,  // the proxy's name did not resolve
+};
+
 struct Result {
   Outcome outcome = Outcome::completed;
   TimeoutKind timeout = TimeoutKind::none;
   long status = 0;          // 0 if no status line arrived
   bool got_bytes = false;   // any response byte arrived
   std::string message;      // what failed, for connect_failed and broken
+  ConnectFailure connect_failure = ConnectFailure::other;  // for connect_failed
 };
 
 class Transport {

@@ -59,7 +59,15 @@ Error OpenAiBackend::http_error(long status, std::string_view body, const chat::
   return Error(ErrorKind::http, std::move(message), std::move(hint));
 }
 
-std::string OpenAiBackend::connect_hint() const {
+std::string OpenAiBackend::connect_hint(http::ConnectFailure failure) const {
+  switch (failure) {
+    case http::ConnectFailure::host_name:
+      return "the server's name did not resolve (DNS); check its spelling in --host or OPENAI_BASE_URL";
+    case http::ConnectFailure::proxy_name:
+      return std::string(chat::kProxyNameHint);
+    case http::ConnectFailure::other:
+      break;
+  }
   return "is the server running? Check --host or OPENAI_BASE_URL";
 }
 

@@ -129,3 +129,44 @@ TEST_CASE("errors: --timeout bounds the whole reply, keeping what arrived") {
   check_one_error_line(r);
   CHECK_THAT(r.err, Catch::Contains("total timeout"));
 }
+
+TEST_CASE("errors: --host with an invalid port is a usage error, nothing sent (issue 12.5)") {
+  // The bug: --host 127.0.0.1:99999 silently connected to port 11434.
+  for (const std::string host : {"127.0.0.1:99999", "127.0.0.1:notaport", "127.0.0.1:0"}) {
+    RunOptions o;
+    o.args = {"--host", host, "-m", "text", "hi"};
+    auto r = run_process(ochat_binary(), o);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err == "ochat: error: --host: invalid port '" + host.substr(host.find(':') + 1) + "' in '" + host +
+                       "'; a port is a number from 1 to 65535\n");
+  }
+  RunOptions openai;
+  openai.args = {"--api", "openai", "--host", "http://127.0.0.1:70000/v1", "-m", "text", "hi"};
+  auto r = run_process(ochat_binary(), openai);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::StartsWith("ochat: error: --host: invalid port '70000'"));
+}
+
+TEST_CASE("errors: OLLAMA_HOST with an invalid port falls back to the default port as Ollama does, and says so") {
+  RunOptions o;
+  o.env = {{"OLLAMA_HOST", "127.0.0.1:notaport"}};
+  o.args = {"--list-models", "--connect-timeout", "2"};
+  auto r = run_process(ochat_binary(), o);
+  INFO(r.err);
+  CHECK_THAT(r.err, Catch::StartsWith("ochat: warning: OLLAMA_HOST: invalid port 'notaport' in '127.0.0.1:notaport'; "
+                                      "using port 11434, as Ollama does\n"));
+  if (r.exit_code != 0) CHECK_THAT(r.err, Catch::Contains("http://127.0.0.1:11434"));  // nothing listens there
+}
+
+TEST_CASE("errors: a server name that does not resolve gets a DNS hint, not 'is Ollama running?' (issue 12.5)") {
+  RunOptions o;
+  o.args = {"--host", "no-such-host.invalid", "-m", "text", "hi"};  // .invalid never resolves (RFC 6761)
+  auto r = run_process(ochat_binary(), o);
+  INFO(r.err);
+  CHECK(r.exit_code == 3);
+  check_one_error_line(r);
+  CHECK_THAT(r.err, Catch::Contains("did not resolve (DNS); check its spelling in --host or OLLAMA_HOST"));
+  CHECK_THAT(r.err, !Catch::Contains("ollama serve"));
+}
