@@ -81,14 +81,14 @@ _ochat()
             _filedir
             return
             ;;
-        -s | --system | -o | --option | --keep-alive | --max-rounds | --tool-timeout | --mcp-timeout | --host | --connect-timeout | --idle-timeout | --timeout)
+        -s | --system | -o | --option | --keep-alive | --max-rounds | --tool-timeout | --mcp-timeout | --host | --connect-timeout | --idle-timeout | --timeout | --retries)
             return
             ;;
     esac
     [[ $split == true ]] && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-h --help --version -m --model -s --system -o --option --format --think --no-think --keep-alive --events --hide-thinking -v --verbose -t --tool --tools-dir --max-rounds --tool-timeout --confirm --mcp --mcp-config --no-mcp-config --mcp-timeout --list-tools --host --api --api-key-file --connect-timeout --idle-timeout --timeout --list-models' -- "$cur"))
+        COMPREPLY=($(compgen -W '-h --help --version -m --model -s --system -o --option --format --think --no-think --keep-alive --events --hide-thinking -v --verbose -t --tool --tools-dir --max-rounds --tool-timeout --confirm --mcp --mcp-config --no-mcp-config --mcp-timeout --list-tools --host --api --api-key-file --connect-timeout --idle-timeout --timeout --retries --list-models' -- "$cur"))
     fi
 } &&
     complete -F _ochat ochat
