@@ -92,17 +92,18 @@ struct Date {
   int hour = 0, minute = 0, second = 0;
 };
 
-std::optional<std::chrono::system_clock::time_point> to_time(const Date& d) {
+// In seconds: system_clock's nanoseconds cannot hold every year a date may name.
+std::optional<std::chrono::sys_seconds> to_time(const Date& d) {
   if (d.hour > 23 || d.minute > 59 || d.second > 60) return std::nullopt;
   const std::chrono::year_month_day ymd{std::chrono::year(d.year), std::chrono::month(d.month),
                                         std::chrono::day(d.day)};
   if (!ymd.ok()) return std::nullopt;
-  return std::chrono::sys_days(ymd) + std::chrono::hours(d.hour) + std::chrono::minutes(d.minute) +
-         seconds(d.second);
+  return std::chrono::sys_seconds(std::chrono::sys_days(ymd)) + std::chrono::hours(d.hour) +
+         std::chrono::minutes(d.minute) + seconds(d.second);
 }
 
 // "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT" or "Sun Nov  6 08:49:37 1994".
-std::optional<std::chrono::system_clock::time_point> parse_date(std::string_view value) {
+std::optional<std::chrono::sys_seconds> parse_date(std::string_view value) {
   Words w(value);
   if (!weekday(w.next())) return std::nullopt;
   Date d;
@@ -147,9 +148,9 @@ std::optional<milliseconds> parse_retry_after(std::string_view value,
   }
   const auto date = parse_date(value);
   if (!date) return std::nullopt;
-  if (*date <= now) return milliseconds(0);
-  const auto wait = std::chrono::duration_cast<milliseconds>(*date - now);
-  return std::min<milliseconds>(wait, seconds(kMaxSeconds));
+  const auto now_s = std::chrono::floor<seconds>(now);
+  if (*date <= now_s) return milliseconds(0);
+  return milliseconds(seconds(std::min<std::int64_t>((*date - now_s).count(), kMaxSeconds)));
 }
 
 }  // namespace ochat::http

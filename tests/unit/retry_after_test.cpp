@@ -37,6 +37,9 @@ TEST_CASE("http::parse_retry_after gives no wait for a date in the past, and at 
   CHECK(parse_retry_after("Wed, 21 Oct 2026 07:27:59 GMT", now) == std::chrono::milliseconds(0));
   CHECK(parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT", now) == std::chrono::milliseconds(0));
   CHECK(parse_retry_after("Fri, 21 Oct 2039 07:28:00 GMT", now) == std::chrono::milliseconds(24h));
+  // Years that system_clock's nanoseconds cannot hold (found by the fuzzer).
+  CHECK(parse_retry_after("Wed Oct 21 07:28:00 0026", now) == std::chrono::milliseconds(0));
+  CHECK(parse_retry_after("Wed, 21 Oct 9999 07:28:00 GMT", now) == std::chrono::milliseconds(24h));
 }
 
 TEST_CASE("http::parse_retry_after ignores what is neither seconds nor a date") {
