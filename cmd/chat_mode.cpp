@@ -19,16 +19,29 @@ std::string no_model_message(const chat::TurnContext& context) {
   std::string message = "no model given: use -m NAME or set OCHAT_MODEL";
   try {
     const auto names = chat::list_models(context);
-    if (!names) return message;  // interrupted: run() reports the interruption
+    if (!names) throw Error::interrupted(context.cancel.requested());
     if (names->empty()) {
       message += fmt::format("; the server at {} has no models yet", context.backend.host());
     } else {
       message += fmt::format("; models on {}: {}", context.backend.host(), fmt::join(*names, ", "));
     }
   } catch (const Error& e) {
+    if (e.kind() == ErrorKind::interrupted) throw;
     message += fmt::format(" (the server's models could not be listed: {})", e.what());
   }
   return message;
+}
+
+// A refusal of the tools names the default configuration file when some came from it: the user
+// may not know that it applies.
+Error with_tool_origin(const Error& error, const tools::LoadedTools& loaded) {
+  if (error.kind() != ErrorKind::http || error.hint() != chat::kToolsRefusedHint ||
+      loaded.default_config.empty()) {
+    return error;
+  }
+  return Error(error.kind(), error.what(),
+               fmt::format("{} (some came from {}: --no-mcp-config leaves them out)", error.hint(),
+                           loaded.default_config));
 }
 
 }  // namespace
@@ -36,14 +49,14 @@ std::string no_model_message(const chat::TurnContext& context) {
 int run_chat(const config::Options& options, RunContext& context) {
   const config::Settings settings = resolve(options, context);
   std::optional<std::string> stdin_text;
-  if (settings.force_stdin || io::should_read_implicitly(STDIN_FILENO))
+  if (!settings.no_stdin && (settings.force_stdin || io::should_read_implicitly(STDIN_FILENO)))
     stdin_text = io::read_all(STDIN_FILENO);
   const std::string prompt = chat::compose_prompt(settings.prompt, stdin_text);
 
   sys::SignalGuard signals;
   context.cancel = signals.token();
   tools::Registry registry;
-  load_tools(options, settings, context, registry);
+  const tools::LoadedTools loaded = load_tools(options, settings, context, registry);
   sys::SystemClock clock;
   chat::ConversationOptions conversation{registry.empty() ? nullptr : &registry,
                                          settings.max_rounds};
@@ -53,7 +66,9 @@ int run_chat(const config::Options& options, RunContext& context) {
   std::unique_ptr<tools::ConfirmingRunner> confirming;
   if (settings.confirm && conversation.tools) {
     confirmer = std::make_unique<tools::TtyConfirmer>();
-    confirming = std::make_unique<tools::ConfirmingRunner>(registry, *confirmer);
+    // The sink ends its lines before each question (the answer so far, the thinking).
+    confirming = std::make_unique<tools::ConfirmingRunner>(
+        registry, *confirmer, [&context] { context.sink.before_question(); });
     conversation.tools = confirming.get();
   }
 
@@ -71,10 +86,14 @@ int run_chat(const config::Options& options, RunContext& context) {
   request.messages.push_back(chat::Message::text("user", prompt));
   request.tools = registry.definitions();
 
-  const chat::ConversationResult result =
-      chat::run_conversation(turn, std::move(request), conversation);
-  if (result.end == chat::TurnResult::End::interrupted) return 128 + result.signal;
-  return kExitOk;
+  try {
+    const chat::ConversationResult result =
+        chat::run_conversation(turn, std::move(request), conversation);
+    if (result.end == chat::TurnResult::End::interrupted) return 128 + result.signal;
+    return kExitOk;
+  } catch (const Error& e) {
+    throw with_tool_origin(e, loaded);
+  }
 }
 
 }  // namespace ochat::cmd

@@ -14,6 +14,7 @@ enum class Output { text, events };
 
 struct Options {
   std::vector<std::string> prompt;  // words of the prompt; "-" asks for standard input
+  bool no_stdin = false;            // --no-stdin: never read standard input
   std::string host;                 // empty: not given
   std::string api;                  // --api: "ollama", "openai"; empty: not given
   std::string api_key_file;         // --api-key-file; empty: not given
@@ -26,6 +27,7 @@ struct Options {
   std::string keep_alive;
   Output output = Output::text;
   bool hide_thinking = false;
+  bool no_newline = false;  // -n: no newline added after an answer that lacks one
   bool verbose = false;
   double connect_timeout = 10;
   double idle_timeout = 600;

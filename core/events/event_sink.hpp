@@ -64,6 +64,9 @@ class EventSink {
   virtual void tool_result(const ToolResultInfo& /*info*/) {}
   // Before the wait that precedes a retry.
   virtual void retry(const RetryInfo& /*info*/) {}
+  // Someone is about to ask on the terminal (--confirm): end the lines in progress and write
+  // out what is waiting, so that the question starts on a line of its own.
+  virtual void before_question() {}
   // Something for the person at the terminal (e.g. "waiting for the model to load").
   virtual void notice(std::string_view text) = 0;
   virtual void error(ErrorKind kind, std::string_view message) = 0;

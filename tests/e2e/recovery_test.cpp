@@ -79,7 +79,7 @@ TEST_CASE("recovery: a busy server (503) is asked again after 0.5 s and 1 s", "[
   Server s;
   auto r = s.run({"-m", "busy:2", "hi"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "Hello, world!");
+  CHECK(r.out == printed("Hello, world!"));
   const auto err = lines(r.err);
   REQUIRE(err.size() == 2);
   CHECK(is_notice(err[0], "server busy (HTTP 503); retrying", 1, 2));
@@ -100,7 +100,7 @@ TEST_CASE("recovery: Retry-After sets the wait (503 and 429)") {
     INFO(model);
     auto r = s.run({"-m", model, "hi"});
     CHECK(r.exit_code == 0);
-    CHECK(r.out == "Hello, world!");
+    CHECK(r.out == printed("Hello, world!"));
     const std::string what =
         model[0] == 'b' ? "server busy (HTTP 503)" : "too many requests (HTTP 429)";
     CHECK(r.err == "ochat: " + what + "; retrying in 1.0 s (1 of 2)\n");
@@ -210,7 +210,7 @@ TEST_CASE("recovery: a dropped connection is continued, the answer printed exact
     INFO((openai ? "openai" : "ollama"));
     auto r = s.run({"-m", "drop-once", "hi"});
     CHECK(r.exit_code == 0);
-    CHECK(r.out == kContinueText);
+    CHECK(r.out == printed(kContinueText));
     const auto err = lines(r.err);
     REQUIRE(err.size() == 1);
     CHECK(is_notice(err[0], "the connection broke after 16 bytes of the answer; continuing it", 1,
@@ -228,12 +228,20 @@ TEST_CASE("recovery: a dropped connection is continued, the answer printed exact
   }
 }
 
+TEST_CASE("recovery: with -n, stdout is the answer's exact bytes, continuation included") {
+  Server s;
+  auto r = s.run({"-m", "cut-utf8", "-n", "hi"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == kCutUtf8Text);
+  CHECK(s.requests() == 2);
+}
+
 TEST_CASE(
     "recovery: --retries 0 keeps a dropped connection as it was: exit 5, the partial answer") {
   Server s;
   auto r = s.run({"-m", "drop-once", "--retries", "0", "hi"});
   CHECK(r.exit_code == 5);
-  CHECK(r.out == "The quick brown ");
+  CHECK(r.out == printed("The quick brown "));
   check_one_error_line(r);
   CHECK(s.requests() == 1);
 }
@@ -245,7 +253,7 @@ TEST_CASE("recovery: an error reported mid-stream is continued", "[reliability]"
     INFO((openai ? "openai" : "ollama"));
     auto r = s.run({"-m", "error-once", "hi"});
     CHECK(r.exit_code == 0);
-    CHECK(r.out == kContinueText);
+    CHECK(r.out == printed(kContinueText));
     const auto err = lines(r.err);
     REQUIRE(err.size() == 1);
     const std::string message(openai ? kOpenAiMidstreamMessage : kMidstreamErrorMessage);
@@ -262,7 +270,7 @@ TEST_CASE("recovery: the idle timeout in the middle of an answer is continued") 
   Server s;
   auto r = s.run({"-m", "stall-once:2", "--idle-timeout", "0.5", "hi"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out == kContinueText);
+  CHECK(r.out == printed(kContinueText));
   const auto err = lines(r.err);
   REQUIRE(err.size() == 1);
   CHECK(is_notice(err[0],
@@ -280,7 +288,7 @@ TEST_CASE("recovery: a break inside a UTF-8 character prints no half of it and l
     INFO((openai ? "openai" : "ollama"));
     auto r = s.run({"-m", "cut-utf8", "hi"});
     CHECK(r.exit_code == 0);
-    CHECK(r.out == kCutUtf8Text);
+    CHECK(r.out == printed(kCutUtf8Text));
     REQUIRE(s.requests() == 2);
     CHECK((*last_message(s.body(1)))["content"] == "Caf\xC3\xA9 au lait: ");
     if (!openai)
@@ -332,7 +340,7 @@ TEST_CASE("recovery: a break during the thinking asks again from the start", "[r
     INFO((openai ? "openai" : "ollama"));
     auto r = s.run({"-m", "think-break", "hi"});
     CHECK(r.exit_code == 0);
-    CHECK(r.out == (openai ? std::string(kOpenAiThinkingAnswer) : std::string(kThinkContent)));
+    CHECK(r.out == printed(openai ? kOpenAiThinkingAnswer : kThinkContent));
     const auto err = lines(r.err);
     REQUIRE(err.size() == 3);
     CHECK(err[0] == "Let me think");  // the thinking shown before the break stays
@@ -355,7 +363,7 @@ TEST_CASE(
     INFO((openai ? "openai" : "ollama"));
     auto r = s.run({"-m", "restart", "hi"});
     CHECK(r.exit_code == 5);
-    CHECK(r.out == "The quick brown ");
+    CHECK(r.out == printed("The quick brown "));
     const auto err = lines(r.err);
     REQUIRE(err.size() == 2);
     CHECK_THAT(err[1], Catch::StartsWith(
@@ -383,7 +391,7 @@ TEST_CASE("recovery: a refused continuation exits 5 saying the answer could not 
     INFO((openai ? "openai" : "ollama"));
     auto r = s.run({"-m", "refuse-continuation", "hi"});
     CHECK(r.exit_code == 5);
-    CHECK(r.out == "The quick brown ");
+    CHECK(r.out == printed("The quick brown "));
     const auto err = lines(r.err);
     REQUIRE(err.size() == 2);
     CHECK_THAT(err[1], Catch::StartsWith(
@@ -406,7 +414,7 @@ TEST_CASE("recovery: a server that breaks every stream ends the run after the re
     INFO((openai ? "openai" : "ollama"));
     auto r = s.run({"-m", "drop-always", "hi"});
     CHECK(r.exit_code == 5);
-    CHECK(r.out == "The quick brown fox ");  // each piece once
+    CHECK(r.out == printed("The quick brown fox "));  // each piece once
     const auto err = lines(r.err);
     REQUIRE(err.size() == 3);
     CHECK(is_notice(err[0], "the connection broke after 10 bytes of the answer; continuing it", 1,
@@ -423,7 +431,7 @@ TEST_CASE("recovery: a server that breaks every stream ends the run after the re
   Server s;
   auto r = s.run({"-m", "drop-always", "--retries", "4", "hi"});
   CHECK(r.exit_code == 5);
-  CHECK(r.out == "The quick brown fox jumps over ");
+  CHECK(r.out == printed("The quick brown fox jumps over "));
   CHECK(s.requests() == 5);
 }
 
