@@ -10,6 +10,7 @@
 #include "core/chat/prompt.hpp"
 #include "core/http/curl_transport.hpp"
 #include "core/io/stdin_reader.hpp"
+#include "core/sys/clock.hpp"
 #include "core/sys/signals.hpp"
 #include "core/tools/confirming_runner.hpp"
 
@@ -58,8 +59,11 @@ int run_chat(const config::Options& options, RunContext& context) {
   context.cancel = signals.token();
   tools::Registry registry;
   const tools::LoadedTools loaded = load_tools(options, settings, context, registry);
+  sys::SystemClock clock;
   chat::ConversationOptions conversation{registry.empty() ? nullptr : &registry,
                                          settings.max_rounds};
+  conversation.recovery.policy.retries = settings.retries;
+  conversation.recovery.clock = &clock;
   std::unique_ptr<tools::TtyConfirmer> confirmer;
   std::unique_ptr<tools::ConfirmingRunner> confirming;
   if (settings.confirm && conversation.tools) {

@@ -134,8 +134,13 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
   app->add_option("--idle-timeout", o.idle_timeout,
                   "Longest silence from the server, first byte included (model loads can be slow)")
       ->type_name("SECONDS")->capture_default_str()->group(server);
-  app->add_option("--timeout", o.timeout, "Seconds allowed for the whole reply (default: none)")
+  app->add_option("--timeout", o.timeout,
+                  "Seconds allowed for the whole reply, retries included (default: none)")
       ->type_name("SECONDS")->group(server);
+  app->add_option("--retries", o.retries,
+                  "Requests sent again when the server is busy or the stream breaks; 0: none "
+                  "(default: $OCHAT_RETRIES, else 2)")
+      ->type_name("N")->group(server);
   app->add_flag("--list-models", o.list_models, "Print the server's models, one per line, and exit")->group(server);
 
   // Hidden (empty group): prints a generated document and exits; see cmd/generate.hpp.

@@ -56,5 +56,6 @@ complete -c ochat -l api -x -a 'ollama openai' -d 'Protocol: ollama, or openai f
 complete -c ochat -l api-key-file -r -F -d 'Send the API key on FILE\'s first line (default: $OCHAT_API_KEY, else $OPENAI_API_KEY with --api openai)'
 complete -c ochat -l connect-timeout -x -d 'Seconds allowed to connect'
 complete -c ochat -l idle-timeout -x -d 'Longest silence from the server, first byte included (model loads can be slow)'
-complete -c ochat -l timeout -x -d 'Seconds allowed for the whole reply (default: none)'
+complete -c ochat -l timeout -x -d 'Seconds allowed for the whole reply, retries included (default: none)'
+complete -c ochat -l retries -x -d 'Requests sent again when the server is busy or the stream breaks; 0: none (default: $OCHAT_RETRIES, else 2)'
 complete -c ochat -l list-models -d 'Print the server\'s models, one per line, and exit'

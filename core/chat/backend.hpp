@@ -38,10 +38,6 @@ class ChunkDecoder {
 inline constexpr std::string_view kToolsRefusedHint =
     "pick a model that supports tools, or run without tools";
 
-// The hint for a proxy whose name did not resolve, the same for every protocol.
-inline constexpr std::string_view kProxyNameHint =
-    "the proxy's name did not resolve (DNS); check HTTPS_PROXY, HTTP_PROXY or ALL_PROXY";
-
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -54,7 +50,7 @@ class Backend {
   virtual Error http_error(long status, std::string_view body, const ChatRequest& request) const = 0;
   // What to suggest when no connection can be made ("is Ollama running? ...", or for a name
   // that did not resolve, where the address came from).
-  virtual std::string connect_hint(http::ConnectFailure failure) const = 0;
+  virtual std::string connect_hint(http::NetFailure failure) const = 0;
   // Listing the server's models (for the "no model given" message).
   virtual http::Request models_request() const = 0;
   // Throws ochat::Error (stream) when the body is not a model list.

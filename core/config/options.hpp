@@ -39,6 +39,7 @@ struct Options {
   double connect_timeout = 10;
   double idle_timeout = 600;
   double timeout = 0;  // 0: none
+  std::optional<int> retries;           // --retries; not given: $OCHAT_RETRIES, else 2
   std::vector<std::string> tool_names;  // -t
   std::vector<std::string> tool_dirs;   // --tools-dir
   int max_rounds = 10;

@@ -54,14 +54,9 @@ void OllamaBackend::authorize(http::Request& request) const {
   if (!api_key_.empty()) request.headers.push_back("Authorization: Bearer " + api_key_);
 }
 
-std::string OllamaBackend::connect_hint(http::ConnectFailure failure) const {
-  switch (failure) {
-    case http::ConnectFailure::host_name:
-      return "the server's name did not resolve (DNS); check its spelling in --host or OLLAMA_HOST";
-    case http::ConnectFailure::proxy_name:
-      return std::string(chat::kProxyNameHint);
-    case http::ConnectFailure::other:
-      break;
+std::string OllamaBackend::connect_hint(http::NetFailure failure) const {
+  if (failure == http::NetFailure::resolve) {
+    return "the name did not resolve (DNS); check its spelling in --host or OLLAMA_HOST (or a proxy variable)";
   }
   return "is Ollama running? Start it with: ollama serve";
 }

@@ -59,14 +59,9 @@ Error OpenAiBackend::http_error(long status, std::string_view body, const chat::
   return Error(ErrorKind::http, std::move(message), std::move(hint));
 }
 
-std::string OpenAiBackend::connect_hint(http::ConnectFailure failure) const {
-  switch (failure) {
-    case http::ConnectFailure::host_name:
-      return "the server's name did not resolve (DNS); check its spelling in --host or OPENAI_BASE_URL";
-    case http::ConnectFailure::proxy_name:
-      return std::string(chat::kProxyNameHint);
-    case http::ConnectFailure::other:
-      break;
+std::string OpenAiBackend::connect_hint(http::NetFailure failure) const {
+  if (failure == http::NetFailure::resolve) {
+    return "the name did not resolve (DNS); check its spelling in --host or OPENAI_BASE_URL (or a proxy variable)";
   }
   return "is the server running? Check --host or OPENAI_BASE_URL";
 }

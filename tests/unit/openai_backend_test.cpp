@@ -126,7 +126,7 @@ TEST_CASE("openai::OpenAiBackend hints at waiting on 429 and 503") {
 }
 
 TEST_CASE("openai::OpenAiBackend's connect hint names its settings, not Ollama") {
-  const std::string hint = OpenAiBackend(kBase, "").connect_hint(ochat::http::ConnectFailure::other);
+  const std::string hint = OpenAiBackend(kBase, "").connect_hint(ochat::http::NetFailure::other);
   CHECK_THAT(hint, Catch::Contains("OPENAI_BASE_URL"));
   CHECK_THAT(hint, !Catch::Contains("ollama serve"));
 }
@@ -173,7 +173,7 @@ TEST_CASE("openai::resolve_base_url refuses a port that is not 1 to 65535, namin
 
 TEST_CASE("openai::OpenAiBackend's connect hint for a name that did not resolve points at the address") {
   const OpenAiBackend backend(kBase, "");
-  CHECK_THAT(backend.connect_hint(ochat::http::ConnectFailure::host_name),
+  CHECK_THAT(backend.connect_hint(ochat::http::NetFailure::resolve),
              Catch::Contains("DNS") && Catch::Contains("OPENAI_BASE_URL"));
-  CHECK_THAT(backend.connect_hint(ochat::http::ConnectFailure::proxy_name), Catch::Contains("HTTPS_PROXY"));
+  CHECK_THAT(backend.connect_hint(ochat::http::NetFailure::refused), Catch::Contains("is the server running?"));
 }

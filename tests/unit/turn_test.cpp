@@ -376,7 +376,7 @@ TEST_CASE("chat::run_turn: a server name that does not resolve gets a DNS hint, 
   Fixture f;
   f.transport.status = 0;
   f.transport.result.outcome = ochat::http::Outcome::connect_failed;
-  f.transport.result.connect_failure = ochat::http::ConnectFailure::host_name;
+  f.transport.result.failure = ochat::http::NetFailure::resolve;
   f.transport.result.message = "Could not resolve host: nosuch.invalid";
   try {
     f.run();
