@@ -20,12 +20,21 @@ void accumulate(Stats& total, const Stats& more) {
   add(total.eval_ns, more.eval_ns);
 }
 
+// The files attached to the message this run sends (the last one), for the `start` event.
+std::vector<events::AttachmentInfo> attachments_of(const ChatRequest& request) {
+  std::vector<events::AttachmentInfo> list;
+  if (request.messages.empty()) return list;
+  for (const auto& a : request.messages.back().attachments)
+    list.push_back({a.name, a.media_type, a.size});
+  return list;
+}
+
 }  // namespace
 
 ConversationResult run_conversation(const TurnContext& context, ChatRequest request,
                                     const ConversationOptions& options) {
   auto& sink = context.sink;
-  sink.start({request.model, context.backend.host()});
+  sink.start({request.model, context.backend.host(), attachments_of(request)});
   Stats stats;
   int call_number = 0;
   for (int round = 1;; ++round) {

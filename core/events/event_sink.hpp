@@ -2,8 +2,10 @@
 // Where a conversation's events go: plain text (TextSink) or JSON Lines (JsonLinesSink).
 // Calls arrive in order: start, then any of token/thinking/notice/tool_call/tool_result, then error (if any), and
 // done exactly once as the last call.
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/chat/chunk.hpp"
 #include "core/error.hpp"
@@ -14,9 +16,17 @@ namespace ochat::events {
 // meaning or disappears; new event types and fields do not need it.
 inline constexpr int kSchemaVersion = 1;
 
+// A file attached to the user's message (-a FILE, or an image on standard input).
+struct AttachmentInfo {
+  std::string name;        // as given; "-" for standard input
+  std::string type;        // media type: image/png, image/jpeg, image/webp, image/gif, text/plain
+  std::uint64_t size = 0;  // in bytes
+};
+
 struct StartInfo {
   std::string model;
   std::string host;
+  std::vector<AttachmentInfo> attachments = {};  // in command-line order
 };
 
 struct ToolCallInfo {
