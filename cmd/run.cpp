@@ -14,9 +14,9 @@
 #include "cmd/cli.hpp"
 #include "cmd/generate.hpp"
 #include "cmd/parse_error.hpp"
+#include "core/attach/user_message.hpp"
 #include "core/chat/conversation.hpp"
 #include "core/chat/model_list.hpp"
-#include "core/chat/prompt.hpp"
 #include "core/config/settings.hpp"
 #include "core/error.hpp"
 #include "core/events/json_lines_sink.hpp"
@@ -229,11 +229,10 @@ int run(int argc, char** argv) {
     const config::Getenv getenv = config::process_environment();
     const config::Settings settings = config::resolve_settings(options, getenv);
     secret = settings.api_key;
-    std::optional<std::string> stdin_text;
-    std::string prompt;
+    chat::Message user_message;  // read first: a file that cannot be sent is a usage error
     if (!options.list_tools && !options.list_models) {
-      if (settings.force_stdin || io::should_read_implicitly(STDIN_FILENO)) stdin_text = io::read_all(STDIN_FILENO);
-      prompt = chat::compose_prompt(settings.prompt, stdin_text);
+      user_message = attach::user_message({options.attach, settings.prompt, settings.force_stdin,
+                                           io::should_read_implicitly(STDIN_FILENO), STDIN_FILENO});
     }
 
     sys::SignalGuard signals;
@@ -272,7 +271,7 @@ int run(int argc, char** argv) {
     chat::ChatRequest request = settings.request;
     request.model = settings.model;
     if (!settings.system.empty()) request.messages.push_back(chat::Message::text("system", settings.system));
-    request.messages.push_back(chat::Message::text("user", prompt));
+    request.messages.push_back(std::move(user_message));
     request.tools = registry.definitions();
 
     const chat::ConversationResult result = chat::run_conversation(context, std::move(request), conversation);

@@ -46,6 +46,10 @@ _ochat()
             __ltrim_colon_completions "$cur"
             return
             ;;
+        -a | --attach)
+            _filedir
+            return
+            ;;
         --format)
             _filedir
             COMPREPLY+=($(compgen -W 'json' -- "$cur"))
@@ -88,7 +92,7 @@ _ochat()
     [[ $split == true ]] && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-h --help --version -m --model -s --system -o --option --format --think --no-think --keep-alive --events --hide-thinking -v --verbose -t --tool --tools-dir --max-rounds --tool-timeout --confirm --mcp --mcp-config --no-mcp-config --mcp-timeout --list-tools --host --api --api-key-file --connect-timeout --idle-timeout --timeout --list-models' -- "$cur"))
+        COMPREPLY=($(compgen -W '-h --help --version -m --model -s --system -a --attach -o --option --format --think --no-think --keep-alive --events --hide-thinking -v --verbose -t --tool --tools-dir --max-rounds --tool-timeout --confirm --mcp --mcp-config --no-mcp-config --mcp-timeout --list-tools --host --api --api-key-file --connect-timeout --idle-timeout --timeout --list-models' -- "$cur"))
     fi
 } &&
     complete -F _ochat ochat
