@@ -78,7 +78,10 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
       ->type_name("DURATION")->group(model);
 
   const char* output = "Output";
-  app->add_flag("--events", o.events, "Write JSON Lines events to stdout instead of text")->group(output);
+  app->add_flag_callback(
+         "--events", [&o] { o.output = config::Output::events; },
+         "Write JSON Lines events to stdout instead of text")
+      ->group(output);
   app->add_flag("--hide-thinking", o.hide_thinking, "Do not show the model's thinking on stderr")->group(output);
   app->add_flag("-v,--verbose", o.verbose, "Print token counts and timings on stderr afterwards")->group(output);
 
@@ -131,21 +134,22 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
   return app;
 }
 
-std::vector<config::ToolSource> tool_sources(const CLI::App& app) {
+std::vector<tools::ToolSource> tool_sources(const CLI::App& app) {
   // parse_order() lists every occurrence of every option, so -t, --tools-dir and --mcp keep their
   // relative order from the command line.
-  std::vector<config::ToolSource> sources;
+  std::vector<tools::ToolSource> sources;
+  using Kind = tools::ToolSource::Kind;
   const CLI::Option* tool = app.get_option("--tool");
   const CLI::Option* dir = app.get_option("--tools-dir");
   const CLI::Option* mcp = app.get_option("--mcp");
   std::size_t next_tool = 0, next_dir = 0, next_mcp = 0;
   for (const CLI::Option* opt : app.parse_order()) {
     if (opt == tool && next_tool < tool->results().size()) {
-      sources.push_back({false, tool->results()[next_tool++]});
+      sources.push_back({Kind::plugin, tool->results()[next_tool++]});
     } else if (opt == dir && next_dir < dir->results().size()) {
-      sources.push_back({true, dir->results()[next_dir++]});
+      sources.push_back({Kind::plugin_dir, dir->results()[next_dir++]});
     } else if (opt == mcp && next_mcp < mcp->results().size()) {
-      sources.push_back({false, mcp->results()[next_mcp++], true});
+      sources.push_back({Kind::mcp_command, mcp->results()[next_mcp++]});
     }
   }
   return sources;

@@ -2,10 +2,12 @@
 // The command line: the ONLY place where ochat's flags are declared. --help, the man page's
 // OPTIONS section and the shell completions are all generated from this definition.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/config/options.hpp"
+#include "core/error.hpp"
 
 // <CLI/CLI.hpp> is heavy to compile: only the files that use the parser include it.
 namespace CLI {
@@ -14,11 +16,35 @@ class App;
 
 namespace ochat::cli {
 
+// What a run does. Each mode is one function in cmd/modes.hpp, picked by run().
+enum class Mode {
+  chat,         // send the prompt, stream the answer (the default)
+  help,         // --help: print `text`
+  version,      // --version: print `text`
+  document,     // --generate NAME (hidden): print `text`, a generated document
+  list_models,  // --list-models
+  list_tools,   // --list-tools
+};
+
+// A parsed command line.
+struct Command {
+  Mode mode = Mode::chat;
+  config::Options options;  // the flags' values as given; options.tool_sources filled
+  std::string text;         // for help, version and document: what to print
+  // The command line could not be handled (a usage error, exit 2). `options.output` still says
+  // whether
+  // --events was given, so that the error is reported as an event too.
+  std::optional<Error> error;
+};
+
+// Parses the command line. Never throws: see Command::error.
+Command parse(int argc, const char* const* argv);
+
 // Builds the parser; parsing fills `options`, which must outlive the returned app.
 std::unique_ptr<CLI::App> make_app(config::Options& options);
 
 // The -t, --tools-dir and --mcp values in command-line order, once `app` has parsed.
-std::vector<config::ToolSource> tool_sources(const CLI::App& app);
+std::vector<tools::ToolSource> tool_sources(const CLI::App& app);
 
 // The value of the hidden --generate option ("man", "bash", "zsh" or "fish") once `app` has
 // parsed a command line; empty when it was not given.

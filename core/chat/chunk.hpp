@@ -1,11 +1,11 @@
 #pragma once
 // One parsed piece of a streamed reply, the same for every backend.
-#include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "core/events/stats.hpp"
 
 namespace ochat::chat {
 
@@ -18,23 +18,13 @@ struct ToolCall {
   std::string arguments_text = {};
 };
 
-// The server's counts and durations, present only when it sent them.
-struct Stats {
-  std::optional<std::int64_t> prompt_tokens;
-  std::optional<std::int64_t> generated_tokens;
-  std::optional<std::int64_t> total_ns;
-  std::optional<std::int64_t> load_ns;
-  std::optional<std::int64_t> prompt_eval_ns;
-  std::optional<std::int64_t> eval_ns;
-};
-
 struct Chunk {
   std::string content;
   std::string thinking;
   std::vector<ToolCall> tool_calls;
   bool done = false;
   std::string done_reason;        // "stop", "length", ... (only when done)
-  Stats stats;                    // only meaningful when done
+  events::Stats stats;            // only meaningful when done
   std::optional<std::string> error;  // the server reported an error inside the stream
 };
 

@@ -11,7 +11,7 @@ void add(std::optional<std::int64_t>& total, const std::optional<std::int64_t>& 
 }
 
 // Counts and durations of all the requests of a run.
-void accumulate(Stats& total, const Stats& more) {
+void accumulate(events::Stats& total, const events::Stats& more) {
   add(total.prompt_tokens, more.prompt_tokens);
   add(total.generated_tokens, more.generated_tokens);
   add(total.total_ns, more.total_ns);
@@ -35,7 +35,7 @@ ConversationResult run_conversation(const TurnContext& context, ChatRequest requ
                                     const ConversationOptions& options) {
   auto& sink = context.sink;
   sink.start({request.model, context.backend.host(), attachments_of(request)});
-  Stats stats;
+  events::Stats stats;
   int call_number = 0;
   for (int round = 1;; ++round) {
     TurnResult turn = run_turn(context, request);

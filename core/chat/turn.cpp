@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/chat/transfer_error.hpp"
+
 namespace ochat::chat {
 namespace {
 
@@ -9,13 +11,6 @@ using std::chrono::milliseconds;
 
 constexpr std::size_t kMaxErrorBody = 64 * 1024;
 constexpr milliseconds kLoadingNoticeAfter{3000};
-
-std::string seconds(milliseconds ms) {
-  std::string text = fmt::format("{}.{:03}", ms.count() / 1000, ms.count() % 1000);
-  while (text.back() == '0') text.pop_back();
-  if (text.back() == '.') text.pop_back();
-  return text + " s";
-}
 
 class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
  public:
@@ -73,7 +68,6 @@ class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
   }
 
   TurnResult finish(const http::Result& r) {
-    const std::string& host = context_.backend.host();
     switch (r.outcome) {
       case http::Outcome::cancelled:
         context_.sink.flush();
@@ -83,12 +77,6 @@ class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
       case http::Outcome::stopped:
         result_.end = TurnResult::End::output_closed;
         return std::move(result_);
-      case http::Outcome::timed_out:
-        context_.sink.flush();
-        throw timeout_error(r);
-      case http::Outcome::connect_failed:
-        throw Error(ErrorKind::connect, fmt::format("cannot connect to the server at {}: {}", host, r.message),
-                    context_.backend.connect_hint());
       case http::Outcome::broken:
         if (success() && !done_) {
           try {
@@ -98,54 +86,36 @@ class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
           }
         }
         context_.sink.flush();
-        if (status_ != 0 && !success()) throw context_.backend.http_error(status_, error_body_, request_);
-        if (!r.got_bytes || status_ == 0) {
-          throw Error(ErrorKind::connect,
-                      fmt::format("the server at {} closed the connection without replying: {}", host, r.message));
-        }
-        if (done_) break;  // the reply was complete; the connection broke afterwards
-        throw Error(ErrorKind::stream,
-                    fmt::format("the connection to the server broke before the reply was complete: {}", r.message));
+        break;
       case http::Outcome::completed:
-        if (!success()) throw context_.backend.http_error(status_, error_body_, request_);
-        if (!done_) {
-          decoder_->finish(*this);  // a last line without its newline
+        if (success() && !done_) {
+          try {
+            decoder_->finish(*this);  // a last line without its newline
+          } catch (...) {
+            context_.sink.flush();  // what was decoded before the bad bytes stays printed
+            throw;
+          }
           context_.sink.flush();
         }
-        if (!done_) {
-          throw Error(ErrorKind::stream, "the stream ended before the model finished (no final message)");
-        }
+        break;
+      case http::Outcome::timed_out:
+        context_.sink.flush();
+        break;
+      case http::Outcome::connect_failed:
         break;
     }
+    const Exchange exchange{context_.backend, context_.timeouts, request_,
+                            status_,          error_body_,       done_};
+    if (auto error = transfer_error(r, exchange)) throw std::move(*error);
+    if (!done_)
+      throw Error(ErrorKind::stream,
+                  "the stream ended before the model finished (no final message)");
     result_.end = TurnResult::End::done;
     return std::move(result_);
   }
 
  private:
   bool success() const { return status_ >= 200 && status_ < 300; }
-
-  Error timeout_error(const http::Result& r) const {
-    const auto& t = context_.timeouts;
-    switch (r.timeout) {
-      case http::TimeoutKind::connect:
-        return Error(ErrorKind::timeout,
-                     fmt::format("connect timeout: no connection to {} within {} (--connect-timeout)",
-                                 context_.backend.host(), seconds(t.connect)));
-      case http::TimeoutKind::total:
-        return Error(ErrorKind::timeout,
-                     fmt::format("total timeout: the reply took longer than {} (--timeout)", seconds(*t.total)));
-      case http::TimeoutKind::idle:
-      case http::TimeoutKind::none:
-        break;
-    }
-    if (!r.got_bytes) {
-      return Error(ErrorKind::timeout,
-                   fmt::format("idle timeout: the server sent nothing for {} (--idle-timeout)", seconds(t.idle)),
-                   "a model that is still loading may need a longer --idle-timeout");
-    }
-    return Error(ErrorKind::timeout,
-                 fmt::format("idle timeout: the server sent nothing more for {} (--idle-timeout)", seconds(t.idle)));
-  }
 
   const TurnContext& context_;
   const ChatRequest& request_;

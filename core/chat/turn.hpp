@@ -13,7 +13,7 @@ struct TurnResult {
   End end = End::done;
   int signal = 0;             // for End::interrupted: SIGINT or SIGTERM
   std::string done_reason;    // for End::done: "stop", "length", ...
-  Stats stats;
+  events::Stats stats;
   // What the model said so far. The text stays in blocks (it may be large, and most runs never
   // send it back); reply() copies it out when the conversation continues.
   TextBuffer content;

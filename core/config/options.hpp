@@ -5,14 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "core/tools/tool_source.hpp"
+
 namespace ochat::config {
 
-// A -t PLUGIN, a --tools-dir DIR or an --mcp COMMAND, in command-line order.
-struct ToolSource {
-  bool is_dir = false;
-  std::string value;
-  bool is_mcp = false;  // `value` is an MCP server's command line
-};
+// Where the output goes: the answer as text, or JSON Lines events (--events).
+enum class Output { text, events };
 
 struct Options {
   std::vector<std::string> prompt;  // words of the prompt; "-" asks for standard input
@@ -27,18 +25,20 @@ struct Options {
   std::optional<std::string> think;       // "" for a bare --think
   bool no_think = false;
   std::string keep_alive;
-  bool events = false;
+  Output output = Output::text;
   bool hide_thinking = false;
   bool verbose = false;
   double connect_timeout = 10;
   double idle_timeout = 600;
   double timeout = 0;  // 0: none
-  std::vector<std::string> tool_names;  // -t (their order among --tools-dir: cli::tool_sources)
-  std::vector<std::string> tool_dirs;
+  std::vector<std::string> tool_names;  // -t
+  std::vector<std::string> tool_dirs;   // --tools-dir
   int max_rounds = 10;
   double tool_timeout = 60;
   bool confirm = false;
-  std::vector<std::string> mcp_commands;  // --mcp (their order among -t: cli::tool_sources)
+  std::vector<std::string> mcp_commands;  // --mcp
+  // -t, --tools-dir and --mcp together, in command-line order (the parser fills it).
+  std::vector<tools::ToolSource> tool_sources;
   std::vector<std::string> mcp_configs;   // --mcp-config FILE
   bool no_mcp_config = false;
   double mcp_timeout = 30;

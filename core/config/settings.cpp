@@ -1,5 +1,7 @@
 #include "core/config/settings.hpp"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -8,13 +10,8 @@
 #include <fstream>
 #include <sstream>
 
-#include <fmt/format.h>
-
 #include "core/config/option_value.hpp"
 #include "core/error.hpp"
-#include "core/ollama/host.hpp"
-#include "core/openai/base_url.hpp"
-#include "core/openai/request_builder.hpp"
 
 namespace ochat::config {
 namespace {
@@ -92,11 +89,13 @@ Json parse_format(const std::string& value) {
   return schema;
 }
 
-Api parse_api(const std::string& flag, const Getenv& getenv) {
+const BackendEntry& parse_api(const std::string& flag, const sys::Getenv& getenv) {
   const std::string value = !flag.empty() ? flag : getenv("OCHAT_API").value_or("");
-  if (value.empty() || value == "ollama") return Api::ollama;
-  if (value == "openai") return Api::openai;
-  throw Error(ErrorKind::usage, fmt::format("{} takes ollama or openai, got '{}'", flag.empty() ? "OCHAT_API" : "--api", value));
+  if (value.empty()) return backend_table().front();
+  if (const BackendEntry* entry = find_backend(value)) return *entry;
+  throw Error(ErrorKind::usage,
+              fmt::format("{} takes {}, got '{}'", flag.empty() ? "OCHAT_API" : "--api",
+                          backend_names(), value));
 }
 
 std::string_view trim_space(std::string_view s) {
@@ -137,11 +136,10 @@ std::string read_key_file(const std::string& path) {
   return checked_key(key, fmt::format("'{}'", path));
 }
 
-std::string api_key(const std::string& file, Api api, const Getenv& getenv) {
+std::string api_key(const std::string& file, const BackendEntry& backend,
+                    const sys::Getenv& getenv) {
   if (!file.empty()) return read_key_file(file);
-  std::vector<std::string_view> names = {"OCHAT_API_KEY"};
-  if (api == Api::openai) names.push_back("OPENAI_API_KEY");
-  for (std::string_view name : names) {
+  for (std::string_view name : backend.key_variables) {
     const std::optional<std::string> value = getenv(name);
     if (!value) continue;
     const std::string_view key = trim_space(*value);
@@ -152,25 +150,13 @@ std::string api_key(const std::string& file, Api api, const Getenv& getenv) {
 
 }  // namespace
 
-Getenv process_environment() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const char* v = std::getenv(std::string(name).c_str());
-    if (v == nullptr) return std::nullopt;
-    return std::string(v);
-  };
-}
-
-Settings resolve_settings(const Options& o, const Getenv& getenv) {
+Settings resolve_settings(const Options& o, const sys::Getenv& getenv) {
   Settings s;
-  s.api = parse_api(o.api, getenv);
-  if (s.api == Api::openai) {
-    s.host = openai::resolve_base_url(!o.host.empty() ? o.host : getenv("OPENAI_BASE_URL").value_or(""));
-  } else if (!o.host.empty()) {
-    s.host = ollama::resolve_host(o.host);
-  } else {
-    s.host = ollama::resolve_host(getenv("OLLAMA_HOST").value_or(""));
-  }
-  s.api_key = api_key(o.api_key_file, s.api, getenv);
+  const BackendEntry& backend = parse_api(o.api, getenv);
+  s.api = backend.api;
+  s.host =
+      backend.resolve_host(!o.host.empty() ? o.host : getenv(backend.host_variable).value_or(""));
+  s.api_key = api_key(o.api_key_file, backend, getenv);
   s.model = o.model;
   if (s.model.empty()) s.model = getenv("OCHAT_MODEL").value_or("");
   s.system = o.system;
@@ -181,13 +167,7 @@ Settings resolve_settings(const Options& o, const Getenv& getenv) {
   if (o.think) s.request.think = parse_think(*o.think);
   if (o.no_think) s.request.think = false;
   if (!o.keep_alive.empty()) s.request.keep_alive = parse_keep_alive(o.keep_alive);
-  if (s.api == Api::openai) {
-    if (s.request.keep_alive) {
-      throw Error(ErrorKind::usage, "--keep-alive works only with --api ollama",
-                  "OpenAI-compatible servers decide themselves how long a model stays loaded");
-    }
-    openai::top_level_options(s.request.options);  // refuses options that cannot be sent
-  }
+  if (backend.check) backend.check(s);
 
   s.timeouts.connect = to_ms(o.connect_timeout, "--connect-timeout", false);
   s.timeouts.idle = to_ms(o.idle_timeout, "--idle-timeout", false);
@@ -199,7 +179,7 @@ Settings resolve_settings(const Options& o, const Getenv& getenv) {
   if (o.max_rounds < 1) throw Error(ErrorKind::usage, fmt::format("--max-rounds must be at least 1, got {}", o.max_rounds));
   s.max_rounds = o.max_rounds;
   s.confirm = o.confirm;
-  s.events = o.events;
+  s.output = o.output;
   s.hide_thinking = o.hide_thinking;
   s.verbose = o.verbose;
   for (const auto& word : o.prompt) {

@@ -1,23 +1,17 @@
 #pragma once
 // Checked settings for one run: the command line combined with the environment.
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/chat/message.hpp"
+#include "core/config/backend_table.hpp"
 #include "core/config/options.hpp"
 #include "core/http/transport.hpp"
+#include "core/sys/environment.hpp"
 
 namespace ochat::config {
-
-// Reads an environment variable; std::nullopt when unset. Tests pass a fake.
-using Getenv = std::function<std::optional<std::string>(std::string_view name)>;
-Getenv process_environment();
-
-// The wire protocol: Ollama's native /api/chat, or OpenAI-style chat completions.
-enum class Api { ollama, openai };
 
 struct Settings {
   Api api = Api::ollama;
@@ -29,7 +23,7 @@ struct Settings {
   std::string system;
   chat::ChatRequest request;  // options, format, think, keep_alive; no model or messages yet
   http::Timeouts timeouts;
-  bool events = false;
+  Output output = Output::text;
   bool hide_thinking = false;
   bool verbose = false;
   std::chrono::milliseconds tool_timeout{60'000};
@@ -45,6 +39,6 @@ struct Settings {
 // (ollama) or OPENAI_BASE_URL (openai). The API key is the first line of --api-key-file, else
 // OCHAT_API_KEY, else (openai only, so that an OpenAI key never goes to an Ollama server)
 // OPENAI_API_KEY; spaces around it are removed and an empty value counts as unset.
-Settings resolve_settings(const Options& options, const Getenv& getenv);
+Settings resolve_settings(const Options& options, const sys::Getenv& getenv);
 
 }  // namespace ochat::config

@@ -3,12 +3,13 @@
 // Calls arrive in order: start, then any of token/thinking/notice/tool_call/tool_result, then error (if any), and
 // done exactly once as the last call.
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "core/chat/chunk.hpp"
 #include "core/error.hpp"
+#include "core/events/stats.hpp"
 
 namespace ochat::events {
 
@@ -45,7 +46,7 @@ struct ToolResultInfo {
 
 struct DoneInfo {
   std::string reason;  // "stop", "length", "interrupted" or "error"
-  chat::Stats stats;
+  Stats stats;
 };
 
 class EventSink {

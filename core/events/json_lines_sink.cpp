@@ -1,5 +1,7 @@
 #include "core/events/json_lines_sink.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "core/events/json_string.hpp"
 
 namespace ochat::events {

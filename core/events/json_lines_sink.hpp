@@ -1,10 +1,10 @@
 #pragma once
 // --events output: one JSON object per line, {"type": TYPE, "data": {...}}. The schema is
 // documented in man/ochat.1 (EVENTS); kSchemaVersion is sent in the `start` event.
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/events/event_sink.hpp"
 #include "core/io/fd_stream.hpp"
-
-#include <nlohmann/json.hpp>
 
 namespace ochat::events {
 

@@ -16,7 +16,7 @@ void line(std::string& out, std::string_view label, const std::string& value) {
 
 }  // namespace
 
-std::string format_stats(const chat::Stats& s) {
+std::string format_stats(const events::Stats& s) {
   std::string out;
   if (s.prompt_tokens) line(out, "prompt tokens", fmt::format("{}", *s.prompt_tokens));
   if (s.generated_tokens) line(out, "generated tokens", fmt::format("{}", *s.generated_tokens));

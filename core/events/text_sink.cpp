@@ -1,9 +1,10 @@
 #include "core/events/text_sink.hpp"
 
-#include "core/events/stats_format.hpp"
-
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
+#include "core/events/stats_format.hpp"
 #include "core/text/excerpt.hpp"
 
 namespace ochat::events {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/http/error_body.hpp"
 #include "core/ollama/content_chunk.hpp"
 #include "core/text/excerpt.hpp"
 
@@ -68,14 +69,7 @@ chat::Chunk parse_chunk_dom(std::string_view line) {
 
   chat::Chunk chunk;
   if (auto err = j.find("error"); err != j.end() && !err->is_null()) {
-    if (err->is_string()) {
-      chunk.error = err->get<std::string>();
-    } else if (err->is_object() && err->contains("message") && (*err)["message"].is_string()) {
-      chunk.error = (*err)["message"].get<std::string>();
-    } else {
-      chunk.error = err->dump();
-    }
-    if (chunk.error->empty()) chunk.error = "unknown error";
+    chunk.error = http::stream_error_text(*err);
     return chunk;
   }
 

@@ -1,17 +1,16 @@
 #include "core/ollama/ollama_backend.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
 
 #include "core/chat/image_slots.hpp"
 #include "core/chat/vision_hint.hpp"
-#include "core/http/status_text.hpp"
+#include "core/http/error_body.hpp"
 #include "core/ndjson/line_splitter.hpp"
 #include "core/ollama/chunk_parser.hpp"
 #include "core/ollama/model_list.hpp"
 #include "core/ollama/request_builder.hpp"
-#include "core/text/excerpt.hpp"
 
 namespace ochat::ollama {
 namespace {
@@ -67,30 +66,9 @@ std::unique_ptr<chat::ChunkDecoder> OllamaBackend::decoder() const {
 
 Error OllamaBackend::http_error(long status, std::string_view body,
                                 const chat::ChatRequest& request) const {
-  // Ollama answers {"error": "..."}; proxies and unknown paths answer plain text.
-  std::string server_message;
-  bool from_json = false;
-  auto j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_object() && j.contains("error")) {
-    const auto& e = j["error"];
-    if (e.is_string()) {
-      server_message = e.get<std::string>();
-    } else if (e.is_object() && e.contains("message") && e["message"].is_string()) {
-      server_message = e["message"].get<std::string>();
-    }
-    from_json = !server_message.empty();
-  }
-  if (!from_json) {
-    std::string_view text = body;
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-    if (auto nl = text.find('\n'); nl != std::string_view::npos) text = text.substr(0, nl);
-    server_message = text::excerpt(text, 200);
-  }
-  const std::string_view reason = http::status_text(status);
-  std::string message =
-      fmt::format("the server refused the request (HTTP {}{}{})", status, reason.empty() ? "" : " ", reason);
-  if (!server_message.empty()) message += ": " + server_message;
+  // Ollama answers {"error": "..."}; proxies and unknown paths answer plain text or HTML.
+  const auto [server_message, from_json] = http::server_message(body);
+  std::string message = http::refusal_message(status, server_message);
 
   std::string hint;
   if (status == 404 && from_json && !request.model.empty() && contains(server_message, "not found")) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/http/error_body.hpp"
 #include "core/text/excerpt.hpp"
 
 namespace ochat::openai {
@@ -32,18 +33,6 @@ void get_ms(const Json& obj, const char* key, std::optional<std::int64_t>& out) 
   if (it != obj.end() && it->is_number() && it->get<double>() >= 0) {
     out = static_cast<std::int64_t>(it->get<double>() * 1e6);
   }
-}
-
-std::string error_message(const Json& err) {
-  std::string message;
-  if (err.is_string()) {
-    message = err.get<std::string>();
-  } else if (err.is_object() && err.contains("message") && err["message"].is_string()) {
-    message = err["message"].get<std::string>();
-  } else {
-    message = err.dump(-1, ' ', false, Json::error_handler_t::replace);
-  }
-  return message.empty() ? "unknown error" : message;
 }
 
 ToolCallDelta parse_tool_call(const Json& call, std::size_t position, std::string_view data) {
@@ -114,7 +103,7 @@ StreamEvent parse_event(std::string_view data) {
   if (!j.is_object()) malformed(data, "not a JSON object");
 
   if (auto err = j.find("error"); err != j.end() && !err->is_null()) {
-    event.error = error_message(*err);
+    event.error = http::stream_error_text(*err);
     return event;
   }
   if (auto choices = j.find("choices"); choices != j.end() && !choices->is_null()) {
@@ -123,13 +112,13 @@ StreamEvent parse_event(std::string_view data) {
   }
   if (auto usage = j.find("usage"); usage != j.end() && !usage->is_null()) {
     if (!usage->is_object()) malformed(data, "'usage' is not an object");
-    chat::Stats stats;
+    events::Stats stats;
     get_count(*usage, "prompt_tokens", stats.prompt_tokens);
     get_count(*usage, "completion_tokens", stats.generated_tokens);
     event.usage = stats;
   }
   if (auto timings = j.find("timings"); timings != j.end() && timings->is_object()) {
-    chat::Stats stats = event.usage.value_or(chat::Stats{});
+    events::Stats stats = event.usage.value_or(events::Stats{});
     get_ms(*timings, "prompt_ms", stats.prompt_eval_ns);
     get_ms(*timings, "predicted_ms", stats.eval_ns);
     event.usage = stats;

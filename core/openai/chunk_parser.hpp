@@ -27,7 +27,7 @@ struct StreamEvent {
   std::string thinking;      // delta.reasoning_content, else delta.reasoning
   std::vector<ToolCallDelta> tool_calls;
   std::optional<std::string> finish_reason;  // "stop", "length", "tool_calls", ...
-  std::optional<chat::Stats> usage;          // from `usage` (and llama.cpp's `timings`)
+  std::optional<events::Stats> usage;        // from `usage` (and llama.cpp's `timings`)
   std::optional<std::string> error;          // {"error": ...} inside the stream
 };
 

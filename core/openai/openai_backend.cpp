@@ -1,42 +1,21 @@
 #include "core/openai/openai_backend.hpp"
 
-#include <cctype>
+#include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
-#include <fmt/format.h>
-
 #include "core/chat/image_slots.hpp"
 #include "core/chat/vision_hint.hpp"
-#include "core/http/status_text.hpp"
+#include "core/http/error_body.hpp"
 #include "core/openai/model_list.hpp"
 #include "core/openai/request_builder.hpp"
 #include "core/openai/stream_decoder.hpp"
-#include "core/text/excerpt.hpp"
 
 namespace ochat::openai {
 namespace {
 
 bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
-}
-
-// {"error": {"message": ...}} as this protocol has it, {"error": "..."} as Ollama's native
-// API (and some proxies) have it; empty when the body is neither.
-std::string json_error_message(std::string_view body) {
-  const auto j = nlohmann::json::parse(body, nullptr, false);
-  if (!j.is_object() || !j.contains("error")) return {};
-  const auto& e = j["error"];
-  if (e.is_string()) return e.get<std::string>();
-  if (e.is_object() && e.contains("message") && e["message"].is_string()) return e["message"].get<std::string>();
-  return {};
-}
-
-std::string first_line(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  if (auto nl = text.find('\n'); nl != std::string_view::npos) text = text.substr(0, nl);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  return text::excerpt(text, 200);
 }
 
 }  // namespace
@@ -60,14 +39,9 @@ http::Request OpenAiBackend::chat_request(const chat::ChatRequest& request) cons
 std::unique_ptr<chat::ChunkDecoder> OpenAiBackend::decoder() const { return std::make_unique<StreamDecoder>(); }
 
 Error OpenAiBackend::http_error(long status, std::string_view body, const chat::ChatRequest& request) const {
-  std::string server_message = json_error_message(body);
-  const bool from_json = !server_message.empty();
-  if (!from_json) server_message = first_line(body);
+  const auto [server_message, from_json] = http::server_message(body);
 
-  const std::string_view reason = http::status_text(status);
-  std::string message =
-      fmt::format("the server refused the request (HTTP {}{}{})", status, reason.empty() ? "" : " ", reason);
-  if (!server_message.empty()) message += ": " + server_message;
+  std::string message = http::refusal_message(status, server_message);
 
   std::string hint;
   if (status == 401 || status == 403) {

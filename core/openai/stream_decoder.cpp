@@ -13,7 +13,7 @@ constexpr std::size_t kHeadSize = 200;
 
 // Later values win, field by field: llama-server puts its timings in the finish chunk and
 // the token counts in the usage chunk after it.
-void merge(chat::Stats& into, const chat::Stats& more) {
+void merge(events::Stats& into, const events::Stats& more) {
   auto take = [](std::optional<std::int64_t>& a, const std::optional<std::int64_t>& b) {
     if (b) a = b;
   };

@@ -34,7 +34,7 @@ class StreamDecoder final : public chat::ChunkDecoder {
   sse::EventSplitter splitter_;
   ToolCallBuilder tool_calls_;
   std::optional<std::string> finish_reason_;
-  chat::Stats stats_;
+  events::Stats stats_;
   bool done_ = false;
   bool saw_event_ = false;
   std::string head_;  // the first bytes of the body, for the error above

@@ -115,14 +115,14 @@ std::vector<McpServerConfig> parse_mcp_config(std::string_view text, const std::
   return servers;
 }
 
-std::string default_mcp_config_path(const config::Getenv& getenv) {
+std::string default_mcp_config_path(const sys::Getenv& getenv) {
   if (auto xdg = getenv("XDG_CONFIG_HOME"); xdg && !xdg->empty()) return *xdg + "/ochat/mcp.json";
   if (auto home = getenv("HOME"); home && !home->empty()) return *home + "/.config/ochat/mcp.json";
   return {};
 }
 
 std::vector<std::string> server_environment(const std::map<std::string, std::string>& extra,
-                                            const config::Getenv& getenv) {
+                                            const sys::Getenv& getenv) {
   std::vector<std::string> env;
   for (const char* name : {"HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER"}) {
     if (extra.count(name) != 0) continue;

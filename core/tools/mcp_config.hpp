@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/config/settings.hpp"
+#include "core/sys/environment.hpp"
 
 namespace ochat::tools {
 
@@ -35,7 +35,7 @@ std::vector<McpServerConfig> parse_mcp_config(std::string_view text, const std::
 
 // The default configuration file: $XDG_CONFIG_HOME/ochat/mcp.json, else ~/.config/ochat/mcp.json;
 // empty when neither variable is set.
-std::string default_mcp_config_path(const config::Getenv& getenv);
+std::string default_mcp_config_path(const sys::Getenv& getenv);
 
 // Makes `name` unique among `taken` by appending -2, -3, ...; adds the result to `taken`.
 std::string unique_server_name(std::string name, std::vector<std::string>& taken);
@@ -43,6 +43,6 @@ std::string unique_server_name(std::string name, std::vector<std::string>& taken
 // The environment a server starts with: HOME, LOGNAME, PATH, SHELL, TERM and USER from ours
 // (like the MCP SDK: the rest may hold secrets), then `extra`.
 std::vector<std::string> server_environment(const std::map<std::string, std::string>& extra,
-                                            const config::Getenv& getenv);
+                                            const sys::Getenv& getenv);
 
 }  // namespace ochat::tools

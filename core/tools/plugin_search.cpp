@@ -18,7 +18,7 @@ bool is_executable_file(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
 }
 
-std::vector<std::string> search_dirs(const config::Getenv& getenv) {
+std::vector<std::string> search_dirs(const sys::Getenv& getenv) {
   std::vector<std::string> dirs;
   const std::string path = getenv("OCHAT_PLUGIN_PATH").value_or("");
   std::size_t start = 0;
@@ -39,7 +39,7 @@ std::vector<std::string> search_dirs(const config::Getenv& getenv) {
 
 }  // namespace
 
-std::string find_plugin(const std::string& name, const config::Getenv& getenv) {
+std::string find_plugin(const std::string& name, const sys::Getenv& getenv) {
   if (name.find('/') != std::string::npos) {
     if (!std::filesystem::exists(name)) throw Error(ErrorKind::usage, fmt::format("plugin {} does not exist", name));
     return name;

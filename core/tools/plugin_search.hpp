@@ -3,14 +3,14 @@
 #include <string>
 #include <vector>
 
-#include "core/config/settings.hpp"
+#include "core/sys/environment.hpp"
 
 namespace ochat::tools {
 
 // A value with a '/' is a path. A bare name is looked up in OCHAT_PLUGIN_PATH (colon-separated
 // directories), then in $XDG_CONFIG_HOME/ochat/plugins (default ~/.config/ochat/plugins).
 // Throws ochat::Error (usage) when it is nowhere, listing where it looked.
-std::string find_plugin(const std::string& name_or_path, const config::Getenv& getenv);
+std::string find_plugin(const std::string& name_or_path, const sys::Getenv& getenv);
 
 // Every executable regular file in `dir`, sorted by name. Throws ochat::Error (usage) when the
 // directory cannot be read.

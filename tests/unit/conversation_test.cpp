@@ -150,7 +150,8 @@ TEST_CASE("chat::list_models throws connect, http, timeout and stream errors") {
       CHECK(e.kind() == ErrorKind::timeout);
     }
   }
-  SECTION("a broken connection") {
+  SECTION("a connection that broke in the middle of the list") {
+    f.transport.pieces = {R"({"models":[{"name":)"};
     f.transport.result.outcome = Outcome::broken;
     f.transport.result.message = "Connection reset by peer";
     try {
@@ -161,6 +162,25 @@ TEST_CASE("chat::list_models throws connect, http, timeout and stream errors") {
       CHECK_THAT(e.what(), Catch::Contains("Connection reset by peer"));
     }
   }
+  SECTION("a server that closed the connection without a reply") {
+    f.transport.status = 0;
+    f.transport.result.outcome = Outcome::broken;
+    f.transport.result.message = "Empty reply from server";
+    try {
+      ochat::chat::list_models(f.context());
+      FAIL("no exception");
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::connect);
+      CHECK_THAT(e.what(), Catch::Contains(
+                               "closed the connection without replying: Empty reply from server"));
+    }
+  }
+}
+
+TEST_CASE("chat::list_models returns no list when interrupted") {
+  Fixture f;
+  f.transport.result.outcome = Outcome::cancelled;
+  CHECK_FALSE(ochat::chat::list_models(f.context()).has_value());
 }
 
 namespace {

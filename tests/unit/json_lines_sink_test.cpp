@@ -42,7 +42,7 @@ TEST_CASE("events::JsonLinesSink writes one type/data object per line") {
   sink.token(", \"world\"\n");
   sink.flush();
   sink.error(ochat::ErrorKind::stream, "the stream broke");
-  ochat::chat::Stats stats;
+  ochat::events::Stats stats;
   stats.prompt_tokens = 26;
   stats.generated_tokens = 282;
   stats.total_ns = 4883583458;

@@ -231,7 +231,7 @@ TEST_CASE("tools::parse_mcp_config reads the mcpServers format") {
 }
 
 TEST_CASE("tools::server_environment passes only the safe variables and the configured ones") {
-  const config::Getenv getenv = [](std::string_view name) -> std::optional<std::string> {
+  const sys::Getenv getenv = [](std::string_view name) -> std::optional<std::string> {
     if (name == "PATH") return std::string("/bin");
     if (name == "SECRET_TOKEN") return std::string("x");
     return std::nullopt;

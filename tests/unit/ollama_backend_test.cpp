@@ -206,6 +206,12 @@ TEST_CASE("ollama::OllamaBackend http_error for a model without thinking suggest
 
 TEST_CASE("ollama::OllamaBackend http_error shows only the first line of a text body, made printable") {
   const OllamaBackend backend("http://127.0.0.1:11434");
-  const Error e = backend.http_error(502, "\n  <h1>Bad\x1b[31m Gateway</h1>\nsecond line\n", request_for("m"));
-  CHECK(std::string(e.what()) == "the server refused the request (HTTP 502 Bad Gateway): <h1>Bad?[31m Gateway</h1>");
+  const Error e =
+      backend.http_error(502, "\n  Bad\x1b[31m Gateway\nsecond line\n", request_for("m"));
+  CHECK(std::string(e.what()) ==
+        "the server refused the request (HTTP 502 Bad Gateway): Bad?[31m Gateway");
+  const Error html =
+      backend.http_error(502, "\n  <h1>Bad\x1b[31m Gateway</h1>\nsecond line\n", request_for("m"));
+  CHECK(std::string(html.what()) ==
+        "the server refused the request (HTTP 502 Bad Gateway): Bad?[31m Gateway");
 }

@@ -94,7 +94,9 @@ TEST_CASE("openai::OpenAiBackend takes Ollama's {\"error\": \"...\"} and text bo
   CHECK(std::string(refusal(500, R"({"error":"model runner has unexpectedly stopped"})").what()) ==
         "the server refused the request (HTTP 500 Internal Server Error): model runner has unexpectedly stopped");
   CHECK(std::string(refusal(502, "\n<html>Bad gateway</html>\nmore\n").what()) ==
-        "the server refused the request (HTTP 502 Bad Gateway): <html>Bad gateway</html>");
+        "the server refused the request (HTTP 502 Bad Gateway): Bad gateway");
+  CHECK(std::string(refusal(404, "\n  404 page not found\r\n").what()) ==
+        "the server refused the request (HTTP 404 Not Found): 404 page not found");
   CHECK(std::string(refusal(418, "").what()) == "the server refused the request (HTTP 418)");
 }
 

@@ -21,7 +21,7 @@ namespace {
 
 using Env = std::map<std::string, std::string, std::less<>>;
 
-ochat::config::Getenv fake_env(Env env) {
+ochat::sys::Getenv fake_env(Env env) {
   return [env = std::move(env)](std::string_view name) -> std::optional<std::string> {
     auto it = env.find(name);
     if (it == env.end()) return std::nullopt;
@@ -221,13 +221,13 @@ TEST_CASE("config::resolve_settings passes options and flags through") {
   Options options;
   options.option_pairs = {"temperature=0.2", "stop=###"};
   options.system = "Be brief.";
-  options.events = true;
+  options.output = ochat::config::Output::events;
   options.hide_thinking = true;
   options.verbose = true;
   const Settings s = resolve(options);
   CHECK(s.request.options.dump() == R"({"temperature":0.2,"stop":["###"]})");
   CHECK(s.system == "Be brief.");
-  CHECK(s.events);
+  CHECK(s.output == ochat::config::Output::events);
   CHECK(s.hide_thinking);
   CHECK(s.verbose);
 

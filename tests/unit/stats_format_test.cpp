@@ -2,8 +2,8 @@
 
 #include "core/events/stats_format.hpp"
 
-using ochat::chat::Stats;
 using ochat::events::format_stats;
+using ochat::events::Stats;
 
 TEST_CASE("events::format_stats writes one aligned line per figure") {
   Stats s;

@@ -26,8 +26,8 @@ struct Files {
   ochat::io::FdStream err{err_file.fd()};
 };
 
-ochat::chat::Stats some_stats() {
-  ochat::chat::Stats s;
+ochat::events::Stats some_stats() {
+  ochat::events::Stats s;
   s.prompt_tokens = 3;
   s.generated_tokens = 4;
   s.eval_ns = 2'000'000'000;

@@ -1,0 +1,36 @@
+#include "cmd/mode_support.hpp"
+
+#include "core/tools/tool_loader.hpp"
+
+namespace ochat::cmd {
+
+config::Settings resolve(const config::Options& options, RunContext& context) {
+  config::Settings settings = config::resolve_settings(options, context.getenv);
+  context.secret = settings.api_key;
+  return settings;
+}
+
+void load_tools(const config::Options& options, const config::Settings& settings,
+                RunContext& context, tools::Registry& registry) {
+  io::FdStream& err = context.err;
+  tools::ToolLoadOptions load;
+  load.read_default_config = !options.no_mcp_config;
+  load.config_files = options.mcp_configs;
+  load.warn = [&err](const std::string& warning) {
+    err.append("ochat: warning: " + warning + "\n");
+    err.flush();
+  };
+  tools::ProcessLimits limits;
+  limits.tool_timeout = settings.tool_timeout;
+  limits.mcp_timeout = settings.mcp_timeout;
+  if (settings.verbose) {
+    limits.log = [&err](const std::string& line) {
+      err.append(line + "\n");
+      err.flush();
+    };
+  }
+  const auto factory = tools::process_factory(std::move(limits), context.getenv);
+  tools::load_tools(options.tool_sources, load, context.getenv, *factory, context.cancel, registry);
+}
+
+}  // namespace ochat::cmd

@@ -1,0 +1,40 @@
+#pragma once
+// What ochat can be asked to do: one function per cli::Mode, picked by run() (cmd/run.cpp).
+// Each returns the exit status; failures are thrown as ochat::Error and reported by run(),
+// the one place that turns them into a line on stderr (and an event with --events).
+#include <string>
+
+#include "cmd/cli.hpp"
+#include "core/events/event_sink.hpp"
+#include "core/io/fd_stream.hpp"
+#include "core/sys/cancel_token.hpp"
+#include "core/sys/environment.hpp"
+
+namespace ochat::cmd {
+
+// What run() gives every mode, and what a mode tells run() for the error report.
+struct RunContext {
+  io::FdStream& out;
+  io::FdStream& err;
+  events::EventSink& sink;
+  sys::Getenv getenv;
+  // Set by a mode once it catches signals: a failure after a signal is reported as the
+  // interruption (exit 128 + signal), not as an error.
+  sys::CancelToken cancel;
+  // Set by a mode once it knows the API key: masked in every message.
+  std::string secret;
+};
+
+// help, version and document: the text on stdout.
+int print_text(const std::string& text, RunContext& context);
+
+// chat: sends the prompt and streams the answer (tool calls included).
+int run_chat(const config::Options& options, RunContext& context);
+
+// list_models: the server's models, one per line.
+int run_list_models(const config::Options& options, RunContext& context);
+
+// list_tools: the tools that would be offered, one per line with their source.
+int run_list_tools(const config::Options& options, RunContext& context);
+
+}  // namespace ochat::cmd

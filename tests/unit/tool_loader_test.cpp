@@ -1,0 +1,180 @@
+// tools::load_tools: which providers are made, in which order, with a fake factory.
+#include "core/tools/tool_loader.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.hpp"
+
+namespace tools = ochat::tools;
+namespace sys = ochat::sys;
+using Json = nlohmann::ordered_json;
+using Kind = tools::ToolSource::Kind;
+
+namespace {
+
+class NamedProvider final : public tools::ToolProvider {
+ public:
+  NamedProvider(std::string source, std::string prefix, std::string tool)
+      : source_(std::move(source)), prefix_(std::move(prefix)) {
+    tools_.push_back({std::move(tool), "", Json::object()});
+  }
+  const std::string& source() const override { return source_; }
+  const std::vector<tools::ToolSpec>& tools() const override { return tools_; }
+  std::string clash_prefix() const override { return prefix_; }
+  ochat::chat::ToolOutcome call(const std::string&, const Json&, const sys::CancelToken&) override {
+    return {};
+  }
+
+ private:
+  std::string source_, prefix_;
+  std::vector<tools::ToolSpec> tools_;
+};
+
+// Records every step; each plugin offers a tool named after its file, each server one named
+// after the server.
+class FakeFactory final : public tools::ProviderFactory {
+ public:
+  std::unique_ptr<tools::ToolProvider> load_plugin(const std::string& path,
+                                                   const sys::CancelToken&) override {
+    const std::string name = std::filesystem::path(path).filename().string();
+    steps.push_back("load " + name);
+    return std::make_unique<NamedProvider>(path, "", name);
+  }
+  std::unique_ptr<tools::ToolProvider> launch_server(
+      const tools::McpServerConfig& config) override {
+    steps.push_back("launch " + config.name);
+    return std::make_unique<NamedProvider>("mcp " + config.name, config.name,
+                                           config.name + "_tool");
+  }
+  void finish_startup(tools::ToolProvider& server, const sys::CancelToken&) override {
+    steps.push_back("finish " + server.source());
+  }
+  std::vector<std::string> steps;
+};
+
+// A temporary folder with plugins (empty executable files) and an mcp.json; removed at the end.
+class Folder {
+ public:
+  Folder() {
+    char name[] = "/tmp/ochat-loader-XXXXXX";
+    REQUIRE(::mkdtemp(name) != nullptr);
+    path_ = name;
+  }
+  ~Folder() { std::filesystem::remove_all(path_); }
+  Folder(const Folder&) = delete;
+  Folder& operator=(const Folder&) = delete;
+  std::string file(const std::string& name, const std::string& text = "",
+                   bool executable = false) const {
+    const std::string p = path_ + "/" + name;
+    std::filesystem::create_directories(std::filesystem::path(p).parent_path());
+    std::ofstream(p) << text;
+    if (executable) ::chmod(p.c_str(), 0755);
+    return p;
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+sys::Getenv env_with_config_home(const std::string& dir) {
+  return [dir](std::string_view name) -> std::optional<std::string> {
+    if (name == "XDG_CONFIG_HOME") return dir;
+    return std::nullopt;
+  };
+}
+
+std::vector<std::string> offered(const tools::Registry& registry) {
+  std::vector<std::string> names;
+  for (const auto& e : registry.entries()) names.push_back(e.name);
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("tools::load_tools starts every server first, then offers tools in command-line order") {
+  Folder folder;
+  const std::string a = folder.file("bin/a", "", true);
+  folder.file("dir/c", "", true);
+  folder.file("dir/b", "", true);
+  folder.file("dir/not-executable");
+  const std::vector<tools::ToolSource> sources = {{Kind::mcp_command, "first-server --flag"},
+                                                  {Kind::plugin, a},
+                                                  {Kind::plugin_dir, folder.path() + "/dir"},
+                                                  {Kind::mcp_command, "/usr/bin/second"}};
+  FakeFactory factory;
+  tools::Registry registry;
+  tools::ToolLoadOptions options;
+  options.read_default_config = false;
+  tools::load_tools(sources, options, env_with_config_home(folder.path()), factory, {}, registry);
+  CHECK(factory.steps == std::vector<std::string>{"launch first-server", "launch second", "load a",
+                                                  "load b", "load c", "finish mcp first-server",
+                                                  "finish mcp second"});
+  CHECK(offered(registry) ==
+        std::vector<std::string>{"first-server_tool", "a", "b", "c", "second_tool"});
+}
+
+TEST_CASE(
+    "tools::load_tools offers the configuration files' servers last, the default file first") {
+  Folder folder;
+  folder.file("ochat/mcp.json", R"({"mcpServers":{"home":{"command":"h"}}})");
+  const std::string extra = folder.file(
+      "extra.json", R"({"mcpServers":{"extra":{"command":"e"},"home":{"command":"x"}}})");
+  const std::string a = folder.file("a", "", true);
+  FakeFactory factory;
+  tools::Registry registry;
+  tools::ToolLoadOptions options;
+  options.config_files = {extra, extra};  // read once
+  tools::load_tools({{Kind::plugin, a}, {Kind::mcp_command, "cli"}}, options,
+                    env_with_config_home(folder.path()), factory, {}, registry);
+  CHECK(factory.steps == std::vector<std::string>{"launch cli", "launch home", "launch extra",
+                                                  "launch home-2", "load a", "finish mcp cli",
+                                                  "finish mcp home", "finish mcp extra",
+                                                  "finish mcp home-2"});
+  CHECK(offered(registry) ==
+        std::vector<std::string>{"a", "cli_tool", "home_tool", "extra_tool", "home-2_tool"});
+}
+
+TEST_CASE(
+    "tools::load_tools leaves out the default file when told to, and passes on the files' "
+    "warnings") {
+  Folder folder;
+  folder.file("ochat/mcp.json",
+              R"({"mcpServers":{"home":{"command":"h"},"web":{"url":"http://x"}}})");
+  FakeFactory factory;
+  tools::Registry registry;
+  tools::ToolLoadOptions options;
+  std::vector<std::string> warnings;
+  options.warn = [&](const std::string& w) { warnings.push_back(w); };
+  tools::load_tools({}, options, env_with_config_home(folder.path()), factory, {}, registry);
+  CHECK(offered(registry) == std::vector<std::string>{"home_tool"});
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0], Catch::Contains("\"web\""));
+
+  FakeFactory unused;
+  tools::Registry empty;
+  options.read_default_config = false;
+  tools::load_tools({}, options, env_with_config_home(folder.path()), unused, {}, empty);
+  CHECK(unused.steps.empty());
+  CHECK(empty.empty());
+}
+
+TEST_CASE("tools::load_tools reports a missing configuration file and a missing plugin") {
+  Folder folder;
+  FakeFactory factory;
+  tools::Registry registry;
+  tools::ToolLoadOptions options;
+  options.config_files = {folder.path() + "/missing.json"};
+  CHECK_THROWS_WITH(
+      tools::load_tools({}, options, env_with_config_home(folder.path()), factory, {}, registry),
+      Catch::Contains("cannot read the MCP configuration") && Catch::Contains("missing.json"));
+  options.config_files.clear();
+  CHECK_THROWS_AS(tools::load_tools({{Kind::plugin, folder.path() + "/nope"}}, options,
+                                    env_with_config_home(folder.path()), factory, {}, registry),
+                  ochat::Error);
+}
