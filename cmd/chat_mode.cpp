@@ -18,16 +18,29 @@ std::string no_model_message(const chat::TurnContext& context) {
   std::string message = "no model given: use -m NAME or set OCHAT_MODEL";
   try {
     const auto names = chat::list_models(context);
-    if (!names) return message;  // interrupted: run() reports the interruption
+    if (!names) throw Error::interrupted(context.cancel.requested());
     if (names->empty()) {
       message += fmt::format("; the server at {} has no models yet", context.backend.host());
     } else {
       message += fmt::format("; models on {}: {}", context.backend.host(), fmt::join(*names, ", "));
     }
   } catch (const Error& e) {
+    if (e.kind() == ErrorKind::interrupted) throw;
     message += fmt::format(" (the server's models could not be listed: {})", e.what());
   }
   return message;
+}
+
+// A refusal of the tools names the default configuration file when some came from it: the user
+// may not know that it applies.
+Error with_tool_origin(const Error& error, const tools::LoadedTools& loaded) {
+  if (error.kind() != ErrorKind::http || error.hint() != chat::kToolsRefusedHint ||
+      loaded.default_config.empty()) {
+    return error;
+  }
+  return Error(error.kind(), error.what(),
+               fmt::format("{} (some came from {}: --no-mcp-config leaves them out)", error.hint(),
+                           loaded.default_config));
 }
 
 }  // namespace
@@ -35,21 +48,24 @@ std::string no_model_message(const chat::TurnContext& context) {
 int run_chat(const config::Options& options, RunContext& context) {
   const config::Settings settings = resolve(options, context);
   // Read first: a file that cannot be sent is a usage error, before anything starts.
-  chat::Message user_message =
-      attach::user_message({options.attach, settings.prompt, settings.force_stdin,
-                            io::should_read_implicitly(STDIN_FILENO), STDIN_FILENO});
+  chat::Message user_message = attach::user_message(
+      {options.attach, settings.prompt, settings.force_stdin,
+       !settings.no_stdin && io::should_read_implicitly(STDIN_FILENO), STDIN_FILENO,
+       settings.no_stdin});
 
   sys::SignalGuard signals;
   context.cancel = signals.token();
   tools::Registry registry;
-  load_tools(options, settings, context, registry);
+  const tools::LoadedTools loaded = load_tools(options, settings, context, registry);
   chat::ConversationOptions conversation{registry.empty() ? nullptr : &registry,
                                          settings.max_rounds};
   std::unique_ptr<tools::TtyConfirmer> confirmer;
   std::unique_ptr<tools::ConfirmingRunner> confirming;
   if (settings.confirm && conversation.tools) {
     confirmer = std::make_unique<tools::TtyConfirmer>();
-    confirming = std::make_unique<tools::ConfirmingRunner>(registry, *confirmer);
+    // The sink ends its lines before each question (the answer so far, the thinking).
+    confirming = std::make_unique<tools::ConfirmingRunner>(
+        registry, *confirmer, [&context] { context.sink.before_question(); });
     conversation.tools = confirming.get();
   }
 
@@ -67,10 +83,14 @@ int run_chat(const config::Options& options, RunContext& context) {
   request.messages.push_back(std::move(user_message));
   request.tools = registry.definitions();
 
-  const chat::ConversationResult result =
-      chat::run_conversation(turn, std::move(request), conversation);
-  if (result.end == chat::TurnResult::End::interrupted) return 128 + result.signal;
-  return kExitOk;
+  try {
+    const chat::ConversationResult result =
+        chat::run_conversation(turn, std::move(request), conversation);
+    if (result.end == chat::TurnResult::End::interrupted) return 128 + result.signal;
+    return kExitOk;
+  } catch (const Error& e) {
+    throw with_tool_origin(e, loaded);
+  }
 }
 
 }  // namespace ochat::cmd

@@ -55,6 +55,9 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
 
   app->add_option("PROMPT", o.prompt, "The prompt, its words joined by spaces; '-' reads standard input")
       ->type_name("PROMPT")->option_text("...");
+  app->add_flag("--no-stdin", o.no_stdin,
+                "Never read standard input (as ssh -n), e.g. in a loop that reads a list: "
+                "while read f; do ochat --no-stdin ...; done < list");
 
   const char* model = "Model and prompt";
   app->add_option("-m,--model", o.model, "Model to use (default: $OCHAT_MODEL)")
@@ -83,6 +86,9 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
          "Write JSON Lines events to stdout instead of text")
       ->group(output);
   app->add_flag("--hide-thinking", o.hide_thinking, "Do not show the model's thinking on stderr")->group(output);
+  app->add_flag("-n,--no-newline", o.no_newline,
+                "Print the answer's exact bytes: no newline added when it does not end with one")
+      ->group(output);
   app->add_flag("-v,--verbose", o.verbose, "Print token counts and timings on stderr afterwards")->group(output);
 
   const char* tools = "Tools";
@@ -103,7 +109,9 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
   repeatable(app->add_option("--mcp-config", o.mcp_configs,
                              "Start the MCP servers of this JSON file ({\"mcpServers\": ...}), repeatable"))
       ->type_name("FILE")->group(tools);
-  app->add_flag("--no-mcp-config", o.no_mcp_config, "Do not read $XDG_CONFIG_HOME/ochat/mcp.json")->group(tools);
+  app->add_flag("--no-mcp-config", o.no_mcp_config,
+                "Leave out $XDG_CONFIG_HOME/ochat/mcp.json (read when tools are asked for)")
+      ->group(tools);
   app->add_option("--mcp-timeout", o.mcp_timeout, "Seconds an MCP server may take to start and list its tools")
       ->type_name("SECONDS")->capture_default_str()->group(tools);
   app->add_flag("--list-tools", o.list_tools, "Print the tools that would be offered, one per line with its source, and exit")

@@ -1,7 +1,5 @@
 #include "cmd/mode_support.hpp"
 
-#include "core/tools/tool_loader.hpp"
-
 namespace ochat::cmd {
 
 config::Settings resolve(const config::Options& options, RunContext& context) {
@@ -10,11 +8,12 @@ config::Settings resolve(const config::Options& options, RunContext& context) {
   return settings;
 }
 
-void load_tools(const config::Options& options, const config::Settings& settings,
-                RunContext& context, tools::Registry& registry) {
+tools::LoadedTools load_tools(const config::Options& options, const config::Settings& settings,
+                              RunContext& context, tools::Registry& registry) {
   io::FdStream& err = context.err;
   tools::ToolLoadOptions load;
-  load.read_default_config = !options.no_mcp_config;
+  load.no_default_config = options.no_mcp_config;
+  load.listing = options.list_tools;
   load.config_files = options.mcp_configs;
   load.warn = [&err](const std::string& warning) {
     err.append("ochat: warning: " + warning + "\n");
@@ -30,7 +29,8 @@ void load_tools(const config::Options& options, const config::Settings& settings
     };
   }
   const auto factory = tools::process_factory(std::move(limits), context.getenv);
-  tools::load_tools(options.tool_sources, load, context.getenv, *factory, context.cancel, registry);
+  return tools::load_tools(options.tool_sources, load, context.getenv, *factory, context.cancel,
+                           registry);
 }
 
 }  // namespace ochat::cmd

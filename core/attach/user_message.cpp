@@ -105,6 +105,9 @@ chat::Message user_message(const UserInput& input) {
   const auto stdin_attached = std::count(input.attach.begin(), input.attach.end(), kStdin);
   if (stdin_attached > 1)
     throw Error(ErrorKind::usage, "-a - is given twice: standard input can be read only once");
+  if (stdin_attached == 1 && input.no_stdin) {
+    throw Error(ErrorKind::usage, "-a - reads standard input, which --no-stdin forbids");
+  }
   if (stdin_attached == 1 && input.stdin_forced) {
     throw Error(ErrorKind::usage, "'-' and '-a -' both read standard input: give one of them");
   }

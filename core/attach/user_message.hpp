@@ -15,6 +15,7 @@ struct UserInput {
   bool stdin_forced = false;        // "-" was among the words
   bool stdin_implicit = false;      // standard input is a pipe or a file: read unless -a - took it
   int stdin_fd = 0;
+  bool no_stdin = false;  // --no-stdin: standard input is never read ("-a -" is refused)
 };
 
 // Reads the attachments and standard input, and builds the message:
@@ -28,7 +29,8 @@ struct UserInput {
 //   input read for the prompt comes last), named as given ("-" for standard input).
 // Throws ochat::Error (usage), before anything is sent, naming the file, for a file that cannot
 // be attached (missing, unreadable, a directory, too large, neither an image nor text), for
-// standard input given twice ("-a -" twice, or with "-"), and when there is nothing to send
+// standard input given twice ("-a -" twice, or with "-"), "-a -" with no_stdin, and when there
+// is nothing to send
 // (no words, no standard input text and no attachment).
 chat::Message user_message(const UserInput& input);
 

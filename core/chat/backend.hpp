@@ -33,6 +33,11 @@ class ChunkDecoder {
   virtual bool complete() const { return false; }
 };
 
+// The hint of an http_error when the model (or server) refused the tools it was offered; the
+// caller may add where the tools came from.
+inline constexpr std::string_view kToolsRefusedHint =
+    "pick a model that supports tools, or run without tools";
+
 class Backend {
  public:
   virtual ~Backend() = default;

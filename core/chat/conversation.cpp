@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/chat/cut_tool_calls.hpp"
+
 namespace ochat::chat {
 
 namespace {
@@ -35,6 +37,8 @@ ConversationResult run_conversation(const TurnContext& context, ChatRequest requ
                                     const ConversationOptions& options) {
   auto& sink = context.sink;
   sink.start({request.model, context.backend.host(), attachments_of(request)});
+  if (!sink.flush())
+    return {TurnResult::End::output_closed, 0};  // nobody to stream to: send nothing
   events::Stats stats;
   int call_number = 0;
   for (int round = 1;; ++round) {
@@ -49,6 +53,9 @@ ConversationResult run_conversation(const TurnContext& context, ChatRequest requ
       case TurnResult::End::done:
         break;
     }
+    if (turn.done_reason == "length" && !turn.tool_calls.empty()) {
+      throw CutToolCallsError(turn.tool_calls, stats);  // none is run: they may be unfinished
+    }
     if (turn.tool_calls.empty() || options.tools == nullptr) {
       sink.done({turn.done_reason == "length" ? "length" : "stop", stats});
       return {TurnResult::End::done, 0};
@@ -62,8 +69,14 @@ ConversationResult run_conversation(const TurnContext& context, ChatRequest requ
     request.messages.push_back(turn.reply());
     for (const auto& call : calls) {
       const std::string id = call.id.empty() ? fmt::format("call_{}", ++call_number) : call.id;
+      // Asked first (--confirm), then announced: the question and the progress line do not mix.
+      const std::optional<ToolOutcome> decided = options.tools->approve(call, context.cancel);
+      if ((decided && decided->interrupted) || context.cancel.requested() != 0) {
+        sink.done({"interrupted", stats});  // interrupted at the question: the call is not shown
+        return {TurnResult::End::interrupted, context.cancel.requested()};
+      }
       sink.tool_call({id, call.name, &call.arguments});
-      const ToolOutcome outcome = options.tools->run(call, context.cancel);
+      const ToolOutcome outcome = decided ? *decided : options.tools->run(call, context.cancel);
       sink.tool_result({id, call.name, outcome.content, outcome.is_error, outcome.duration.count()});
       if (!sink.flush()) return {TurnResult::End::output_closed, 0};
       if (outcome.interrupted || context.cancel.requested() != 0) {

@@ -14,6 +14,7 @@ enum class Output { text, events };
 
 struct Options {
   std::vector<std::string> prompt;  // words of the prompt; "-" asks for standard input
+  bool no_stdin = false;            // --no-stdin: never read standard input
   std::vector<std::string> attach;  // -a FILE, in order; "-" is standard input
   std::string host;                 // empty: not given
   std::string api;                  // --api: "ollama", "openai"; empty: not given
@@ -27,6 +28,7 @@ struct Options {
   std::string keep_alive;
   Output output = Output::text;
   bool hide_thinking = false;
+  bool no_newline = false;  // -n: no newline added after an answer that lacks one
   bool verbose = false;
   double connect_timeout = 10;
   double idle_timeout = 600;

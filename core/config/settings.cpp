@@ -189,6 +189,10 @@ Settings resolve_settings(const Options& o, const sys::Getenv& getenv) {
       s.prompt.push_back(word);
     }
   }
+  s.no_stdin = o.no_stdin;
+  if (s.force_stdin && s.no_stdin) {
+    throw Error(ErrorKind::usage, "'-' reads standard input, which --no-stdin forbids");
+  }
   return s;
 }
 

@@ -31,6 +31,7 @@ struct Settings {
   bool confirm = false;
   std::chrono::milliseconds mcp_timeout{30'000};
   bool force_stdin = false;          // "-" was given
+  bool no_stdin = false;             // --no-stdin: standard input is never read
   std::vector<std::string> prompt;   // the words, without "-"
 };
 

@@ -58,6 +58,9 @@ class EventSink {
   // Before a tool runs, and after it has run.
   virtual void tool_call(const ToolCallInfo& /*info*/) {}
   virtual void tool_result(const ToolResultInfo& /*info*/) {}
+  // Someone is about to ask on the terminal (--confirm): end the lines in progress and write
+  // out what is waiting, so that the question starts on a line of its own.
+  virtual void before_question() {}
   // Something for the person at the terminal (e.g. "waiting for the model to load").
   virtual void notice(std::string_view text) = 0;
   virtual void error(ErrorKind kind, std::string_view message) = 0;

@@ -78,7 +78,7 @@ Error OllamaBackend::http_error(long status, std::string_view body,
   } else if (status == 400 && contains(server_message, "does not support thinking")) {
     hint = "run without --think";
   } else if (status == 400 && contains(server_message, "does not support tools")) {
-    hint = "pick a model that supports tools, or run without tools";
+    hint = chat::kToolsRefusedHint;
   } else if (status == 403 && server_message.empty()) {
     hint = "the server refused this client; check for a proxy or the server's allowed hosts";
   } else if (status == 503 || status == 429) {

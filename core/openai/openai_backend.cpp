@@ -53,6 +53,10 @@ Error OpenAiBackend::http_error(long status, std::string_view body, const chat::
     hint = fmt::format("is {} the base URL of an OpenAI-compatible server (it usually ends in /v1)? "
                        "Check --host or OPENAI_BASE_URL",
                        base_url_);
+  } else if (contains(server_message, "does not support tools")) {
+    hint = chat::kToolsRefusedHint;  // Ollama's /v1
+  } else if (contains(server_message, "tools param requires --jinja")) {
+    hint = "start llama-server with --jinja, or run without tools";
   } else if (status == 429 || status == 503) {
     hint = "the server is busy or the rate limit was reached; try again later";
   }

@@ -77,7 +77,7 @@ void StreamDecoder::emit_done(chat::ChunkHandler& handler) {
   chunk.done = true;
   chunk.done_reason = finish_reason_.value_or("stop");
   chunk.stats = stats_;
-  chunk.tool_calls = tool_calls_.take();
+  chunk.tool_calls = tool_calls_.take(chunk.done_reason == "length");
   handler.on_chunk(chunk);
 }
 

@@ -14,12 +14,12 @@ void ToolCallBuilder::add(const ToolCallDelta& delta) {
   call.arguments += delta.arguments;
 }
 
-std::vector<chat::ToolCall> ToolCallBuilder::take() {
+std::vector<chat::ToolCall> ToolCallBuilder::take(bool cut) {
   std::map<std::size_t, Partial> calls = std::move(calls_);
   calls_.clear();
   std::vector<chat::ToolCall> out;
   for (auto& [index, partial] : calls) {
-    if (partial.name.empty()) {
+    if (partial.name.empty() && !cut) {
       throw Error(ErrorKind::stream, fmt::format("the server sent a tool call (index {}) without a function name", index));
     }
     chat::ToolCall call;
@@ -28,6 +28,11 @@ std::vector<chat::ToolCall> ToolCallBuilder::take() {
     const bool blank = partial.arguments.find_first_not_of(" \t\r\n") == std::string::npos;
     if (!blank) {
       auto parsed = nlohmann::ordered_json::parse(partial.arguments, nullptr, /*allow_exceptions=*/false);
+      if (!parsed.is_object() && cut) {
+        call.arguments_text = std::move(partial.arguments);
+        out.push_back(std::move(call));
+        continue;
+      }
       if (!parsed.is_object()) {
         throw Error(ErrorKind::stream,
                     fmt::format("the model's call to tool '{}' has arguments that are not a JSON object: {}",

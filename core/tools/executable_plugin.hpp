@@ -16,8 +16,11 @@ inline constexpr std::size_t kMaxToolOutput = 1 << 20;
 class ExecutablePlugin final : public ToolProvider {
  public:
   // Runs `path --describe` and checks what it printed. Throws ochat::Error naming the plugin
-  // when it cannot run, fails, times out, or prints something that is not a valid description.
-  static std::unique_ptr<ExecutablePlugin> load(const std::string& path, std::chrono::milliseconds timeout,
+  // when it cannot run, fails, or prints something that is not a valid description;
+  // ErrorKind::timeout when it takes longer than `timeout`; ErrorKind::interrupted (no message
+  // to show) when `cancel` fires.
+  static std::unique_ptr<ExecutablePlugin> load(const std::string& path,
+                                                std::chrono::milliseconds timeout,
                                                 const sys::CancelToken& cancel);
 
   const std::string& source() const override { return path_; }

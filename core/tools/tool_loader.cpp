@@ -57,9 +57,15 @@ class ProcessFactory final : public ProviderFactory {
 
 }  // namespace
 
+bool default_config_applies(const std::vector<ToolSource>& sources,
+                            const ToolLoadOptions& options) {
+  if (options.no_default_config) return false;
+  return options.listing || !sources.empty() || !options.config_files.empty();
+}
+
 std::vector<McpServerConfig> mcp_servers(const std::vector<ToolSource>& sources,
-                                         const ToolLoadOptions& options,
-                                         const sys::Getenv& getenv) {
+                                         const ToolLoadOptions& options, const sys::Getenv& getenv,
+                                         LoadedTools* loaded) {
   std::vector<McpServerConfig> servers;
   std::vector<std::string> names;
   for (const auto& source : sources) {
@@ -70,9 +76,12 @@ std::vector<McpServerConfig> mcp_servers(const std::vector<ToolSource>& sources,
     servers.push_back(std::move(server));
   }
   std::vector<std::string> files;
-  if (options.read_default_config) {
+  if (default_config_applies(sources, options)) {
     const std::string path = default_mcp_config_path(getenv);
-    if (!path.empty() && ::access(path.c_str(), F_OK) == 0) files.push_back(path);
+    if (!path.empty() && ::access(path.c_str(), F_OK) == 0) {
+      files.push_back(path);
+      if (loaded) loaded->default_config = path;
+    }
   }
   for (const auto& f : options.config_files) {
     if (std::find(files.begin(), files.end(), f) == files.end()) files.push_back(f);
@@ -90,13 +99,15 @@ std::vector<McpServerConfig> mcp_servers(const std::vector<ToolSource>& sources,
   return servers;
 }
 
-void load_tools(const std::vector<ToolSource>& sources, const ToolLoadOptions& options,
-                const sys::Getenv& getenv, ProviderFactory& factory, const sys::CancelToken& cancel,
-                Registry& registry) {
+LoadedTools load_tools(const std::vector<ToolSource>& sources, const ToolLoadOptions& options,
+                       const sys::Getenv& getenv, ProviderFactory& factory,
+                       const sys::CancelToken& cancel, Registry& registry) {
+  LoadedTools loaded;
   // Every server starts now; each is waited for when its turn in the order comes.
   std::vector<std::unique_ptr<ToolProvider>> servers;
-  for (const auto& server : mcp_servers(sources, options, getenv))
+  for (const auto& server : mcp_servers(sources, options, getenv, &loaded)) {
     servers.push_back(factory.launch_server(server));
+  }
 
   std::vector<std::unique_ptr<ToolProvider>> providers;  // in order; nullptr: the next server
   for (const auto& source : sources) {
@@ -126,6 +137,7 @@ void load_tools(const std::vector<ToolSource>& sources, const ToolLoadOptions& o
     }
     registry.add(std::move(provider));
   }
+  return loaded;
 }
 
 std::unique_ptr<ProviderFactory> process_factory(ProcessLimits limits, sys::Getenv getenv) {

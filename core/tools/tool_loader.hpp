@@ -36,10 +36,22 @@ class ProviderFactory {
 };
 
 struct ToolLoadOptions {
-  bool read_default_config = true;        // $XDG_CONFIG_HOME/ochat/mcp.json, if it exists
+  // The default configuration file, $XDG_CONFIG_HOME/ochat/mcp.json (see default_config_applies).
+  bool no_default_config = false;         // --no-mcp-config
+  bool listing = false;                   // --list-tools
   std::vector<std::string> config_files;  // --mcp-config, in order
   // A message for stderr ("ochat: warning: ..." is added by the caller's `warn`).
   std::function<void(const std::string&)> warn;
+};
+
+// Whether the servers of the default configuration file are started: only when the run asks for
+// tools (a source, an --mcp-config, or --list-tools) and not --no-mcp-config, so that a plain
+// prompt starts nothing and works with any model.
+bool default_config_applies(const std::vector<ToolSource>& sources, const ToolLoadOptions& options);
+
+// What load_tools() did that the caller may need to explain.
+struct LoadedTools {
+  std::string default_config;  // the default configuration file, when its servers were started
 };
 
 // The MCP servers to start, in the order their tools are offered: --mcp in command-line order,
@@ -51,9 +63,9 @@ std::vector<McpServerConfig> mcp_servers(const std::vector<ToolSource>& sources,
 
 // Loads every source into `registry`, in the order above. Throws ochat::Error for the first
 // plugin or server that fails, and for a clash of tool names (see Registry::add).
-void load_tools(const std::vector<ToolSource>& sources, const ToolLoadOptions& options,
-                const sys::Getenv& getenv, ProviderFactory& factory, const sys::CancelToken& cancel,
-                Registry& registry);
+LoadedTools load_tools(const std::vector<ToolSource>& sources, const ToolLoadOptions& options,
+                       const sys::Getenv& getenv, ProviderFactory& factory,
+                       const sys::CancelToken& cancel, Registry& registry);
 
 // The real providers: ExecutablePlugin and McpServer with these bounds.
 struct ProcessLimits {

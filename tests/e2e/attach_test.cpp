@@ -110,7 +110,7 @@ TEST_CASE("attach: Ollama gets each image base64 in images, exactly the file's b
                       files.write("b.gif", gif), "what", "differs?"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "what differs?");
+  CHECK(r.out == "what differs?\n");  // a final newline is added
   const json body = ochat.request_body();
   REQUIRE(body["messages"].size() == 1);
   const json& user = body["messages"][0];
@@ -154,7 +154,7 @@ TEST_CASE(
   const std::string expected =
       block(a, "second file? no, first\n") + "\n" + block(b, "# Title\nno final newline\n") + "\n" +
       block(c_label, "caf\xC3\xA9 \xF0\x9F\x98\x80\n") + "\npiped text\n\ncompare them";
-  CHECK(r.out == expected);  // echo: what the server received as the message's content
+  CHECK(r.out == expected + "\n");  // echo: what the server received as the message's content
   CHECK(ochat.request_body()["messages"][0]["content"] == expected);
   CHECK_FALSE(ochat.request_body()["messages"][0].contains("images"));
 }
@@ -171,7 +171,7 @@ TEST_CASE(
   INFO(r.err);
   CHECK(r.exit_code == 0);
   const std::string content = block(text, "a note\n") + "\nand so?";
-  CHECK(r.out == content);
+  CHECK(r.out == content + "\n");
   const json parts = ochat.request_body()["messages"][0]["content"];
   REQUIRE(parts.is_array());
   REQUIRE(parts.size() == 3);
@@ -191,7 +191,7 @@ TEST_CASE("attach: an image on standard input is attached, with each protocol") 
     auto r = ochat.run({"-m", "echo", "what is in this picture?"}, piped);
     INFO(r.err);
     CHECK(r.exit_code == 0);
-    CHECK(r.out == "what is in this picture?");
+    CHECK(r.out == "what is in this picture?\n");
     const json user = ochat.request_body()["messages"][0];
     CHECK(user["content"] == "what is in this picture?");
     REQUIRE(user["images"].size() == 1);
@@ -223,7 +223,7 @@ TEST_CASE("attach: -a - attaches text on standard input as a file labelled stand
   auto r = ochat.run({"-m", "echo", "-a", "-", "summarise"}, piped);
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  CHECK(r.out == block("standard input", "line one\n") + "\nsummarise");
+  CHECK(r.out == block("standard input", "line one\n") + "\nsummarise\n");
 }
 
 TEST_CASE("attach: an image goes with every request of a run, the tool rounds included") {
@@ -285,7 +285,7 @@ TEST_CASE("attach: a model without vision: the server's refusal, exit 4, and a h
   SECTION("the same model without an image answers") {
     auto r = ochat.run({"-m", "no-vision", "hi"});
     CHECK(r.exit_code == 0);
-    CHECK(r.out == "hi");
+    CHECK(r.out == "hi\n");
   }
 }
 

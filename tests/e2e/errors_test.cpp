@@ -63,7 +63,7 @@ TEST_CASE("errors: an error line mid-stream exits 5 and keeps the partial answer
   Ochat ochat;
   auto r = ochat.run({"-m", "midstream-error", "hi"});
   CHECK(r.exit_code == 5);
-  CHECK(r.out == kMidstreamErrorText);
+  CHECK(r.out == printed(kMidstreamErrorText));
   check_one_error_line(r);
   CHECK_THAT(r.err, Catch::Contains(std::string(kMidstreamErrorMessage)));
   reliability::record_fault("mid-stream error", r, reliability::exact(r.out));
@@ -73,7 +73,7 @@ TEST_CASE("errors: a dropped connection exits 5 and keeps the partial answer", "
   Ochat ochat;
   auto r = ochat.run({"-m", "drop", "hi"});
   CHECK(r.exit_code == 5);
-  CHECK(r.out == "partial");
+  CHECK(r.out == printed("partial"));
   check_one_error_line(r);
   reliability::record_fault("dropped connection", r, reliability::exact(r.out));
 }
@@ -82,7 +82,7 @@ TEST_CASE("errors: a stream that ends without its done chunk exits 5", "[reliabi
   Ochat ochat;
   auto r = ochat.run({"-m", "no-done", "hi"});
   CHECK(r.exit_code == 5);
-  CHECK(r.out == "xy");
+  CHECK(r.out == printed("xy"));
   check_one_error_line(r);
   CHECK_THAT(r.err, Catch::Contains("ended before"));
   reliability::record_fault("stream ends without done", r, reliability::exact(r.out));
@@ -92,7 +92,7 @@ TEST_CASE("errors: a line that is not JSON exits 5 quoting it", "[reliability]")
   Ochat ochat;
   auto r = ochat.run({"-m", "garbage", "hi"});
   CHECK(r.exit_code == 5);
-  CHECK(r.out == "ok");
+  CHECK(r.out == printed("ok"));
   check_one_error_line(r);
   CHECK_THAT(r.err, Catch::Contains("not JSON"));
   CHECK_THAT(r.err, Catch::Contains("<html>proxy error</html>"));
@@ -125,7 +125,7 @@ TEST_CASE("errors: --timeout bounds the whole reply, keeping what arrived") {
   auto r = ochat.run({"-m", "slow:50", "--timeout", "1.5", "hi"});
   CHECK(r.exit_code == 124);
   CHECK_FALSE(r.out.empty());
-  CHECK(slow_text().rfind(r.out, 0) == 0);  // a prefix of the full answer
+  CHECK(slow_text().rfind(answer_of(r.out), 0) == 0);  // a prefix of the full answer
   check_one_error_line(r);
   CHECK_THAT(r.err, Catch::Contains("total timeout"));
 }

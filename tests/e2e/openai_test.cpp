@@ -91,7 +91,7 @@ TEST_CASE("openai: text streams to stdout; the request is a streamed chat comple
   auto r = oa.run({"-m", "text", "-s", "be brief", "-o", "temperature=0.2", "-o", "num_predict=64", "hi"});
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
-  CHECK(r.out == kOpenAiText);
+  CHECK(r.out == printed(kOpenAiText));
   auto reqs = oa.server.requests();
   REQUIRE(reqs.size() == 1);
   CHECK(reqs[0].method == "POST");
@@ -108,14 +108,14 @@ TEST_CASE("openai: llama-server's shapes (content null, timings) give the same t
   OpenAi oa;
   auto r = oa.run({"-m", "llama", "hi"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out == kOpenAiText);
+  CHECK(r.out == printed(kOpenAiText));
 }
 
 TEST_CASE("openai: events and UTF-8 characters cut across reads survive", "[reliability]") {
   OpenAi oa;
   auto plain = oa.run({"-m", "split", "hi"});
   CHECK(plain.exit_code == 0);
-  CHECK(plain.out == kOpenAiSplitText);
+  CHECK(plain.out == printed(kOpenAiSplitText));
   reliability::record_fault("OpenAI: events cut across reads", plain, reliability::exact(plain.out));
   auto events = oa.run({"-m", "split", "--events", "hi"});
   CHECK(joined_text(parse_lines(events.out), "token") == kOpenAiSplitText);
@@ -128,7 +128,7 @@ TEST_CASE("openai: CRLF framing, other SSE fields and a final [DONE] without its
     auto r = oa.run({"-m", model, "hi"});
     CHECK(r.exit_code == 0);
     CHECK(r.err.empty());
-    CHECK(r.out == kOpenAiText);
+    CHECK(r.out == printed(kOpenAiText));
   }
 }
 
@@ -137,7 +137,7 @@ TEST_CASE("openai: keep-alive comments are skipped and count as the server being
   auto r = oa.run({"-m", "keepalive:1500", "--idle-timeout", "0.5", "hi"});
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
-  CHECK(r.out == kOpenAiText);
+  CHECK(r.out == printed(kOpenAiText));
 }
 
 TEST_CASE("openai: a stream with a finish reason but no [DONE] is complete", "[reliability]") {
@@ -180,7 +180,7 @@ TEST_CASE("openai: the usage chunk gives the stats of -v and of the done event")
   OpenAi oa;
   auto r = oa.run({"-m", "text", "-v", "hi"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out == kOpenAiText);
+  CHECK(r.out == printed(kOpenAiText));
   CHECK(r.err == "prompt tokens:    33\ngenerated tokens: 4\n");
   auto llama = oa.run({"-m", "llama", "-v", "hi"});
   CHECK_THAT(llama.err, Catch::Contains("eval rate:        49.69 tokens/s"));  // 4 tokens in 80.5 ms
@@ -228,7 +228,7 @@ TEST_CASE("openai: reasoning_content and reasoning go to stderr and to thinking 
     INFO(model);
     auto r = oa.run({"-m", model, "hi"});
     CHECK(r.exit_code == 0);
-    CHECK(r.out == kOpenAiThinkingAnswer);
+    CHECK(r.out == printed(kOpenAiThinkingAnswer));
     CHECK(r.err == std::string(kOpenAiThinking) + "\n");
     auto events = parse_lines(oa.run({"-m", model, "--events", "hi"}).out);
     check_envelope(events);
@@ -245,7 +245,7 @@ TEST_CASE("openai: a tool round trip; the follow-up carries arguments as a strin
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
   const std::string result = "weather for {\"city\":\"" + std::string(kOpenAiCityValue) + "\"}";
-  CHECK(r.out == "Let me check.Tool said: " + result);
+  CHECK(r.out == printed("Let me check.Tool said: " + result));
   auto reqs = oa.server.requests();
   REQUIRE(reqs.size() == 2);
   const json tools = json::parse(R"([{"type":"function","function":{"name":"get_weather","description":"Weather in a city",
@@ -312,7 +312,7 @@ TEST_CASE("openai: whole calls as Ollama's /v1 sends them run too") {
   OpenAi oa;
   auto r = oa.run({"-m", "tool-whole", "-t", plugin("pair"), "hi"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "Tool said: first got {\"x\":42}\nsecond got {\"y\":\"t\xC3\xA9st\"}");
+  CHECK(r.out == printed("Tool said: first got {\"x\":42}\nsecond got {\"y\":\"t\xC3\xA9st\"}"));
 }
 
 TEST_CASE("openai: SIGINT while a tool runs exits 130 after done interrupted") {
@@ -365,7 +365,7 @@ TEST_CASE("openai: an error event mid-stream exits 5 and keeps the partial answe
   OpenAi oa;
   auto r = oa.run({"-m", "midstream-error", "hi"});
   CHECK(r.exit_code == 5);
-  CHECK(r.out == kOpenAiMidstreamText);
+  CHECK(r.out == printed(kOpenAiMidstreamText));
   check_one_error_line(r);
   CHECK_THAT(r.err, Catch::Contains(std::string(kOpenAiMidstreamMessage)));
   reliability::record_fault("OpenAI: error event", r, reliability::exact(r.out));
@@ -387,7 +387,7 @@ TEST_CASE("openai: a stream that ends without a finish reason or [DONE] exits 5"
     CHECK_THAT(r.err, Catch::Contains("ended before"));
   }
   auto r = oa.run({"-m", "no-finish", "hi"});
-  CHECK(r.out == "xy");
+  CHECK(r.out == printed("xy"));
   reliability::record_fault("OpenAI: neither `finish_reason` nor `[DONE]`", r, reliability::exact(r.out));
 }
 
@@ -404,7 +404,7 @@ TEST_CASE("openai: a dropped connection exits 5 and keeps the partial answer") {
   OpenAi oa;
   auto r = oa.run({"-m", "drop", "hi"});
   CHECK(r.exit_code == 5);
-  CHECK(r.out == "partial");
+  CHECK(r.out == printed("partial"));
   check_one_error_line(r);
 }
 
@@ -454,8 +454,8 @@ TEST_CASE("openai: SIGINT mid-stream exits 130, keeps the text, and the server s
   auto r = oa.run({"-m", "slow:50", "hi"}, o);
   CHECK(r.exit_code == 130);
   CHECK(r.out.size() >= 9);
-  CHECK(r.out.size() < slow_text().size());
-  CHECK(slow_text().rfind(r.out, 0) == 0);
+  CHECK(answer_of(r.out).size() < slow_text().size());
+  CHECK(slow_text().rfind(answer_of(r.out), 0) == 0);
   CHECK(r.err.empty());
   REQUIRE(oa.server.wait_finished(1, std::chrono::seconds(5)));
   CHECK(oa.server.requests()[0].disconnected_early);
@@ -494,7 +494,7 @@ TEST_CASE("openai: OCHAT_API and OPENAI_BASE_URL replace --api and --host") {
   o.env = {{"OCHAT_API", "openai"}, {"OPENAI_BASE_URL", oa.base()}, {"OLLAMA_HOST", "127.0.0.1:9"}};
   auto r = oa.run_bare({"-m", "text", "hi"}, o);
   CHECK(r.exit_code == 0);
-  CHECK(r.out == kOpenAiText);
+  CHECK(r.out == printed(kOpenAiText));
   REQUIRE(oa.server.requests().size() == 1);
   CHECK(oa.server.requests()[0].path == "/v1/chat/completions");
 }

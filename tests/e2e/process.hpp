@@ -17,6 +17,8 @@ struct RunOptions {
                                         "OCHAT_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"};
   std::optional<std::string> stdin_data;                      // none: stdin is /dev/null
   std::optional<std::size_t> close_stdout_after;              // like `| head -c N`
+  std::optional<std::string> stdout_path;                     // stdout is this file (`> PATH`)
+  bool stdout_closed = false;                                 // no stdout at all (`>&-`)
   std::optional<std::pair<int, std::size_t>> signal_after;    // (signal, once stdout has N bytes)
   std::optional<std::pair<int, std::chrono::milliseconds>> signal_at;  // (signal, after a delay)
   std::optional<std::pair<int, std::string>> signal_on_text;  // (signal, once stdout contains this)
@@ -24,7 +26,12 @@ struct RunOptions {
   std::optional<std::pair<std::string, std::string>> signal_gate;  // ... and once this file has this text
   std::optional<std::chrono::milliseconds> signal_again_after;  // the same signal again, this much later
   std::chrono::milliseconds timeout{30'000};                  // only catches hangs
-  bool terminal = false;  // stdout and stderr share a pseudo-terminal; all output lands in `out`
+  // stdout and stderr share a pseudo-terminal, which is also the controlling terminal (/dev/tty)
+  // of the program, started in a session of its own; all output lands in `out`.
+  bool terminal = false;
+  // With `terminal`: what is typed on it, each once `out` contains the text (from where the
+  // previous one was found), in order: {"[y/N] ", "y\n"}, or "\x03" for Ctrl-C.
+  std::vector<std::pair<std::string, std::string>> typed;
 };
 
 struct RunResult {

@@ -9,7 +9,7 @@ TEST_CASE("prompt: the arguments are joined by spaces") {
   Ochat ochat;
   auto r = ochat.run({"-m", "echo", "why", "is the", "sky blue?"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "why is the sky blue?");
+  CHECK(r.out == printed("why is the sky blue?"));
 }
 
 TEST_CASE("prompt: piped standard input is read when there are no arguments") {
@@ -27,7 +27,7 @@ TEST_CASE("prompt: standard input comes first, then a blank line, then the argum
   o.stdin_data = "diff --git a b\n";
   auto r = ochat.run({"-m", "echo", "write", "a commit message"}, o);
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "diff --git a b\n\nwrite a commit message");
+  CHECK(r.out == printed("diff --git a b\n\nwrite a commit message"));
 }
 
 TEST_CASE("prompt: '-' reads standard input explicitly") {
@@ -36,14 +36,14 @@ TEST_CASE("prompt: '-' reads standard input explicitly") {
   o.stdin_data = "from stdin";
   auto r = ochat.run({"-m", "echo", "-", "summarise"}, o);
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "from stdin\n\nsummarise");
+  CHECK(r.out == printed("from stdin\n\nsummarise"));
 }
 
 TEST_CASE("prompt: stdin that is not a pipe or file (here /dev/null) is not read") {
   Ochat ochat;
   auto r = ochat.run({"-m", "echo", "only args"});  // stdin is /dev/null, a character device
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "only args");
+  CHECK(r.out == printed("only args"));
 }
 
 TEST_CASE("prompt: no prompt at all is a usage error, nothing sent") {
@@ -107,4 +107,47 @@ TEST_CASE("prompt: an unknown option is named without its value, with the option
   CHECK(r.exit_code == 2);
   CHECK(r.err == "ochat: error: unknown options --modle, --frobnicate (did you mean --model?); see ochat --help\n");
   CHECK(ochat.server.requests().empty());
+}
+
+TEST_CASE(
+    "prompt: --no-stdin leaves standard input alone (a loop's list was eaten as the prompt)") {
+  Ochat ochat;
+  RunOptions o;
+  o.stdin_data = "b.txt\nc.txt\n";  // what is left of the loop's list
+  auto r = ochat.run({"-m", "echo", "--no-stdin", "summarise a.txt"}, o);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "summarise a.txt\n");
+}
+
+TEST_CASE("prompt: with --no-stdin, `while read f; do ochat ...; done < list` runs once per line") {
+  Ochat ochat;
+  const std::string loop =
+      "printf 'a.txt\\nb.txt\\nc.txt\\n' | while read -r f; do \"$0\" --host " +
+      ochat.server.url() + " -m echo --no-stdin \"summarise $f\"; done";
+  RunOptions o;
+  o.args = {"-c", loop, ochat_binary()};
+  auto r = run_process("/bin/sh", o);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "summarise a.txt\nsummarise b.txt\nsummarise c.txt\n");
+  CHECK(ochat.server.requests().size() == 3);
+}
+
+TEST_CASE("prompt: '-' with --no-stdin is a usage error") {
+  Ochat ochat;
+  RunOptions o;
+  o.stdin_data = "text";
+  auto r = ochat.run({"-m", "echo", "--no-stdin", "-"}, o);
+  CHECK(r.exit_code == 2);
+  check_one_error_line(r);
+  CHECK_THAT(r.err, Catch::Contains("--no-stdin"));
+  CHECK(ochat.server.requests().empty());
+}
+
+TEST_CASE("prompt: --no-stdin without prompt words is the usual no-prompt error") {
+  Ochat ochat;
+  RunOptions o;
+  o.stdin_data = "text";
+  auto r = ochat.run({"-m", "echo", "--no-stdin"}, o);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::StartsWith("ochat: error: no prompt"));
 }

@@ -76,12 +76,15 @@ inline std::string exact(const std::string& out) {
   return cut ? code(s) + " (" + std::to_string(out.size()) + " bytes in all)" : code(s);
 }
 
-// stdout held the start of `answer`, however much had arrived (it depends on timing).
+// stdout held the start of `answer`, however much had arrived (it depends on timing), and the
+// final newline ochat adds to an answer that lacks one.
 inline std::string part_of(const std::string& out, const std::string& answer) {
   if (out.empty()) return "nothing";
   if (out == answer) return "the whole answer";
-  if (answer.rfind(out, 0) == 0) return "the answer up to that moment";
-  return "NOT the start of the answer: " + exact(out);
+  if (out.back() == '\n' && answer.rfind(out.substr(0, out.size() - 1), 0) == 0) {
+    return "the answer up to that moment, and a final newline";
+  }
+  return "NOT the start of the answer and a newline: " + exact(out);
 }
 
 // stdout held --events JSON Lines: their types in order (a run of one type shown once), and

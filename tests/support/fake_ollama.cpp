@@ -26,6 +26,7 @@
 //                     projector; otherwise like echo
 //   load:MS           waits MS ms (default 1000) before sending anything, then like "text"
 //   tool / tool-done  tool calls (extra, see make_plan)
+//   tool-length       like tool, but the done chunk's done_reason is "length"
 //   tool-unknown      a call to a function no tool offers, then the echo of the results
 //   tool-prompt       the call is the last user message, {"name":N,"arguments":{...}} (without
 //                     "name": the first offered tool), then the echo of the results
@@ -885,7 +886,7 @@ Plan make_plan(const ChatRequest& rq) {
                                ",\"arguments\":" + args + "}}"};
       items = {call, done_item()};
     }
-  } else if (name == "tool" || name == "tool-done") {
+  } else if (name == "tool" || name == "tool-done" || name == "tool-length") {
     // Round 1: tool calls (one per request tool, at most 2; get_weather{"city":"Paris"} without
     // tools). "tool": text "Let me check." then a chunk with the calls (ids "call_<8>"), then done.
     // "tool-done": the calls ride in the done chunk (llama-server path, 32-char ids).
@@ -905,10 +906,10 @@ Plan make_plan(const ChatRequest& rq) {
                                         : fmt::format("Xa7bQ2cD9eF4gH1iJ6kL3mN8oP5qR0s{}", i);
         calls.push_back(tool_call_json(id, static_cast<int>(i), tools[i]));
       }
-      if (name == "tool") {
+      if (name == "tool" || name == "tool-length") {
         Item call = token("");
         call.chunk.tool_calls = calls;
-        items = {token("Let me check."), call, done_item()};
+        items = {token("Let me check."), call, done_item(name == "tool" ? "stop" : "length")};
       } else {
         Item done = done_item();
         done.chunk.tool_calls = calls;

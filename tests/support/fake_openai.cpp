@@ -45,6 +45,8 @@
 //                     tool messages' contents joined by "\n"
 //   tool-parallel     two calls, their deltas interleaved (0, 1, 0, 1, ...); round 2 as tool
 //   tool-whole        Ollama /v1: each call whole in one delta; round 2 as tool
+//   tool-length       like tool, but the token limit cuts the last call's arguments
+//                     (kOpenAiCutArguments) and the finish_reason is "length"; round 2 as tool
 //   anything else     404 {"error": {"message": "model \"NAME\" not found, try pulling it first"}}
 // Requests are checked as strict servers check them (400 invalid_request_error otherwise):
 // a JSON object with a model, "stream": true, messages; a content that is a string, or (user
@@ -708,7 +710,7 @@ Plan make_plan(const Request& rq, std::string_view authorization) {
     if (!code) return not_found(rq);
     return status_plan(*code, authorization);
   }
-  if (name == "tool" || name == "tool-parallel" || name == "tool-whole") {
+  if (name == "tool" || name == "tool-parallel" || name == "tool-whole" || name == "tool-length") {
     if (auto results = trailing_tool_results(rq)) {
       ev.content("Tool said: ");
       ev.content(*results);
@@ -716,9 +718,11 @@ Plan make_plan(const Request& rq, std::string_view authorization) {
       ev.done();
       return one_write_each(ev.list);
     }
-    if (name == "tool") ev.content("Let me check.");
-    stream_calls(ev, calls_for(rq), name);
-    ev.finish("tool_calls");
+    if (name == "tool" || name == "tool-length") ev.content("Let me check.");
+    std::vector<Call> calls = calls_for(rq);
+    if (name == "tool-length") calls.back().arguments = kOpenAiCutArguments;
+    stream_calls(ev, calls, name);
+    ev.finish(name == "tool-length" ? "length" : "tool_calls");
     ev.done();
     return name == "tool-whole" ? one_write_each(ev.list) : cut_everywhere(ev.list);
   }

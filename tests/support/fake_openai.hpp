@@ -42,6 +42,8 @@ inline constexpr std::string_view kOpenAiMidstreamMessage = "Context size has be
 // one call get_weather(kOpenAiWeatherArguments).
 inline constexpr std::string_view kOpenAiWeatherArguments = "{\"city\": \"S\xC3\xA3o Paulo\"}";
 inline constexpr std::string_view kOpenAiCityValue = "S\xC3\xA3o Paulo";
+// "tool-length": the arguments text of the last call, cut by the token limit.
+inline constexpr std::string_view kOpenAiCutArguments = "{\n  \"city\": \"S\xC3\xA3o Pa";
 // The id of call i is kOpenAiCallIdPrefix + i.
 inline constexpr std::string_view kOpenAiCallIdPrefix = "call_Zq81kT0";
 

@@ -50,8 +50,8 @@ TEST_CASE("chat::run_conversation sends start, the tokens and done with the stat
                "\n"};
   const auto result = f.run();
   CHECK(result.end == TurnResult::End::done);
-  CHECK(f.sink.calls ==
-        std::vector<std::string>{"start:llama3.2@http://127.0.0.1:11434", "token:Hello", "flush", "done:stop"});
+  CHECK(f.sink.calls == std::vector<std::string>{"start:llama3.2@http://127.0.0.1:11434", "flush",
+                                                 "token:Hello", "flush", "done:stop"});
   REQUIRE(f.sink.dones.size() == 1);
   CHECK(f.sink.dones[0].stats.generated_tokens == 7);
   CHECK(f.sink.dones[0].stats.eval_ns == 1000);
@@ -92,7 +92,7 @@ TEST_CASE("chat::run_conversation leaves error and done to the caller on failure
   f.transport.result.outcome = Outcome::connect_failed;
   f.transport.result.message = "Connection refused";
   CHECK_THROWS_AS(f.run(), Error);
-  CHECK(f.sink.calls == std::vector<std::string>{"start:llama3.2@http://127.0.0.1:11434"});
+  CHECK(f.sink.calls == std::vector<std::string>{"start:llama3.2@http://127.0.0.1:11434", "flush"});
 }
 
 TEST_CASE("chat::list_models gets the model names from host/api/tags") {
@@ -242,6 +242,7 @@ TEST_CASE("chat::run_conversation runs the tools the model calls and sends the r
         R"("tools":[{"type":"function","function":{"name":"get_weather"}}],"stream":true})");
   CHECK(f.sink.calls == std::vector<std::string>{
                             "start:llama3.2@http://127.0.0.1:11434",
+                            "flush",
                             "flush",
                             R"(tool_call:call_k3j9x0qa:get_weather:{"city":"Paris"})",
                             "tool_result:call_k3j9x0qa:get_weather:ok:get_weather ok",

@@ -276,3 +276,55 @@ TEST_CASE("tools::Registry prefixes a clashing MCP tool with its server's name")
   CHECK(registry.run(call, {}).content == "plugin ran echo");
   CHECK_THROWS_AS(registry.add(std::make_unique<FakeProvider>("plugin2", "", std::vector<std::string>{"echo"})), Error);
 }
+
+namespace {
+
+std::vector<std::string> offered_names(const tools::Registry& registry) {
+  std::vector<std::string> names;
+  for (const auto& e : registry.entries()) names.push_back(e.name);
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "tools::Registry: a plugin and a server with the same tool name give one result in either "
+    "order") {
+  // The bug: -t ./echo --mcp X renamed the server's tool, --mcp X -t ./echo was a fatal error.
+  tools::Registry plugin_first;
+  plugin_first.add(std::make_unique<FakeProvider>("plugin", "", std::vector<std::string>{"echo"}));
+  plugin_first.add(
+      std::make_unique<FakeProvider>("mcp:a", "a", std::vector<std::string>{"echo", "other"}));
+  CHECK(offered_names(plugin_first) == std::vector<std::string>{"echo", "a__echo", "other"});
+
+  tools::Registry server_first;
+  server_first.add(
+      std::make_unique<FakeProvider>("mcp:a", "a", std::vector<std::string>{"echo", "other"}));
+  server_first.add(std::make_unique<FakeProvider>("plugin", "", std::vector<std::string>{"echo"}));
+  CHECK(offered_names(server_first) == std::vector<std::string>{"a__echo", "other", "echo"});
+  chat::ToolCall call;
+  call.name = "echo";
+  CHECK(server_first.run(call, {}).content == "plugin ran echo");
+  call.name = "a__echo";
+  CHECK(server_first.run(call, {}).content == "mcp:a ran echo");
+}
+
+TEST_CASE("tools::Registry: a refused provider leaves the registry unchanged") {
+  tools::Registry registry;
+  registry.add(std::make_unique<FakeProvider>("p0", "", std::vector<std::string>{"b__x"}));
+  registry.add(std::make_unique<FakeProvider>("mcp:a", "a", std::vector<std::string>{"echo"}));
+  registry.add(std::make_unique<FakeProvider>("mcp:b", "b", std::vector<std::string>{"x"}));
+  // The plugin's "echo" would push a's to "a__echo", but its "x" cannot push b's to "b__x" (p0
+  // offers that name): refused, and nothing renamed.
+  CHECK_THROWS_WITH(
+      registry.add(
+          std::make_unique<FakeProvider>("plugin", "", std::vector<std::string>{"echo", "x"})),
+      Catch::Contains(
+          "a tool named 'x': mcp:b and plugin, and b__x (for the server's) is taken by p0"));
+  CHECK(offered_names(registry) == std::vector<std::string>{"b__x", "echo", "x"});
+  // Two plugins with one name stay an error, in either order.
+  registry.add(std::make_unique<FakeProvider>("p1", "", std::vector<std::string>{"same"}));
+  CHECK_THROWS_WITH(
+      registry.add(std::make_unique<FakeProvider>("p2", "", std::vector<std::string>{"same"})),
+      Catch::Contains("two tool sources offer a tool named 'same': p1 and p2"));
+}

@@ -145,3 +145,17 @@ TEST_CASE("openai::resolve_base_url keeps the value as given, tidied") {
     CHECK_THROWS_AS(resolve_base_url(bad), Error);
   }
 }
+
+TEST_CASE("openai::OpenAiBackend hints at tools when the model or llama-server refuses them") {
+  CHECK(
+      refusal(
+          400,
+          R"({"error":{"message":"registry.ollama.ai/library/gemma:latest does not support tools","type":"api_error"}})")
+          .hint() == ochat::chat::kToolsRefusedHint);
+  CHECK_THAT(
+      refusal(
+          500,
+          R"({"error":{"code":500,"message":"tools param requires --jinja flag","type":"server_error"}})")
+          .hint(),
+      Catch::Contains("--jinja"));
+}

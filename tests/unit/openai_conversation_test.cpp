@@ -73,8 +73,9 @@ TEST_CASE("chat::run_conversation over OpenAI gives start, tokens and done with 
   f.transport.pieces = {content("Hello") + content(", world"), finish("stop") + kUsage + kDone};
   const auto result = f.run();
   CHECK(result.end == TurnResult::End::done);
-  CHECK(f.sink.calls == std::vector<std::string>{"start:qwen3@http://127.0.0.1:8080/v1", "token:Hello",
-                                                 "token:, world", "flush", "flush", "done:stop"});
+  CHECK(f.sink.calls == std::vector<std::string>{"start:qwen3@http://127.0.0.1:8080/v1", "flush",
+                                                 "token:Hello", "token:, world", "flush", "flush",
+                                                 "done:stop"});
   REQUIRE(f.sink.dones.size() == 1);
   CHECK(f.sink.dones[0].stats.prompt_tokens == 33);
   CHECK(f.sink.dones[0].stats.generated_tokens == 4);

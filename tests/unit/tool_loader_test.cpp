@@ -110,7 +110,7 @@ TEST_CASE("tools::load_tools starts every server first, then offers tools in com
   FakeFactory factory;
   tools::Registry registry;
   tools::ToolLoadOptions options;
-  options.read_default_config = false;
+  options.no_default_config = true;
   tools::load_tools(sources, options, env_with_config_home(folder.path()), factory, {}, registry);
   CHECK(factory.steps == std::vector<std::string>{"launch first-server", "launch second", "load a",
                                                   "load b", "load c", "finish mcp first-server",
@@ -141,25 +141,47 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "tools::load_tools leaves out the default file when told to, and passes on the files' "
-    "warnings") {
+    "tools::default_config_applies only when the run asks for tools, not with --no-mcp-config") {
+  tools::ToolLoadOptions options;
+  CHECK_FALSE(tools::default_config_applies({}, options));
+  CHECK(tools::default_config_applies({{Kind::plugin, "x"}}, options));
+  CHECK(tools::default_config_applies({{Kind::mcp_command, "x"}}, options));
+  CHECK(tools::default_config_applies({{Kind::plugin_dir, "x"}}, options));
+  options.listing = true;
+  CHECK(tools::default_config_applies({}, options));
+  options.listing = false;
+  options.config_files = {"f.json"};
+  CHECK(tools::default_config_applies({}, options));
+  options.no_default_config = true;
+  CHECK_FALSE(tools::default_config_applies({{Kind::plugin, "x"}}, options));
+}
+
+TEST_CASE(
+    "tools::load_tools starts nothing for a plain prompt and says when the default file applied") {
   Folder folder;
-  folder.file("ochat/mcp.json",
-              R"({"mcpServers":{"home":{"command":"h"},"web":{"url":"http://x"}}})");
+  const std::string config = folder.file(
+      "ochat/mcp.json", R"({"mcpServers":{"home":{"command":"h"},"web":{"url":"http://x"}}})");
+  const auto env = env_with_config_home(folder.path());
   FakeFactory factory;
   tools::Registry registry;
   tools::ToolLoadOptions options;
   std::vector<std::string> warnings;
   options.warn = [&](const std::string& w) { warnings.push_back(w); };
-  tools::load_tools({}, options, env_with_config_home(folder.path()), factory, {}, registry);
+  CHECK(tools::load_tools({}, options, env, factory, {}, registry).default_config.empty());
+  CHECK(factory.steps.empty());
+  CHECK(registry.empty());
+  CHECK(warnings.empty());
+
+  options.listing = true;
+  CHECK(tools::load_tools({}, options, env, factory, {}, registry).default_config == config);
   CHECK(offered(registry) == std::vector<std::string>{"home_tool"});
   REQUIRE(warnings.size() == 1);
   CHECK_THAT(warnings[0], Catch::Contains("\"web\""));
 
   FakeFactory unused;
   tools::Registry empty;
-  options.read_default_config = false;
-  tools::load_tools({}, options, env_with_config_home(folder.path()), unused, {}, empty);
+  options.no_default_config = true;
+  CHECK(tools::load_tools({}, options, env, unused, {}, empty).default_config.empty());
   CHECK(unused.steps.empty());
   CHECK(empty.empty());
 }

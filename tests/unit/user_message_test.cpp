@@ -168,4 +168,6 @@ TEST_CASE("attach::user_message reads standard input only once") {
         "-a - is given twice: standard input can be read only once");
   CHECK(usage_error({{"-"}, {"hi"}, true, true, in.fd}) ==
         "'-' and '-a -' both read standard input: give one of them");
+  CHECK(usage_error({{"-"}, {"hi"}, false, false, in.fd, true}) ==
+        "-a - reads standard input, which --no-stdin forbids");
 }
