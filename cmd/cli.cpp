@@ -69,7 +69,7 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
       ->type_name("FILE")
       ->group(model);
   repeatable(app->add_option("-o,--option", o.option_pairs,
-                             "Model option, repeatable (e.g. temperature=0.2, num_ctx=8192)"))
+                             "Model option, checked against those the protocol documents (!KEY=VALUE: sent unchecked), repeatable (e.g. temperature=0.2, num_ctx=8192)"))
       ->type_name("KEY=VALUE")->group(model);
   app->add_option("--format", o.format, "Answer as JSON, or to the JSON Schema in FILE")
       ->type_name("json|FILE")->group(model);

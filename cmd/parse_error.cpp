@@ -7,23 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text/nearest.hpp"
+
 namespace ochat::cli {
 namespace {
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
 
 // The visible long option `name` most likely meant: one it begins, else one at most two
 // edits away. Empty when there is none.
@@ -35,7 +22,7 @@ std::string nearest_option(const CLI::App& app, std::string_view name) {
     if (opt->get_group().empty()) continue;  // hidden
     for (const std::string& l : opt->get_lnames()) {
       const std::string candidate = "--" + l;
-      const std::size_t d = candidate.rfind(name, 0) == 0 ? 0 : edit_distance(name, candidate);
+      const std::size_t d = candidate.rfind(name, 0) == 0 ? 0 : text::edit_distance(name, candidate);
       if (d < best_distance) best = candidate, best_distance = d;
     }
   }

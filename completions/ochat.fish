@@ -31,7 +31,7 @@ complete -c ochat -l no-stdin -d 'Never read standard input (as ssh -n), e.g. in
 complete -c ochat -s m -l model -x -a '(__ochat_models)' -d 'Model to use (default: $OCHAT_MODEL)'
 complete -c ochat -s s -l system -x -d 'System prompt'
 complete -c ochat -s a -l attach -r -F -d 'Attach an image (PNG, JPEG, WebP, GIF) or a UTF-8 text file, repeatable; \'-\' reads standard input'
-complete -c ochat -s o -l option -x -d 'Model option, repeatable (e.g. temperature=0.2, num_ctx=8192)'
+complete -c ochat -s o -l option -x -d 'Model option, checked against those the protocol documents (!KEY=VALUE: sent unchecked), repeatable (e.g. temperature=0.2, num_ctx=8192)'
 complete -c ochat -l format -r -F -a 'json' -d 'Answer as JSON, or to the JSON Schema in FILE'
 complete -c ochat -l think -a 'low medium high max' -d 'Ask the model to think (alone: on); LEVEL: low, medium, high or max, also as the next word'
 complete -c ochat -l no-think -d 'Ask the model not to think (the later of --think and --no-think counts)'

@@ -35,6 +35,7 @@ const std::vector<BackendEntry>& backend_table() {
             if (!note.empty()) warnings.push_back(std::move(note));
             return url;
           },
+          ollama_options,
           // Never OPENAI_API_KEY: an OpenAI key must not go to an Ollama server.
           {"OCHAT_API_KEY"},
           nullptr,
@@ -49,6 +50,7 @@ const std::vector<BackendEntry>& backend_table() {
           [](const HostSetting& host, std::vector<std::string>&) {
             return openai::resolve_base_url(host.value, host.source);
           },
+          openai_options,
           {"OCHAT_API_KEY", "OPENAI_API_KEY"},
           check_openai,
           [](const Settings& s) -> std::unique_ptr<chat::Backend> {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/chat/backend.hpp"
+#include "core/config/model_options.hpp"
 
 namespace ochat::config {
 
@@ -30,6 +31,8 @@ struct BackendEntry {
   // requests go to. Throws ochat::Error (usage) for a value that cannot be used; adds a line
   // to `warnings` for one it reads otherwise than given.
   std::string (*resolve_host)(const HostSetting& host, std::vector<std::string>& warnings);
+  // The model options (-o) the protocol documents, with their types.
+  const std::vector<KnownOption>& (*options)();
   // Where the API key comes from after --api-key-file, in order of preference.
   std::vector<std::string_view> key_variables;
   // Refuses (ochat::Error, usage) settings this protocol cannot send; may be empty.

@@ -192,7 +192,7 @@ Settings resolve_settings(const Options& o, const sys::Getenv& getenv) {
   if (s.model.empty()) s.model = getenv("OCHAT_MODEL").value_or("");
   s.system = o.system;
 
-  s.request.options = parse_option_pairs(o.option_pairs);
+  s.request.options = parse_option_pairs(o.option_pairs, backend.options());
   if (!o.format.empty()) s.request.format = parse_format(o.format);
   if (o.no_think) {
     s.request.think = false;

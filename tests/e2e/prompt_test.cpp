@@ -237,3 +237,30 @@ TEST_CASE("prompt: --no-stdin without prompt words is the usual no-prompt error"
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::StartsWith("ochat: error: no prompt"));
 }
+
+TEST_CASE("prompt: -o values are checked against the options the protocol documents (issue 12.14)") {
+  // The bug: -o temperature=abc, -o num_ctx=8k and -o temprature=0.2 were sent as they were.
+  Ochat ochat;
+  struct Case {
+    std::string pair;
+    std::string error;
+  };
+  for (const auto& c :
+       {Case{"temperature=abc", "ochat: error: -o temperature takes a number, got 'abc'\n"},
+        Case{"num_ctx=8k", "ochat: error: -o num_ctx takes a whole number, got '8k'\n"},
+        Case{"temprature=0.2", "ochat: error: unknown model option 'temprature' (did you mean temperature?); "
+                               "to send it anyway: -o '!temprature=0.2'\n"}}) {
+    auto r = ochat.run({"-m", "text", "-o", c.pair, "hi"});
+    INFO(c.pair);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err == c.error);
+  }
+  CHECK(ochat.server.requests().empty());
+
+  // The escape sends an option ochat does not know, typed by its text.
+  auto r = ochat.run({"-m", "text", "-o", "!mirostat=2", "-o", "num_ctx=8192", "hi"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(ochat.request_body(0)["options"] == nlohmann::json::parse(R"({"mirostat":2,"num_ctx":8192})"));
+}
