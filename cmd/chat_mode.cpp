@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "cmd/mode_support.hpp"
 #include "core/chat/conversation.hpp"
 #include "core/chat/model_list.hpp"
@@ -33,11 +35,11 @@ std::string no_model_message(const chat::TurnContext& context) {
 }
 
 // A refusal of the tools names the default configuration file when some came from it: the user
-// may not know that it applies.
-Error with_tool_origin(const Error& error, const tools::LoadedTools& loaded) {
+// may not know that it applies. Nothing for any other error.
+std::optional<Error> with_tool_origin(const Error& error, const tools::LoadedTools& loaded) {
   if (error.kind() != ErrorKind::http || error.hint() != chat::kToolsRefusedHint ||
       loaded.default_config.empty()) {
-    return error;
+    return std::nullopt;
   }
   return Error(error.kind(), error.what(),
                fmt::format("{} (some came from {}: --no-mcp-config leaves them out)", error.hint(),
@@ -92,7 +94,9 @@ int run_chat(const config::Options& options, RunContext& context) {
     if (result.end == chat::TurnResult::End::interrupted) return 128 + result.signal;
     return kExitOk;
   } catch (const Error& e) {
-    throw with_tool_origin(e, loaded);
+    // Rethrown as it is otherwise: a copy would slice a derived error (CutToolCallsError).
+    if (auto with_origin = with_tool_origin(e, loaded)) throw *with_origin;
+    throw;
   }
 }
 

@@ -202,6 +202,7 @@ Settings resolve_settings(const Options& o, const sys::Getenv& getenv) {
   s.retries = parse_retries(o.retries, getenv);
 
   s.tool_timeout = to_ms(o.tool_timeout, "--tool-timeout", false);
+  s.describe_timeout = to_ms(o.describe_timeout, "--describe-timeout", false);
   s.mcp_timeout = to_ms(o.mcp_timeout, "--mcp-timeout", false);
   if (o.max_rounds < 1) throw Error(ErrorKind::usage, fmt::format("--max-rounds must be at least 1, got {}", o.max_rounds));
   s.max_rounds = o.max_rounds;

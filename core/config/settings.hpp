@@ -30,6 +30,7 @@ struct Settings {
   bool hide_thinking = false;
   bool verbose = false;
   std::chrono::milliseconds tool_timeout{60'000};
+  std::chrono::milliseconds describe_timeout{10'000};
   int max_rounds = 10;
   bool confirm = false;
   std::chrono::milliseconds mcp_timeout{30'000};
