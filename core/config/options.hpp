@@ -15,6 +15,7 @@ enum class Output { text, events };
 struct Options {
   std::vector<std::string> prompt;  // words of the prompt; "-" asks for standard input
   bool no_stdin = false;            // --no-stdin: never read standard input
+  std::vector<std::string> attach;  // -a FILE, in order; "-" is standard input
   std::string host;                 // empty: not given
   std::string api;                  // --api: "ollama", "openai"; empty: not given
   std::string api_key_file;         // --api-key-file; empty: not given

@@ -6,6 +6,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/events/stats.hpp"
@@ -16,9 +17,17 @@ namespace ochat::events {
 // meaning or disappears; new event types and fields do not need it.
 inline constexpr int kSchemaVersion = 1;
 
+// A file attached to the user's message (-a FILE, or an image on standard input).
+struct AttachmentInfo {
+  std::string name;        // as given; "-" for standard input
+  std::string type;        // media type: image/png, image/jpeg, image/webp, image/gif, text/plain
+  std::uint64_t size = 0;  // in bytes
+};
+
 struct StartInfo {
   std::string model;
   std::string host;
+  std::vector<AttachmentInfo> attachments = {};  // in command-line order
 };
 
 struct ToolCallInfo {

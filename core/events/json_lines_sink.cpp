@@ -27,7 +27,14 @@ void JsonLinesSink::emit_text(std::string_view type, std::string_view text) {
 }
 
 void JsonLinesSink::start(const StartInfo& info) {
-  emit("start", {{"schema_version", kSchemaVersion}, {"model", info.model}, {"host", info.host}});
+  Json data = {{"schema_version", kSchemaVersion}, {"model", info.model}, {"host", info.host}};
+  if (!info.attachments.empty()) {
+    Json list = Json::array();
+    for (const auto& a : info.attachments)
+      list.push_back({{"name", a.name}, {"type", a.type}, {"size", a.size}});
+    data["attachments"] = std::move(list);
+  }
+  emit("start", data);
   flush();
 }
 

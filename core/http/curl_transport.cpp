@@ -5,10 +5,15 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <memory>
 #include <mutex>
+
+#include <fmt/format.h>
+
+#include "core/http/request_body.hpp"
 
 namespace ochat::http {
 namespace {
@@ -80,6 +85,27 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     }
   }
   return length;
+}
+
+// A body with inserts is read piece by piece: its base64 is encoded as it is sent.
+struct BodyReader {
+  const Request* request = nullptr;
+  std::size_t pos = 0;
+};
+
+size_t on_read(char* buffer, size_t size, size_t count, void* user) {
+  auto* r = static_cast<BodyReader*>(user);
+  const std::size_t n = read_body(*r->request, r->pos, buffer, size * count);
+  r->pos += n;
+  return n;
+}
+
+// libcurl rewinds when it sends the body again (a reused connection that turned out closed).
+int on_seek(void* user, curl_off_t offset, int origin) {
+  auto* r = static_cast<BodyReader*>(user);
+  if (origin != SEEK_SET || offset < 0) return CURL_SEEKFUNC_CANTSEEK;
+  r->pos = static_cast<std::size_t>(offset);
+  return CURL_SEEKFUNC_OK;
 }
 
 struct EasyDeleter {
@@ -188,7 +214,15 @@ Result CurlTransport::perform(const Request& request, ResponseHandler& handler,
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
-  if (request.method == "POST") {
+  BodyReader body_reader{&request, 0};
+  if (request.method == "POST" && !request.inserts.empty()) {
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(e, CURLOPT_READDATA, &body_reader);
+    curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, on_seek);
+    curl_easy_setopt(e, CURLOPT_SEEKDATA, &body_reader);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_size(request)));
+  } else if (request.method == "POST") {
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, request.body.data());
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   } else {

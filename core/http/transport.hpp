@@ -1,6 +1,7 @@
 #pragma once
 // The network, behind a small interface: the real one is CurlTransport, tests use fakes.
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,11 +11,19 @@
 
 namespace ochat::http {
 
+// Bytes sent base64-encoded inside a request body, before the byte at `offset` of the body's
+// text. They are encoded while the request is sent: a large image is never held twice.
+struct Base64Insert {
+  std::size_t offset = 0;
+  std::shared_ptr<const std::string> bytes;
+};
+
 struct Request {
   std::string method = "POST";  // "GET" or "POST"
   std::string url;
-  std::string body;
-  std::vector<std::string> headers;  // "Name: value"
+  std::string body;                   // the body, or its text around the inserts
+  std::vector<Base64Insert> inserts;  // by increasing offset; see request_body.hpp
+  std::vector<std::string> headers;   // "Name: value"
 };
 
 struct Timeouts {

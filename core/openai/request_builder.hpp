@@ -24,7 +24,10 @@
 // Messages: an assistant message's thinking is not sent back (some servers refuse it); its
 // tool calls are {"id", "type": "function", "function": {"name", "arguments": TEXT}} with the
 // arguments as the JSON text the server sent; a tool result is {"role": "tool",
-// "tool_call_id", "content"}.
+// "tool_call_id", "content"}. A message with images has its content as parts: an
+// {"type": "image_url", "image_url": {"url": "data:MEDIA_TYPE;base64,..."}} for each image, in
+// order, then {"type": "text", "text": CONTENT} (left out when the content is empty); the
+// base64 is written as chat::image_slot() for chat::set_body() to fill in.
 #include <string>
 
 #include "core/chat/message.hpp"

@@ -30,6 +30,7 @@ faults=(
   "OpenAI: no \`[DONE]\` after a \`finish_reason\`"
   "OpenAI: \`finish_reason\`, then the connection stays open" "OpenAI: events cut across reads"
   "OpenAI: server quotes the API key"
+  "binary standard input" "image sent to a model without vision"
 )
 
 usage() {

@@ -22,6 +22,8 @@
 //   no-newline        one done chunk with content "done without newline" and no trailing '\n'
 //   status:CODE       the real Ollama error body for CODE (400 401 403 429 499 500 503)
 //   echo              the content of the last request message as one token
+//   no-vision         a request with images: 500 with the error of a model that has no vision
+//                     projector; otherwise like echo
 //   load:MS           waits MS ms (default 1000) before sending anything, then like "text"
 //   tool / tool-done  tool calls (extra, see make_plan)
 //   tool-length       like tool, but the done chunk's done_reason is "length"
@@ -706,7 +708,23 @@ struct ChatRequest {
   std::vector<std::pair<std::string, std::string>> messages;  // role (lower-cased), content
   json tools;                                                 // null or array
   bool unload = false;                                        // keep_alive is 0
+  bool has_images = false;                                    // a message has "images"
 };
+
+// Where `text` stops being padded standard base64, as Go's encoding/base64 reports it when it
+// decodes the []byte of an image: the offset of the first bad byte (the length when it is cut
+// short); std::nullopt when it is valid.
+std::optional<std::size_t> base64_error(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/') continue;
+    const bool padding = c == '=' && i + 2 >= text.size() && text.size() % 4 == 0 &&
+                         (i + 1 == text.size() || text[i + 1] == '=');
+    if (!padding) return i;
+  }
+  if (text.size() % 4 != 0) return text.size() / 4 * 4;
+  return std::nullopt;
+}
 
 std::string tool_call_json(std::string_view id, int index, const json& tool) {
   std::string name(kDefaultToolName);
@@ -913,7 +931,9 @@ Plan make_plan(const ChatRequest& rq) {
       default:
         return fixed(*code, error_json(fmt::format("fake error with status {}", *code)));
     }
-  } else if (name == "echo") {
+  } else if (name == "no-vision" && rq.has_images) {
+    return fixed(500, error_json("this model is missing data required for image input"));
+  } else if (name == "echo" || name == "no-vision") {
     items = {token(rq.messages.empty() ? std::string() : rq.messages.back().second), done_item()};
   } else if (name == "load") {
     auto ms = parse_arg_int(arg, 1000, 0, 600000);
@@ -1710,6 +1730,16 @@ class Conn {
         if (const json* c = find_field(m, "content"); c && !c->is_null()) {
           if (!c->is_string()) return field_err(*c, "Alias.content", "string");
           msg.second = c->get<std::string>();
+        }
+        if (const json* images = find_field(m, "images"); images && !images->is_null()) {
+          if (!images->is_array()) return field_err(*images, "Alias.images", "[]api.ImageData");
+          for (const auto& image : *images) {
+            if (!image.is_string()) return field_err(image, "Alias.images", "api.ImageData");
+            if (auto bad = base64_error(image.get_ref<const std::string&>())) {
+              return fmt::format("illegal base64 data at input byte {}", *bad);
+            }
+            out.has_images = true;
+          }
         }
         out.messages.push_back(std::move(msg));
       }

@@ -28,7 +28,10 @@
 //   ollama-error      Ollama's /v1 mid-stream failure: "partial", an empty chunk, the end
 //   stall             headers, then nothing until the client leaves or the server stops
 //   slow[:MS]         100 tokens "s<i> ", one every MS ms (default 100); stops when the client goes
-//   echo              the content of the last message as one token
+//   echo              the content of the last message as one token (the text parts of content
+//                     parts, joined)
+//   no-vision         with an image_url part anywhere: llama-server's 500 for a model loaded
+//                     without its projector; otherwise like echo
 //   not-streaming     200 with one chat.completion JSON object, as a server that ignores "stream"
 //   status[:CODE]     the error body for CODE: {"error": {"message", "type", "code"}} for 400
 //                     401 (quoting the bearer token as OpenAI does) 404 429 500 503, Ollama's
@@ -59,13 +62,16 @@
 //                     "tool_calls"; round 2 (a tool result) as tool
 //   anything else     404 {"error": {"message": "model \"NAME\" not found, try pulling it first"}}
 // Requests are checked as strict servers check them (400 invalid_request_error otherwise):
-// a JSON object with a model, "stream": true, messages; an assistant's tool calls with
+// a JSON object with a model, "stream": true, messages; a content that is a string, or (user
+// messages) an array of {"type": "text", "text"} and {"type": "image_url", "image_url": {"url"}}
+// parts whose data: URLs hold padded standard base64; an assistant's tool calls with
 // "type": "function" and string arguments; a tool message's tool_call_id naming a call of the
 // assistant message before it. The usage chunk is sent only with stream_options.include_usage.
 #include "fake_openai.hpp"
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -276,11 +282,54 @@ struct Request {
   Json tools = Json::array();
 };
 
+bool is_base64(std::string_view text) {
+  if (text.size() % 4 != 0) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool alphabet = std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/';
+    const bool padding =
+        c == '=' && i + 2 >= text.size() && (i + 1 == text.size() || text[i + 1] == '=');
+    if (!alphabet && !padding) return false;
+  }
+  return true;
+}
+
+std::optional<std::string> check_parts(const Json& parts) {
+  for (const auto& part : parts) {
+    const std::string type = part.is_object() && part.contains("type") && part["type"].is_string()
+                                 ? part["type"].get<std::string>()
+                                 : "";
+    if (type == "text") {
+      if (!part.contains("text") || !part["text"].is_string())
+        return "a text part needs a string text";
+    } else if (type == "image_url") {
+      if (!part.contains("image_url") || !part["image_url"].is_object() ||
+          !part["image_url"].contains("url") || !part["image_url"]["url"].is_string()) {
+        return "an image_url part needs an image_url object with a url";
+      }
+      const std::string url = part["image_url"]["url"];
+      const auto comma = url.find(',');
+      if (url.rfind("data:image/", 0) != 0 || comma == std::string::npos ||
+          url.compare(comma - 7, 7, ";base64") != 0 ||
+          !is_base64(std::string_view(url).substr(comma + 1))) {
+        return "Invalid image data URL";
+      }
+    } else {
+      return "unknown content part type";
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> check_messages(const Json& messages) {
   std::set<std::string> call_ids;  // of the last assistant message with tool calls
   for (const auto& m : messages) {
     if (!m.is_object() || !m.contains("role") || !m["role"].is_string()) return "each message needs a role";
     const std::string role = m["role"];
+    if (m.contains("content") && m["content"].is_array()) {
+      if (role != "user") return "only user messages may have content parts here";
+      if (auto problem = check_parts(m["content"])) return problem;
+    }
     if (role == "assistant" && m.contains("tool_calls")) {
       call_ids.clear();
       if (!m["tool_calls"].is_array()) return "'tool_calls' must be an array";
@@ -347,6 +396,30 @@ std::optional<std::string> trailing_tool_results(const Request& rq) {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? "\n" : "") + parts[i];
   return out;
+}
+
+// A message's content: the string, or its text parts joined.
+std::string text_of(const Json& message) {
+  if (!message.contains("content")) return "";
+  const Json& content = message["content"];
+  if (content.is_string()) return content.get<std::string>();
+  std::string text;
+  if (content.is_array()) {
+    for (const auto& part : content) {
+      if (part.value("type", "") == "text") text += part.value("text", "");
+    }
+  }
+  return text;
+}
+
+bool has_image(const Request& rq) {
+  for (const auto& m : rq.messages) {
+    if (!m.contains("content") || !m["content"].is_array()) continue;
+    for (const auto& part : m["content"]) {
+      if (part.value("type", "") == "image_url") return true;
+    }
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -671,9 +744,17 @@ Plan make_plan(const Request& rq, std::string_view authorization) {
     ev.done();
     return one_write_each(ev.list, *ms);
   }
-  if (name == "echo") {
-    const Json& last = rq.messages.back();
-    ev.content(last.contains("content") && last["content"].is_string() ? last["content"].get<std::string>() : "");
+  if (name == "no-vision" && has_image(rq)) {
+    return fixed(
+        500, dump({{"error",
+                    {{"code", 500},
+                     {"message",
+                      "image input is not supported - hint: if this is unexpected, you may need "
+                      "to provide the mmproj"},
+                     {"type", "server_error"}}}}));
+  }
+  if (name == "echo" || name == "no-vision") {
+    ev.content(text_of(rq.messages.back()));
     ev.finish("stop");
     ev.done();
     return one_write_each(ev.list);

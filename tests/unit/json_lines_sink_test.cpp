@@ -190,4 +190,15 @@ TEST_CASE("events::JsonLinesSink leaves retries out of done when there were none
   JsonLinesSink sink(out);
   sink.done({"stop", {}});
   CHECK(file.contents() == "{\"type\":\"done\",\"data\":{\"reason\":\"stop\"}}\n");
+TEST_CASE("events::JsonLinesSink start lists the attachments, in order, when there are any") {
+  ochat::test::FdCapture file;
+  ochat::io::FdStream out(file.fd());
+  JsonLinesSink sink(out);
+  sink.start({"gemma3", "http://h", {{"photo.jpg", "image/jpeg", 123456}, {"-", "text/plain", 7}}});
+  const auto events = parse_lines(file.contents());
+  REQUIRE(events.size() == 1);
+  CHECK(
+      events[0].dump() ==
+      R"({"type":"start","data":{"schema_version":1,"model":"gemma3","host":"http://h","attachments":[)"
+      R"({"name":"photo.jpg","type":"image/jpeg","size":123456},{"name":"-","type":"text/plain","size":7}]}})");
 }
