@@ -2,12 +2,15 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "cmd/mode_support.hpp"
 #include "core/attach/user_message.hpp"
 #include "core/chat/conversation.hpp"
 #include "core/chat/model_list.hpp"
 #include "core/http/curl_transport.hpp"
 #include "core/io/stdin_reader.hpp"
+#include "core/sys/clock.hpp"
 #include "core/sys/signals.hpp"
 #include "core/tools/confirming_runner.hpp"
 
@@ -32,11 +35,11 @@ std::string no_model_message(const chat::TurnContext& context) {
 }
 
 // A refusal of the tools names the default configuration file when some came from it: the user
-// may not know that it applies.
-Error with_tool_origin(const Error& error, const tools::LoadedTools& loaded) {
+// may not know that it applies. Nothing for any other error.
+std::optional<Error> with_tool_origin(const Error& error, const tools::LoadedTools& loaded) {
   if (error.kind() != ErrorKind::http || error.hint() != chat::kToolsRefusedHint ||
       loaded.default_config.empty()) {
-    return error;
+    return std::nullopt;
   }
   return Error(error.kind(), error.what(),
                fmt::format("{} (some came from {}: --no-mcp-config leaves them out)", error.hint(),
@@ -57,8 +60,11 @@ int run_chat(const config::Options& options, RunContext& context) {
   context.cancel = signals.token();
   tools::Registry registry;
   const tools::LoadedTools loaded = load_tools(options, settings, context, registry);
+  sys::SystemClock clock;
   chat::ConversationOptions conversation{registry.empty() ? nullptr : &registry,
                                          settings.max_rounds};
+  conversation.recovery.policy.retries = settings.retries;
+  conversation.recovery.clock = &clock;
   std::unique_ptr<tools::TtyConfirmer> confirmer;
   std::unique_ptr<tools::ConfirmingRunner> confirming;
   if (settings.confirm && conversation.tools) {
@@ -89,7 +95,9 @@ int run_chat(const config::Options& options, RunContext& context) {
     if (result.end == chat::TurnResult::End::interrupted) return 128 + result.signal;
     return kExitOk;
   } catch (const Error& e) {
-    throw with_tool_origin(e, loaded);
+    // Rethrown as it is otherwise: a copy would slice a derived error (CutToolCallsError).
+    if (auto with_origin = with_tool_origin(e, loaded)) throw *with_origin;
+    throw;
   }
 }
 

@@ -102,6 +102,9 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
       ->type_name("N")->capture_default_str()->check(CLI::Range(1, 1000).description(""))->group(tools);
   app->add_option("--tool-timeout", o.tool_timeout, "Seconds a tool call may take before it is killed")
       ->type_name("SECONDS")->capture_default_str()->group(tools);
+  app->add_option("--describe-timeout", o.describe_timeout,
+                  "Seconds a plugin may take to describe its tools (PLUGIN --describe)")
+      ->type_name("SECONDS")->capture_default_str()->group(tools);
   app->add_flag("--confirm", o.confirm, "Ask on the terminal before each tool call")->group(tools);
   repeatable(app->add_option("--mcp", o.mcp_commands,
                              "Offer the tools of the MCP server run by this command line (split like shell words, no shell), repeatable"))
@@ -114,6 +117,9 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
       ->group(tools);
   app->add_option("--mcp-timeout", o.mcp_timeout, "Seconds an MCP server may take to start and list its tools")
       ->type_name("SECONDS")->capture_default_str()->group(tools);
+  repeatable(app->add_option("--mcp-env", o.mcp_env,
+                             "Pass the environment variable NAME (ochat's value, or VALUE) to every MCP server, repeatable"))
+      ->type_name("NAME[=VALUE]")->group(tools);
   app->add_flag("--list-tools", o.list_tools, "Print the tools that would be offered, one per line with its source, and exit")
       ->group(tools);
 
@@ -132,8 +138,13 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
   app->add_option("--idle-timeout", o.idle_timeout,
                   "Longest silence from the server, first byte included (model loads can be slow)")
       ->type_name("SECONDS")->capture_default_str()->group(server);
-  app->add_option("--timeout", o.timeout, "Seconds allowed for the whole reply (default: none)")
+  app->add_option("--timeout", o.timeout,
+                  "Seconds allowed for the whole reply, retries included (default: none)")
       ->type_name("SECONDS")->group(server);
+  app->add_option("--retries", o.retries,
+                  "Requests sent again when the server is busy or the stream breaks; 0: none "
+                  "(default: $OCHAT_RETRIES, else 2)")
+      ->type_name("N")->group(server);
   app->add_flag("--list-models", o.list_models, "Print the server's models, one per line, and exit")->group(server);
 
   // Hidden (empty group): prints a generated document and exits; see cmd/generate.hpp.

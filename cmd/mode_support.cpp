@@ -15,12 +15,14 @@ tools::LoadedTools load_tools(const config::Options& options, const config::Sett
   load.no_default_config = options.no_mcp_config;
   load.listing = options.list_tools;
   load.config_files = options.mcp_configs;
+  load.server_env = options.mcp_env;
   load.warn = [&err](const std::string& warning) {
     err.append("ochat: warning: " + warning + "\n");
     err.flush();
   };
   tools::ProcessLimits limits;
   limits.tool_timeout = settings.tool_timeout;
+  limits.describe_timeout = settings.describe_timeout;
   limits.mcp_timeout = settings.mcp_timeout;
   if (settings.verbose) {
     limits.log = [&err](const std::string& line) {

@@ -42,7 +42,7 @@ ConversationResult run_conversation(const TurnContext& context, ChatRequest requ
   events::Stats stats;
   int call_number = 0;
   for (int round = 1;; ++round) {
-    TurnResult turn = run_turn(context, request);
+    TurnResult turn = run_recovering_turn(context, request, options.recovery);
     accumulate(stats, turn.stats);
     switch (turn.end) {
       case TurnResult::End::interrupted:

@@ -40,6 +40,9 @@ struct ChatRequest {
   std::optional<Think> think;
   std::optional<nlohmann::ordered_json> keep_alive;  // a duration string or a number of seconds
   nlohmann::ordered_json tools = nlohmann::ordered_json::array();
+  // The last message is the assistant's answer so far, cut by a broken stream: the model is to
+  // continue it rather than answer anew (see chat::run_recovering_turn).
+  bool continue_answer = false;
 
   // True when a message carries an image (the server may refuse it: see vision_hint.hpp).
   bool has_images() const {

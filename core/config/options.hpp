@@ -33,10 +33,12 @@ struct Options {
   double connect_timeout = 10;
   double idle_timeout = 600;
   double timeout = 0;  // 0: none
+  std::optional<int> retries;           // --retries; not given: $OCHAT_RETRIES, else 2
   std::vector<std::string> tool_names;  // -t
   std::vector<std::string> tool_dirs;   // --tools-dir
   int max_rounds = 10;
   double tool_timeout = 60;
+  double describe_timeout = 10;
   bool confirm = false;
   std::vector<std::string> mcp_commands;  // --mcp
   // -t, --tools-dir and --mcp together, in command-line order (the parser fills it).
@@ -44,6 +46,7 @@ struct Options {
   std::vector<std::string> mcp_configs;   // --mcp-config FILE
   bool no_mcp_config = false;
   double mcp_timeout = 30;
+  std::vector<std::string> mcp_env;  // --mcp-env NAME[=VALUE]
   bool list_tools = false;
   bool list_models = false;
 };

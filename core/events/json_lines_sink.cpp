@@ -59,6 +59,18 @@ void JsonLinesSink::tool_result(const ToolResultInfo& info) {
   flush();
 }
 
+void JsonLinesSink::retry(const RetryInfo& info) {
+  Json data = {{"attempt", info.attempt},
+               {"retries", info.retries},
+               {"reason", info.reason},
+               {"delay_ms", info.delay_ms},
+               {"continues", info.continues}};
+  if (info.continues) data["answer_bytes"] = info.answer_bytes;
+  ++retries_;
+  emit("retry", data);
+  flush();
+}
+
 void JsonLinesSink::error(ErrorKind kind, std::string_view message) {
   emit("error", {{"kind", kind_name(kind)}, {"message", message}});
   flush();
@@ -75,6 +87,7 @@ void JsonLinesSink::done(const DoneInfo& info) {
   put("load_duration_ns", info.stats.load_ns);
   put("prompt_eval_duration_ns", info.stats.prompt_eval_ns);
   put("eval_duration_ns", info.stats.eval_ns);
+  if (retries_ > 0) data["retries"] = retries_;
   emit("done", data);
   flush();
 }

@@ -1,15 +1,15 @@
 #include "core/http/curl_transport.hpp"
 
 #include <curl/curl.h>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <memory>
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "core/http/request_body.hpp"
 
@@ -59,11 +59,30 @@ size_t on_write(char* data, size_t size, size_t count, void* user) {
   return length;
 }
 
-size_t on_header(char*, size_t size, size_t count, void* user) {
+std::string_view trim_header(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
+  const size_t length = size * count;
   t->last_activity = Clock::now();
   t->got_bytes = true;
-  return size * count;
+  const std::string_view line(data, length);
+  const auto colon = line.find(':');
+  if (colon != std::string_view::npos && colon > 0 && !t->error) {
+    try {
+      t->handler->on_header(line.substr(0, colon), trim_header(line.substr(colon + 1)));
+    } catch (...) {
+      t->error = std::current_exception();
+      return 0;
+    }
+  }
+  return length;
 }
 
 // A body with inserts is read piece by piece: its base64 is encoded as it is sent.
@@ -93,6 +112,21 @@ struct EasyDeleter {
 struct SlistDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
+
+// Whether `code` says the other end reset or closed the connection.
+bool is_dropped(CURLcode code) {
+  switch (code) {
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return true;
+    default:
+      return false;
+  }
+}
 
 bool is_connect_failure(CURLcode code) {
   switch (code) {
@@ -276,6 +310,8 @@ Result CurlTransport::perform(const Request& request, ResponseHandler& handler,
   long status = 0;
   curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
   result.status = status;
+  long os_errno = 0;
+  curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &os_errno);
   // Removing an unfinished transfer closes its connection: that is how the server learns
   // to stop generating.
   curl_multi_remove_handle(multi, e);
@@ -296,10 +332,16 @@ Result CurlTransport::perform(const Request& request, ResponseHandler& handler,
   } else if (is_connect_failure(code) && !t.got_bytes) {
     result.outcome = Outcome::connect_failed;
     result.message = *errbuf ? errbuf : curl_easy_strerror(code);
+    if (code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY) {
+      result.failure = NetFailure::resolve;
+    } else if (code == CURLE_COULDNT_CONNECT && os_errno == ECONNREFUSED) {
+      result.failure = NetFailure::refused;
+    }
   } else {
     if (!t.status_sent && status != 0) handler.on_status(status);
     result.outcome = Outcome::broken;
     result.message = *errbuf ? errbuf : curl_easy_strerror(code);
+    if (is_dropped(code)) result.failure = NetFailure::dropped;
   }
   return result;
 }

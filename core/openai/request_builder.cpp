@@ -113,6 +113,12 @@ Json chat_body(const chat::ChatRequest& request) {
   if (request.think) {
     if (auto effort = reasoning_effort(*request.think)) body["reasoning_effort"] = *effort;
   }
+  if (request.continue_answer) {
+    // vLLM continues a final assistant message only when asked; llama.cpp's server does it
+    // anyway and reads no further.
+    body["continue_final_message"] = true;
+    body["add_generation_prompt"] = false;
+  }
   return body;
 }
 

@@ -18,6 +18,9 @@
 //   --no-think        "reasoning_effort": "none" (Ollama's /v1 and newer hosted models turn
 //                     thinking off with it; a server that does not know it may refuse it)
 //   --keep-alive      not sent (settings refuse it with --api openai)
+// A request that continues a broken answer (continue_answer) adds "continue_final_message":
+// true and "add_generation_prompt": false, which vLLM needs to continue the final assistant
+// message instead of starting a new one.
 // Messages: an assistant message's thinking is not sent back (some servers refuse it); its
 // tool calls are {"id", "type": "function", "function": {"name", "arguments": TEXT}} with the
 // arguments as the JSON text the server sent; a tool result is {"role": "tool",

@@ -1,6 +1,7 @@
 #include "core/tools/executable_plugin.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/error.hpp"
@@ -63,11 +64,14 @@ ToolSpec parse_one(const Json& j, const std::string& plugin) {
 }  // namespace
 
 std::vector<ToolSpec> parse_description(std::string_view text, const std::string& plugin) {
+  if (text::quoted_lines(text).empty()) {
+    throw Error(ErrorKind::internal, fmt::format("plugin {}: --describe printed nothing", plugin));
+  }
   Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded()) {
     throw Error(ErrorKind::internal,
                 fmt::format("plugin {}: --describe did not print valid JSON: {}", plugin,
-                            text::excerpt(text, 80)));
+                            text::quoted_lines(text)));
   }
   std::vector<ToolSpec> specs;
   if (j.is_array()) {
@@ -81,27 +85,38 @@ std::vector<ToolSpec> parse_description(std::string_view text, const std::string
 }
 
 std::unique_ptr<ExecutablePlugin> ExecutablePlugin::load(const std::string& path,
-                                                         std::chrono::milliseconds timeout,
+                                                         PluginTimeouts timeouts,
                                                          const sys::CancelToken& cancel) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    throw Error(ErrorKind::usage, fmt::format("plugin {} is a directory", path),
+                "to offer every plugin in it: --tools-dir " + path);
+  }
   if (::access(path.c_str(), X_OK) != 0) {
     throw Error(ErrorKind::usage, fmt::format("plugin {} is not an executable file", path),
                 "make it executable: chmod +x " + path);
   }
   sys::SubprocessOptions options;
   options.argv = {path, "--describe"};
-  options.timeout = timeout;
+  options.timeout = timeouts.describe;
   options.output_cap = kMaxToolOutput;
   options.cancel = cancel;
   const auto r = sys::run_subprocess(options);
+  // What it printed, for a message: its stderr, else its stdout.
+  const auto printed = [&r] {
+    if (std::string err = text::quoted_lines(r.err); !err.empty()) return "; on stderr: " + err;
+    if (std::string out = text::quoted_lines(r.out); !out.empty()) return "; it printed " + out;
+    return std::string(" and printed nothing");
+  };
   using End = sys::SubprocessResult::End;
   switch (r.end) {
     case End::not_started:
       throw Error(ErrorKind::usage, fmt::format("plugin {} cannot be run: {}", path, r.error));
     case End::timed_out:
-      throw Error(
-          ErrorKind::timeout,
-          fmt::format("plugin {}: --describe did not finish within {}", path, seconds(timeout)),
-          "raise --tool-timeout if the plugin is only slow to describe itself");
+      throw Error(ErrorKind::timeout,
+                  fmt::format("plugin {}: --describe did not finish within {}", path,
+                              seconds(timeouts.describe)),
+                  "raise --describe-timeout if the plugin is only slow to describe itself");
     case End::capped:
       throw Error(ErrorKind::internal,
                   fmt::format("plugin {}: --describe printed more than 1 MiB", path));
@@ -112,15 +127,20 @@ std::unique_ptr<ExecutablePlugin> ExecutablePlugin::load(const std::string& path
                   fmt::format("plugin {}: --describe was killed by signal {}", path, r.signal));
     case End::exited:
       if (r.exit_code != 0) {
-        std::string why = text::excerpt(r.err.empty() ? r.out : r.err, 160);
         throw Error(ErrorKind::internal,
-                    fmt::format("plugin {}: --describe exited with status {}{}{}", path,
-                                r.exit_code, why.empty() ? "" : ": ", why));
+                    fmt::format("plugin {}: --describe exited with status {}{}", path, r.exit_code,
+                                printed()));
       }
       break;
   }
+  if (text::quoted_lines(r.out).empty()) {
+    std::string err = text::quoted_lines(r.err);
+    throw Error(ErrorKind::internal,
+                fmt::format("plugin {}: --describe printed nothing on stdout{}", path,
+                            err.empty() ? "" : "; on stderr: " + err));
+  }
   return std::unique_ptr<ExecutablePlugin>(
-      new ExecutablePlugin(path, parse_description(r.out, path), timeout));
+      new ExecutablePlugin(path, parse_description(r.out, path), timeouts.call));
 }
 
 chat::ToolOutcome ExecutablePlugin::call(const std::string& name, const Json& arguments,

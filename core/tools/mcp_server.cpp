@@ -20,6 +20,9 @@ std::string seconds(std::chrono::milliseconds ms) {
   return fmt::format("{:g} s", static_cast<double>(ms.count()) / 1000.0);
 }
 
+// How long a server that failed to start gets to exit before SIGTERM, and again before SIGKILL.
+constexpr std::chrono::milliseconds kFailedStartGrace{100};
+
 // "MCP server NAME (COMMAND ...)"
 std::string label_of(const McpServerConfig& config) {
   std::string command;
@@ -195,6 +198,17 @@ McpServer::Json McpServer::request(const std::string& method, Json params,
 }
 
 void McpServer::finish_startup(const sys::CancelToken& cancel) {
+  try {
+    list_tools(cancel);
+  } catch (...) {
+    // It will not be used: stop it at once, so that the error is reported at the bound and not
+    // one grace period or two later (npx, say, does not stop at the end of its stdin).
+    process_->shutdown(kFailedStartGrace);
+    throw;
+  }
+}
+
+void McpServer::list_tools(const sys::CancelToken& cancel) {
   const auto deadline = launched_ + options_.startup_timeout;
   const McpInitializeResult init =
       read_initialize_result(request("initialize", {}, deadline, cancel, initialize_id_));

@@ -42,7 +42,8 @@ class McpServer final : public ToolProvider {
 
   // Waits for the `initialize` answer (until startup_timeout after launch), then lists the
   // tools. Throws ochat::Error naming the server on any failure: ErrorKind::timeout when it
-  // did not answer in time, ErrorKind::interrupted when `cancel` fired.
+  // did not answer in time, ErrorKind::interrupted when `cancel` fired; the process is then
+  // shut down at once (a grace of 0.1 s, not shutdown_grace).
   void finish_startup(const sys::CancelToken& cancel);
 
   const std::string& source() const override { return source_; }
@@ -61,7 +62,8 @@ class McpServer final : public ToolProvider {
   enum class Wait { answered, timed_out, cancelled, gone };
 
   McpServer(McpServerConfig config, std::unique_ptr<sys::Process> process, McpOptions options);
-  std::string label() const;  // "MCP server NAME (COMMAND ...)"
+  void list_tools(const sys::CancelToken& cancel);  // finish_startup() without the clean-up
+  std::string label() const;                        // "MCP server NAME (COMMAND ...)"
   long long send_request(const std::string& method, Json params);
   void send_notification(const std::string& method, Json params = nullptr);
   void flush_outbox_now();

@@ -335,7 +335,7 @@ TEST_CASE(
   Ochat ochat;
   auto mcp = ochat.run(
       {"--no-mcp-config", "-m", "tool", "--mcp-timeout", "0.5", "--mcp", fake("hang-init"), "hi"});
-  auto plugin = ochat.run({"--no-mcp-config", "-m", "tool", "--tool-timeout", "0.5", "-t",
+  auto plugin = ochat.run({"--no-mcp-config", "-m", "tool", "--describe-timeout", "0.5", "-t",
                            std::string(OCHAT_TEST_PLUGINS) + "/hang-describe", "hi"});
   INFO(mcp.err);
   INFO(plugin.err);
@@ -502,7 +502,7 @@ TEST_CASE(
   auto plain = ochat.run({"-m", "text", "hi"}, o);
   INFO(plain.err);
   CHECK(plain.exit_code == 0);
-  CHECK(plain.out == "Hello, world!");
+  CHECK(plain.out == "Hello, world!\n");
   CHECK(::access(log.c_str(), F_OK) != 0);  // the server never started
   CHECK_FALSE(ochat.request_body(0).contains("tools"));
 
@@ -580,4 +580,78 @@ TEST_CASE(
   const json* result = find_event(events, "tool_result");
   REQUIRE(result);
   CHECK((*result)["data"]["content"] == "fake echo: to the server");
+}
+
+TEST_CASE("mcp: --mcp-env passes a variable of ochat's by name, or NAME=VALUE, and nothing else") {
+  Ochat ochat;
+  RunOptions o;
+  o.env = {{"OCHAT_PASSED", "from-ochat"}, {"OCHAT_LEAK_CHECK", "leaked"}};
+  auto r = ochat.run({"--no-mcp-config", "-m", "tool-prompt", "--mcp", everything(), "--mcp-env",
+                      "OCHAT_PASSED", "--mcp-env", "OCHAT_SET=given value", "--mcp-env",
+                      "OCHAT_NOT_SET", "--events", R"({"name":"get-env","arguments":{}})"},
+                     o);
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err ==
+        "ochat: warning: --mcp-env OCHAT_NOT_SET: OCHAT_NOT_SET is not set, so it is not passed\n");
+  const auto events = parse_lines(r.out);
+  const json* result = find_event(events, "tool_result");
+  REQUIRE(result);
+  const json env = json::parse((*result)["data"]["content"].get<std::string>(), nullptr, false);
+  REQUIRE(env.is_object());
+  CHECK(env["OCHAT_PASSED"] == "from-ochat");
+  CHECK(env["OCHAT_SET"] == "given value");
+  CHECK_FALSE(env.contains("OCHAT_NOT_SET"));
+  CHECK_FALSE(env.contains("OCHAT_LEAK_CHECK"));
+
+  auto bad =
+      ochat.run({"--no-mcp-config", "--list-tools", "--mcp", fake("ok"), "--mcp-env", "NO SPACES"});
+  CHECK(bad.exit_code == 2);
+  check_one_error_line(bad);
+  CHECK_THAT(bad.err, Catch::Contains("--mcp-env 'NO SPACES'"));
+}
+
+TEST_CASE(
+    "mcp: a configuration file without mcpServers is explained, VS Code's servers shape named") {
+  TempDir dir;
+  const std::string vscode =
+      dir.file("vscode.json",
+               json{{"servers", {{"fake", {{"type", "stdio"}, {"command", "node"}}}}}}.dump());
+  Ochat ochat;
+  auto r = ochat.run({"--no-mcp-config", "--list-tools", "--mcp-config", vscode});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.empty());
+  CHECK(r.err == "ochat: warning: MCP configuration " + vscode +
+                     " has no \"mcpServers\", so no server of it is started; its \"servers\" looks "
+                     "like VS Code's format: ochat reads the servers from {\"mcpServers\": "
+                     "{\"NAME\": {\"command\": ..., \"args\": [...], \"env\": {...}}}}\n");
+}
+
+TEST_CASE("mcp: bad JSON in a configuration file is a usage error naming its line and column") {
+  TempDir dir;
+  const std::string bad =
+      dir.file("bad.json", "{\"mcpServers\": {\n  \"a\": {\"command\": \"node\",}\n}}\n");
+  Ochat ochat;
+  auto r = ochat.run({"--no-mcp-config", "-m", "tool", "--mcp-config", bad, "hi"});
+  CHECK(r.exit_code == 2);
+  check_one_error_line(r);
+  CHECK_THAT(r.err, Catch::StartsWith("ochat: error: MCP configuration " + bad +
+                                      ": not valid JSON at line 2, column 27: "));
+  CHECK(ochat.server.requests().empty());
+}
+
+TEST_CASE(
+    "mcp: --mcp-timeout reports at the bound, also for a server that ignores its stdin's end and "
+    "SIGTERM") {
+  TempDir dir;
+  const std::string pids = dir.file("pids");
+  Ochat ochat;
+  auto r = ochat.run({"--no-mcp-config", "-m", "tool", "--mcp-timeout", "0.5", "--mcp",
+                      fake("hang-init --stubborn --pid-file " + pids), "hi"});
+  CHECK(r.exit_code == 124);
+  check_one_error_line(r);
+  CHECK_THAT(r.err, Catch::Contains("did not answer initialize within 0.5 s"));
+  // Not 0.5 s plus the 2 s shutdown grace (issue 12.16: --mcp-timeout 1 reported after 3 s).
+  CHECK(r.elapsed < std::chrono::milliseconds(2000));
+  CHECK(all_gone(read_pids(pids)));
 }

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -37,6 +38,23 @@ bool all_gone(const std::vector<int>& pids) {
   }
   return false;
 }
+
+// A fresh folder under /tmp holding copies of test plugins; removed at the end of the test.
+class PluginFolder {
+ public:
+  PluginFolder() {
+    std::string pattern = "/tmp/ochat-plugins-XXXXXX";
+    path = ::mkdtemp(pattern.data());
+  }
+  ~PluginFolder() { std::filesystem::remove_all(path); }
+  PluginFolder(const PluginFolder&) = delete;
+  PluginFolder& operator=(const PluginFolder&) = delete;
+  // Copies tests/plugins/NAME into the folder as `as`.
+  void add(const std::string& name, const std::string& as) const {
+    std::filesystem::copy_file(plugin(name), path + "/" + as);
+  }
+  std::string path;
+};
 
 }  // namespace
 
@@ -214,15 +232,17 @@ TEST_CASE("tools: a --describe that is not JSON is a clear error before any requ
 }
 
 TEST_CASE(
-    "tools: a --describe that hangs ends at --tool-timeout with exit 124 and its process group "
-    "killed",
+    "tools: a --describe that hangs ends at --describe-timeout with exit 124 and its process "
+    "group killed",
     "[reliability]") {
   Ochat ochat;
   const std::string pid_file = "/tmp/ochat-hang-describe-" + std::to_string(::getpid());
   RunOptions o;
   o.env = {{"HANG_PID_FILE", pid_file}};
-  auto r =
-      ochat.run({"-m", "tool", "-t", plugin("hang-describe"), "--tool-timeout", "0.5", "hi"}, o);
+  // Its own bound, not --tool-timeout's (issue 12.15: a hanging --describe took 60 s).
+  auto r = ochat.run({"-m", "tool", "-t", plugin("hang-describe"), "--describe-timeout", "0.5",
+                      "--tool-timeout", "600", "hi"},
+                     o);
   CHECK(r.exit_code == 124);  // a timeout, as for an MCP server that does not start in time
   check_one_error_line(r);
   CHECK_THAT(r.err,
@@ -341,4 +361,58 @@ TEST_CASE("tools: on a terminal, stderr shows one line per call with its outcome
   CHECK_THAT(r.out, Catch::Contains(
                         "Let me check.\r\nochat: tool get_weather {\"city\":\"Paris\"} -> ok ("));
   CHECK_THAT(r.out, Catch::EndsWith("Tool said: weather for {\"city\":\"Paris\"}\r\n"));
+}
+
+TEST_CASE("tools: --tools-dir skips hidden files and warns about an entry that is not a plugin") {
+  PluginFolder dir;
+  dir.add("weather", "weather");
+  dir.add("weather-twin", ".weather-twin");  // loaded, it would clash with get_weather
+  dir.add("usage", "usage");                 // an executable that is not a plugin
+  Ochat ochat;
+  auto r = ochat.run({"-m", "tool", "--tools-dir", dir.path, "weather in Paris?"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "Let me check.Tool said: weather for {\"city\":\"Paris\"}\n");
+  CHECK(r.err == "ochat: warning: --tools-dir " + dir.path + ": plugin " + dir.path +
+                     "/usage: --describe exited with status 2; on stderr: \"usage: usage [-h] "
+                     "[--name NAME] FILE\", \"usage: error: unrecognized arguments: --describe\"; "
+                     "skipped as not a plugin\n");
+  REQUIRE(ochat.request_body(0)["tools"].size() == 1);
+  CHECK(ochat.request_body(0)["tools"][0]["function"]["name"] == "get_weather");
+
+  auto named = ochat.run({"-m", "tool", "-t", dir.path + "/usage", "hi"});  // named: fatal
+  CHECK(named.exit_code == 1);
+  check_one_error_line(named);
+}
+
+TEST_CASE("tools: -t with a directory says it is a directory, exit 2") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "tool", "-t", "/tmp", "hi"});
+  CHECK(r.exit_code == 2);
+  check_one_error_line(r);
+  CHECK(
+      r.err ==
+      "ochat: error: plugin /tmp is a directory; to offer every plugin in it: --tools-dir /tmp\n");
+  CHECK(ochat.server.requests().empty());
+}
+
+TEST_CASE(
+    "tools: a --describe that prints lines is quoted line by line, one that prints nothing says "
+    "so") {
+  Ochat ochat;
+  auto usage = ochat.run({"-m", "tool", "-t", plugin("usage"), "hi"});
+  CHECK(usage.exit_code == 1);
+  check_one_error_line(usage);
+  CHECK(usage.err ==
+        "ochat: error: plugin " + plugin("usage") +
+            ": --describe exited with status 2; on stderr: \"usage: usage [-h] [--name "
+            "NAME] FILE\", \"usage: error: unrecognized arguments: --describe\"\n");
+  auto silent = ochat.run({"-m", "tool", "-t", plugin("silent"), "hi"});
+  CHECK(silent.exit_code == 1);
+  CHECK(silent.err ==
+        "ochat: error: plugin " + plugin("silent") + ": --describe printed nothing on stdout\n");
+  auto not_json = ochat.run({"-m", "tool", "-t", plugin("bad-describe"), "hi"});
+  CHECK(not_json.err == "ochat: error: plugin " + plugin("bad-describe") +
+                            ": --describe did not print valid JSON: \"this is not JSON\"\n");
+  CHECK(ochat.server.requests().empty());
 }
