@@ -1,8 +1,7 @@
 #pragma once
 // What the model is told about an MCP tools/call result (docs/mcp-client.md section 2.6).
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/chat/tool_runner.hpp"
 

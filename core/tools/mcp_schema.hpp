@@ -10,8 +10,8 @@ namespace ochat::tools {
 // to (the keys next to the `$ref` win). A recursive reference, one nested too deep, one that
 // points nowhere, any remote reference (never fetched), and any reference met once inlining has
 // written 20,000 nodes (definitions that use each other several times grow exponentially)
-// become {} (any value), with a description saying so. The root's `$defs` and `definitions` are dropped; the root
-// always has "type":"object" and "properties". Never throws for any JSON input.
+// become {} (any value), with a description saying so. The root's `$defs` and `definitions` are
+// dropped; the root always has "type":"object" and "properties". Never throws for any JSON input.
 nlohmann::ordered_json clean_schema(const nlohmann::ordered_json& schema);
 
 }  // namespace ochat::tools

@@ -5,11 +5,10 @@
 // requests and notifications queue up as bytes for its stdin. McpServer moves the bytes.
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "core/ndjson/line_splitter.hpp"
 
