@@ -1,5 +1,5 @@
 #pragma once
-// What the model is told about an MCP tools/call result (docs/mcp-client.md section 2.6).
+// What the model is told about an MCP tools/call result (its content blocks and isError).
 #include <nlohmann/json.hpp>
 #include <string>
 

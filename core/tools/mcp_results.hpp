@@ -1,7 +1,7 @@
 #pragma once
-// What ochat reads out of an MCP server's answers (docs/mcp-client.md sections 2.4-2.6), with no
-// process involved: the initialize result, a tools/list page, a tools/call response. None of
-// these functions throws for any JSON input.
+// What ochat reads out of an MCP server's answers (the MCP specification's initialize, tools/list
+// and tools/call results), with no process involved: the initialize result, a tools/list page, a
+// tools/call response. None of these functions throws for any JSON input.
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>

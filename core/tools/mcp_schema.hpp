@@ -1,6 +1,6 @@
 #pragma once
-// Turning an MCP tool's inputSchema into parameters that Ollama keeps useful (see
-// docs/mcp-client.md section 6): Ollama drops `$schema` and a property-level `$ref`.
+// Turning an MCP tool's inputSchema into parameters that Ollama keeps useful: Ollama's tool
+// schema type drops `$schema` and a property-level `$ref`, so references are inlined (bounded).
 #include <nlohmann/json.hpp>
 
 namespace ochat::tools {
