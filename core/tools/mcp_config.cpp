@@ -115,6 +115,12 @@ std::vector<McpServerConfig> parse_mcp_config(std::string_view text, const std::
     j = Json::parse(text);
   } catch (const Json::parse_error& e) {
     throw bad(json_error(text, e));
+  } catch (const Json::exception& e) {
+    // A number too large for a double (out_of_range 406) is the one other failure of parse().
+    std::string what = e.what();
+    if (const auto bracket = what.find("] "); bracket != std::string::npos)
+      what.erase(0, bracket + 2);
+    throw bad(fmt::format("not valid JSON: {}", what));
   }
   if (!j.is_object()) throw bad("not a JSON object");
   std::vector<McpServerConfig> servers;

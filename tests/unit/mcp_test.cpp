@@ -290,6 +290,17 @@ TEST_CASE("tools::parse_mcp_config names the line and column of bad JSON") {
 }
 
 TEST_CASE(
+    "tools::parse_mcp_config: a number too large for a double is a usage error, not a crash") {
+  // Found by mcp_config_fuzz: nlohmann's parse() throws out_of_range (406), not parse_error.
+  std::vector<std::string> warnings;
+  CHECK_THROWS_WITH(tools::parse_mcp_config("46.4404E08125", "f.json", warnings),
+                    Catch::StartsWith("MCP configuration f.json: not valid JSON: number overflow"));
+  CHECK_THROWS_AS(tools::parse_mcp_config(R"({"mcpServers":{"a":{"command":"x","n":1e999}}})",
+                                          "f.json", warnings),
+                  ochat::Error);
+}
+
+TEST_CASE(
     "tools::parse_mcp_config warns about a file without mcpServers, and explains VS Code's shape") {
   std::vector<std::string> warnings;
   CHECK(tools::parse_mcp_config(R"({"servers":{"x":{"type":"stdio","command":"node"}}})", "vs.json",
