@@ -580,6 +580,7 @@ TEST_CASE(
   const json* result = find_event(events, "tool_result");
   REQUIRE(result);
   CHECK((*result)["data"]["content"] == "fake echo: to the server");
+}
 
 TEST_CASE("mcp: --mcp-env passes a variable of ochat's by name, or NAME=VALUE, and nothing else") {
   Ochat ochat;

@@ -226,7 +226,7 @@ TEST_CASE(
   FakeFactory factory;
   tools::Registry registry;
   tools::ToolLoadOptions options;
-  options.read_default_config = false;
+  options.no_default_config = true;
   std::vector<std::string> warnings;
   options.warn = [&](const std::string& w) { warnings.push_back(w); };
   tools::load_tools({{Kind::plugin_dir, folder.path() + "/dir"}}, options,
@@ -265,7 +265,7 @@ TEST_CASE("tools::load_tools gives every server the --mcp-env variables, over it
   FakeFactory factory;
   tools::Registry registry;
   tools::ToolLoadOptions options;
-  options.read_default_config = false;
+  options.no_default_config = true;
   options.config_files = {file};
   options.server_env = {"TOKEN", "MODE=fast", "UNSET"};
   std::vector<std::string> warnings;
@@ -289,7 +289,7 @@ TEST_CASE(
   FakeFactory factory;
   tools::Registry registry;
   tools::ToolLoadOptions options;
-  options.read_default_config = false;
+  options.no_default_config = true;
   CHECK_THROWS(tools::load_tools(
       {{Kind::mcp_command, "one"}, {Kind::plugin, broken}, {Kind::mcp_command, "two"}}, options,
       env_with_config_home(folder.path()), factory, {}, registry));
