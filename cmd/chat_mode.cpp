@@ -5,11 +5,12 @@
 #include <optional>
 
 #include "cmd/mode_support.hpp"
+#include "core/attach/user_message.hpp"
 #include "core/chat/conversation.hpp"
 #include "core/chat/model_list.hpp"
-#include "core/chat/prompt.hpp"
 #include "core/http/curl_transport.hpp"
 #include "core/io/stdin_reader.hpp"
+#include "core/sys/clock.hpp"
 #include "core/sys/signals.hpp"
 #include "core/tools/confirming_runner.hpp"
 
@@ -49,17 +50,21 @@ std::optional<Error> with_tool_origin(const Error& error, const tools::LoadedToo
 
 int run_chat(const config::Options& options, RunContext& context) {
   const config::Settings settings = resolve(options, context);
-  std::optional<std::string> stdin_text;
-  if (!settings.no_stdin && (settings.force_stdin || io::should_read_implicitly(STDIN_FILENO)))
-    stdin_text = io::read_all(STDIN_FILENO);
-  const std::string prompt = chat::compose_prompt(settings.prompt, stdin_text);
+  // Read first: a file that cannot be sent is a usage error, before anything starts.
+  chat::Message user_message = attach::user_message(
+      {options.attach, settings.prompt, settings.force_stdin,
+       !settings.no_stdin && io::should_read_implicitly(STDIN_FILENO), STDIN_FILENO,
+       settings.no_stdin});
 
   sys::SignalGuard signals;
   context.cancel = signals.token();
   tools::Registry registry;
   const tools::LoadedTools loaded = load_tools(options, settings, context, registry);
+  sys::SystemClock clock;
   chat::ConversationOptions conversation{registry.empty() ? nullptr : &registry,
                                          settings.max_rounds};
+  conversation.recovery.policy.retries = settings.retries;
+  conversation.recovery.clock = &clock;
   std::unique_ptr<tools::TtyConfirmer> confirmer;
   std::unique_ptr<tools::ConfirmingRunner> confirming;
   if (settings.confirm && conversation.tools) {
@@ -81,7 +86,7 @@ int run_chat(const config::Options& options, RunContext& context) {
   request.model = settings.model;
   if (!settings.system.empty())
     request.messages.push_back(chat::Message::text("system", settings.system));
-  request.messages.push_back(chat::Message::text("user", prompt));
+  request.messages.push_back(std::move(user_message));
   request.tools = registry.definitions();
 
   try {

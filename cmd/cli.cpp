@@ -9,12 +9,14 @@ namespace {
 constexpr const char* kDescription =
     "Stream a chat with a local LLM (Ollama, or any OpenAI-compatible server) to standard output.\n"
     "The prompt is the PROMPT words joined by spaces; standard input is read too when it is a pipe\n"
-    "or a file, or when '-' is given (its text comes first, then a blank line, then the words).";
+    "or a file, or when '-' is given (its text comes first, then a blank line, then the words;\n"
+    "an image there is attached as with -a).";
 
 constexpr const char* kExamples =
     "Examples:\n"
     "  ochat -m llama3.2 \"why is the sky blue?\"\n"
     "  git diff | ochat -m qwen3 \"write a commit message for this diff\"\n"
+    "  ochat -m gemma3 -a photo.jpg \"what is in this picture?\"\n"
     "  ochat -m llama3.2 -s \"answer in French\" -o temperature=0.2 < notes.txt\n"
     "  ochat -m qwen3 --events \"hi\" | jq -c 'select(.type == \"token\") | .data.text'\n"
     "\n"
@@ -61,6 +63,11 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
   app->add_option("-m,--model", o.model, "Model to use (default: $OCHAT_MODEL)")
       ->type_name("NAME")->group(model);
   app->add_option("-s,--system", o.system, "System prompt")->type_name("TEXT")->group(model);
+  repeatable(app->add_option("-a,--attach", o.attach,
+                             "Attach an image (PNG, JPEG, WebP, GIF) or a UTF-8 text file, "
+                             "repeatable; '-' reads standard input"))
+      ->type_name("FILE")
+      ->group(model);
   repeatable(app->add_option("-o,--option", o.option_pairs,
                              "Model option, repeatable (e.g. temperature=0.2, num_ctx=8192)"))
       ->type_name("KEY=VALUE")->group(model);
@@ -131,8 +138,13 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
   app->add_option("--idle-timeout", o.idle_timeout,
                   "Longest silence from the server, first byte included (model loads can be slow)")
       ->type_name("SECONDS")->capture_default_str()->group(server);
-  app->add_option("--timeout", o.timeout, "Seconds allowed for the whole reply (default: none)")
+  app->add_option("--timeout", o.timeout,
+                  "Seconds allowed for the whole reply, retries included (default: none)")
       ->type_name("SECONDS")->group(server);
+  app->add_option("--retries", o.retries,
+                  "Requests sent again when the server is busy or the stream breaks; 0: none "
+                  "(default: $OCHAT_RETRIES, else 2)")
+      ->type_name("N")->group(server);
   app->add_flag("--list-models", o.list_models, "Print the server's models, one per line, and exit")->group(server);
 
   // Hidden (empty group): prints a generated document and exits; see cmd/generate.hpp.
@@ -172,6 +184,7 @@ const std::vector<ValueCompletion>& value_completions() {
   using Kind = ValueCompletion::Kind;
   static const std::vector<ValueCompletion> table = {
       {"--model", Kind::model, {}},
+      {"--attach", Kind::file, {}},
       {"--format", Kind::file, {"json"}},
       {"--think", Kind::words, {"low", "medium", "high", "max"}},
       {"--host", Kind::none, {}, true},

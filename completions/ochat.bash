@@ -100,6 +100,10 @@ _ochat()
             _ochat_ltrim_colon
             return
             ;;
+        -a | --attach)
+            _ochat_filedir
+            return
+            ;;
         --format)
             _ochat_filedir
             COMPREPLY+=($(compgen -W 'json' -- "$cur"))
@@ -135,14 +139,14 @@ _ochat()
             _ochat_filedir
             return
             ;;
-        -s | --system | -o | --option | --keep-alive | --max-rounds | --tool-timeout | --describe-timeout | --mcp-timeout | --mcp-env | --host | --connect-timeout | --idle-timeout | --timeout)
+        -s | --system | -o | --option | --keep-alive | --max-rounds | --tool-timeout | --describe-timeout | --mcp-timeout | --mcp-env | --host | --connect-timeout | --idle-timeout | --timeout | --retries)
             return
             ;;
     esac
     [[ $split == true ]] && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-h --help --version --no-stdin -m --model -s --system -o --option --format --think --no-think --keep-alive --events --hide-thinking -n --no-newline -v --verbose -t --tool --tools-dir --max-rounds --tool-timeout --describe-timeout --confirm --mcp --mcp-config --no-mcp-config --mcp-timeout --mcp-env --list-tools --host --api --api-key-file --connect-timeout --idle-timeout --timeout --list-models' -- "$cur"))
+        COMPREPLY=($(compgen -W '-h --help --version --no-stdin -m --model -s --system -a --attach -o --option --format --think --no-think --keep-alive --events --hide-thinking -n --no-newline -v --verbose -t --tool --tools-dir --max-rounds --tool-timeout --describe-timeout --confirm --mcp --mcp-config --no-mcp-config --mcp-timeout --mcp-env --list-tools --host --api --api-key-file --connect-timeout --idle-timeout --timeout --retries --list-models' -- "$cur"))
     fi
 } &&
     complete -F _ochat ochat

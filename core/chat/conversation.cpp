@@ -22,18 +22,27 @@ void accumulate(events::Stats& total, const events::Stats& more) {
   add(total.eval_ns, more.eval_ns);
 }
 
+// The files attached to the message this run sends (the last one), for the `start` event.
+std::vector<events::AttachmentInfo> attachments_of(const ChatRequest& request) {
+  std::vector<events::AttachmentInfo> list;
+  if (request.messages.empty()) return list;
+  for (const auto& a : request.messages.back().attachments)
+    list.push_back({a.name, a.media_type, a.size});
+  return list;
+}
+
 }  // namespace
 
 ConversationResult run_conversation(const TurnContext& context, ChatRequest request,
                                     const ConversationOptions& options) {
   auto& sink = context.sink;
-  sink.start({request.model, context.backend.host()});
+  sink.start({request.model, context.backend.host(), attachments_of(request)});
   if (!sink.flush())
     return {TurnResult::End::output_closed, 0};  // nobody to stream to: send nothing
   events::Stats stats;
   int call_number = 0;
   for (int round = 1;; ++round) {
-    TurnResult turn = run_turn(context, request);
+    TurnResult turn = run_recovering_turn(context, request, options.recovery);
     accumulate(stats, turn.stats);
     switch (turn.end) {
       case TurnResult::End::interrupted:

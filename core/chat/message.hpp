@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/chat/attachment.hpp"
 #include "core/chat/chunk.hpp"
 
 namespace ochat::chat {
@@ -18,6 +19,7 @@ struct Message {
   std::vector<ToolCall> tool_calls;  // assistant turns
   std::string tool_name;             // tool results
   std::string tool_call_id;          // tool results
+  std::vector<Attachment> attachments;  // user turns: images and text files, in command-line order
 
   static Message text(std::string role, std::string content) {
     Message m;
@@ -38,6 +40,19 @@ struct ChatRequest {
   std::optional<Think> think;
   std::optional<nlohmann::ordered_json> keep_alive;  // a duration string or a number of seconds
   nlohmann::ordered_json tools = nlohmann::ordered_json::array();
+  // The last message is the assistant's answer so far, cut by a broken stream: the model is to
+  // continue it rather than answer anew (see chat::run_recovering_turn).
+  bool continue_answer = false;
+
+  // True when a message carries an image (the server may refuse it: see vision_hint.hpp).
+  bool has_images() const {
+    for (const auto& m : messages) {
+      for (const auto& a : m.attachments) {
+        if (a.is_image()) return true;
+      }
+    }
+    return false;
+  }
 };
 
 }  // namespace ochat::chat

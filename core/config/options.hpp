@@ -15,6 +15,7 @@ enum class Output { text, events };
 struct Options {
   std::vector<std::string> prompt;  // words of the prompt; "-" asks for standard input
   bool no_stdin = false;            // --no-stdin: never read standard input
+  std::vector<std::string> attach;  // -a FILE, in order; "-" is standard input
   std::string host;                 // empty: not given
   std::string api;                  // --api: "ollama", "openai"; empty: not given
   std::string api_key_file;         // --api-key-file; empty: not given
@@ -32,6 +33,7 @@ struct Options {
   double connect_timeout = 10;
   double idle_timeout = 600;
   double timeout = 0;  // 0: none
+  std::optional<int> retries;           // --retries; not given: $OCHAT_RETRIES, else 2
   std::vector<std::string> tool_names;  // -t
   std::vector<std::string> tool_dirs;   // --tools-dir
   int max_rounds = 10;

@@ -148,6 +148,32 @@ std::string api_key(const std::string& file, const BackendEntry& backend,
   return {};
 }
 
+int parse_retries(const std::optional<int>& flag, const sys::Getenv& getenv) {
+  if (flag) {
+    if (*flag < 0 || *flag > kMaxRetries) {
+      throw Error(ErrorKind::usage,
+                  fmt::format("--retries takes a number from 0 to {}, got {}", kMaxRetries, *flag));
+    }
+    return *flag;
+  }
+  const std::optional<std::string> value = getenv("OCHAT_RETRIES");
+  if (!value || trim_space(*value).empty()) return 2;
+  const std::string_view text = trim_space(*value);
+  int n = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9' || n > kMaxRetries) {
+      n = -1;
+      break;
+    }
+    n = n * 10 + (c - '0');
+  }
+  if (n < 0 || n > kMaxRetries) {
+    throw Error(ErrorKind::usage, fmt::format("OCHAT_RETRIES takes a number from 0 to {}, got '{}'",
+                                              kMaxRetries, text));
+  }
+  return n;
+}
+
 }  // namespace
 
 Settings resolve_settings(const Options& o, const sys::Getenv& getenv) {
@@ -173,6 +199,7 @@ Settings resolve_settings(const Options& o, const sys::Getenv& getenv) {
   s.timeouts.idle = to_ms(o.idle_timeout, "--idle-timeout", false);
   if (o.timeout != 0) s.timeouts.total = to_ms(o.timeout, "--timeout", false);
   if (o.timeout < 0) to_ms(o.timeout, "--timeout", false);
+  s.retries = parse_retries(o.retries, getenv);
 
   s.tool_timeout = to_ms(o.tool_timeout, "--tool-timeout", false);
   s.describe_timeout = to_ms(o.describe_timeout, "--describe-timeout", false);

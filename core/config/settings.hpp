@@ -13,6 +13,8 @@
 
 namespace ochat::config {
 
+inline constexpr int kMaxRetries = 100;
+
 struct Settings {
   Api api = Api::ollama;
   std::string host;   // resolved base URL
@@ -23,6 +25,7 @@ struct Settings {
   std::string system;
   chat::ChatRequest request;  // options, format, think, keep_alive; no model or messages yet
   http::Timeouts timeouts;
+  int retries = 2;  // requests sent again per answer after a failure (0: none)
   Output output = Output::text;
   bool hide_thinking = false;
   bool verbose = false;
@@ -40,7 +43,8 @@ struct Settings {
 // The protocol is --api, else OCHAT_API, else ollama. The server is --host, else OLLAMA_HOST
 // (ollama) or OPENAI_BASE_URL (openai). The API key is the first line of --api-key-file, else
 // OCHAT_API_KEY, else (openai only, so that an OpenAI key never goes to an Ollama server)
-// OPENAI_API_KEY; spaces around it are removed and an empty value counts as unset.
+// OPENAI_API_KEY; spaces around it are removed and an empty value counts as unset. The number
+// of retries is --retries, else OCHAT_RETRIES, else 2 (0 to kMaxRetries).
 Settings resolve_settings(const Options& options, const sys::Getenv& getenv);
 
 }  // namespace ochat::config

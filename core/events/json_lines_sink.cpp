@@ -27,7 +27,14 @@ void JsonLinesSink::emit_text(std::string_view type, std::string_view text) {
 }
 
 void JsonLinesSink::start(const StartInfo& info) {
-  emit("start", {{"schema_version", kSchemaVersion}, {"model", info.model}, {"host", info.host}});
+  Json data = {{"schema_version", kSchemaVersion}, {"model", info.model}, {"host", info.host}};
+  if (!info.attachments.empty()) {
+    Json list = Json::array();
+    for (const auto& a : info.attachments)
+      list.push_back({{"name", a.name}, {"type", a.type}, {"size", a.size}});
+    data["attachments"] = std::move(list);
+  }
+  emit("start", data);
   flush();
 }
 
@@ -52,6 +59,18 @@ void JsonLinesSink::tool_result(const ToolResultInfo& info) {
   flush();
 }
 
+void JsonLinesSink::retry(const RetryInfo& info) {
+  Json data = {{"attempt", info.attempt},
+               {"retries", info.retries},
+               {"reason", info.reason},
+               {"delay_ms", info.delay_ms},
+               {"continues", info.continues}};
+  if (info.continues) data["answer_bytes"] = info.answer_bytes;
+  ++retries_;
+  emit("retry", data);
+  flush();
+}
+
 void JsonLinesSink::error(ErrorKind kind, std::string_view message) {
   emit("error", {{"kind", kind_name(kind)}, {"message", message}});
   flush();
@@ -68,6 +87,7 @@ void JsonLinesSink::done(const DoneInfo& info) {
   put("load_duration_ns", info.stats.load_ns);
   put("prompt_eval_duration_ns", info.stats.prompt_eval_ns);
   put("eval_duration_ns", info.stats.eval_ns);
+  if (retries_ > 0) data["retries"] = retries_;
   emit("done", data);
   flush();
 }

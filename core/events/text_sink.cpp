@@ -79,6 +79,29 @@ void TextSink::tool_result(const ToolResultInfo& info) {
   err_.flush();
 }
 
+void TextSink::retry(const RetryInfo& info) {
+  end_thinking();
+  out_.flush();  // the answer so far first
+  // On a terminal the answer's line may be open: the notice goes on a line of its own.
+  if (out_.is_terminal() && err_.is_terminal() && wrote_answer_ && out_.last_byte() != '\n') {
+    err_.append("\n");
+  }
+  const std::string delay = fmt::format("{:.1f} s", static_cast<double>(info.delay_ms) / 1000.0);
+  std::string what;
+  if (info.continues) {
+    what = fmt::format("{} after {} bytes of the answer; continuing it in {}", info.reason,
+                       info.answer_bytes, delay);
+  } else if (info.after_thinking) {
+    what = fmt::format("{} during the model's thinking; restarting the request in {}", info.reason,
+                       delay);
+  } else {
+    what = fmt::format("{}; retrying in {}", info.reason, delay);
+  }
+  err_.append(fmt::format("ochat: {} ({} of {})\n", what, info.attempt, info.retries));
+  err_.note_last_byte("\n");
+  err_.flush();
+}
+
 void TextSink::notice(std::string_view text) {
   if (!err_.is_terminal()) return;  // progress notes are for people, not logs
   end_thinking();

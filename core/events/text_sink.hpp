@@ -25,6 +25,9 @@ class TextSink final : public EventSink {
   void thinking(std::string_view text) override;
   void tool_call(const ToolCallInfo& info) override;
   void tool_result(const ToolResultInfo& info) override;
+  // One line on stderr, terminal or not: "ochat: server busy (HTTP 503); retrying in 1.0 s (1 of
+  // 2)".
+  void retry(const RetryInfo& info) override;
   void notice(std::string_view text) override;
   void before_question() override;
   void error(ErrorKind, std::string_view) override {

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/chat/image_slots.hpp"
+#include "core/chat/vision_hint.hpp"
 #include "core/http/error_body.hpp"
 #include "core/ndjson/line_splitter.hpp"
 #include "core/ollama/chunk_parser.hpp"
@@ -44,7 +46,9 @@ http::Request OllamaBackend::chat_request(const chat::ChatRequest& request) cons
   http::Request r;
   r.method = "POST";
   r.url = host_ + "/api/chat";
-  r.body = chat_body(request).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  chat::set_body(
+      r, chat_body(request).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace),
+      request);
   r.headers = {"Content-Type: application/json", "Accept: application/x-ndjson"};
   authorize(r);
   return r;
@@ -80,6 +84,7 @@ Error OllamaBackend::http_error(long status, std::string_view body,
   } else if (status == 503 || status == 429) {
     hint = "the server is busy; try again later";
   }
+  if (hint.empty()) hint = chat::vision_hint(request, server_message);
   return Error(ErrorKind::http, std::move(message), std::move(hint));
 }
 

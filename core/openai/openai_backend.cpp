@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/chat/image_slots.hpp"
+#include "core/chat/vision_hint.hpp"
 #include "core/http/error_body.hpp"
 #include "core/openai/model_list.hpp"
 #include "core/openai/request_builder.hpp"
@@ -26,7 +28,9 @@ http::Request OpenAiBackend::chat_request(const chat::ChatRequest& request) cons
   http::Request r;
   r.method = "POST";
   r.url = base_url_ + "/chat/completions";
-  r.body = chat_body(request).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  chat::set_body(
+      r, chat_body(request).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace),
+      request);
   r.headers = {"Content-Type: application/json", "Accept: text/event-stream"};
   authorize(r);
   return r;
@@ -56,6 +60,7 @@ Error OpenAiBackend::http_error(long status, std::string_view body, const chat::
   } else if (status == 429 || status == 503) {
     hint = "the server is busy or the rate limit was reached; try again later";
   }
+  if (hint.empty()) hint = chat::vision_hint(request, server_message);
   return Error(ErrorKind::http, std::move(message), std::move(hint));
 }
 

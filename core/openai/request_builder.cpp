@@ -1,11 +1,13 @@
 #include "core/openai/request_builder.hpp"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <string_view>
 
 #include <fmt/format.h>
 
+#include "core/chat/image_slots.hpp"
 #include "core/error.hpp"
 
 namespace ochat::openai {
@@ -20,11 +22,31 @@ std::string arguments_text(const chat::ToolCall& call) {
   return call.arguments.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-Json message_json(const chat::Message& m) {
+// A message with images: its content as parts, the images first (in order), then the text.
+Json content_parts(const chat::Message& m, std::size_t& next_image) {
+  Json parts = Json::array();
+  for (const auto& a : m.attachments) {
+    if (!a.is_image()) continue;
+    const std::string url =
+        fmt::format("data:{};base64,{}", a.media_type, chat::image_slot(next_image++));
+    parts.push_back({{"type", "image_url"}, {"image_url", {{"url", url}}}});
+  }
+  if (!m.content.empty()) parts.push_back({{"type", "text"}, {"text", m.content}});
+  return parts;
+}
+
+// `next_image`: the index of the message's first image among the request's images.
+Json message_json(const chat::Message& m, std::size_t& next_image) {
   Json j = Json::object();
   j["role"] = m.role;
   if (m.role == "tool") j["tool_call_id"] = m.tool_call_id;
-  j["content"] = m.content;
+  const bool has_images = std::any_of(m.attachments.begin(), m.attachments.end(),
+                                      [](const auto& a) { return a.is_image(); });
+  if (has_images) {
+    j["content"] = content_parts(m, next_image);
+  } else {
+    j["content"] = m.content;
+  }
   if (!m.tool_calls.empty()) {
     Json calls = Json::array();
     for (const auto& call : m.tool_calls) {
@@ -79,7 +101,8 @@ Json chat_body(const chat::ChatRequest& request) {
   Json body = Json::object();
   body["model"] = request.model;
   Json messages = Json::array();
-  for (const auto& m : request.messages) messages.push_back(message_json(m));
+  std::size_t next_image = 0;
+  for (const auto& m : request.messages) messages.push_back(message_json(m, next_image));
   body["messages"] = std::move(messages);
   if (!request.tools.empty()) body["tools"] = request.tools;
   body["stream"] = true;
@@ -89,6 +112,12 @@ Json chat_body(const chat::ChatRequest& request) {
   if (request.format) body["response_format"] = response_format(*request.format);
   if (request.think) {
     if (auto effort = reasoning_effort(*request.think)) body["reasoning_effort"] = *effort;
+  }
+  if (request.continue_answer) {
+    // vLLM continues a final assistant message only when asked; llama.cpp's server does it
+    // anyway and reads no further.
+    body["continue_final_message"] = true;
+    body["add_generation_prompt"] = false;
   }
   return body;
 }

@@ -81,6 +81,7 @@ expect_lines "nothing is offered for a free value" "" "$(complete_line 'ochat --
 expect_lines "nothing is offered after --" "" "$(complete_line 'ochat -- -')"
 
 check_format "$tmp"
+check_attach "$tmp"
 check_models "$bin" "$fake_ollama" "$tmp"
 
 # Model names hold colons, which readline breaks words at.

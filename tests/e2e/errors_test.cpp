@@ -38,6 +38,8 @@ TEST_CASE("errors: a missing model exits 4 with the server's message and an olla
   CHECK_THAT(r.err, Catch::Contains("ollama pull llama9"));
 }
 
+// --retries 0 in these tests: what a fault does when ochat does not recover (see
+// recovery_test.cpp).
 TEST_CASE("errors: HTTP errors exit 4 with the server's own message", "[reliability]") {
   Ochat ochat;
   struct Case {
@@ -49,7 +51,7 @@ TEST_CASE("errors: HTTP errors exit 4 with the server's own message", "[reliabil
                  Case{"status:503", "server busy, please try again.  maximum pending requests exceeded"},
                  Case{"status:429", "rate limit exceeded"},
                  Case{"status:403", "HTTP 403"}}) {
-    auto r = ochat.run({"-m", c.model, "hi"});
+    auto r = ochat.run({"-m", c.model, "--retries", "0", "hi"});
     INFO(c.model);
     CHECK(r.exit_code == 4);
     CHECK(r.out.empty());
@@ -61,31 +63,32 @@ TEST_CASE("errors: HTTP errors exit 4 with the server's own message", "[reliabil
 
 TEST_CASE("errors: an error line mid-stream exits 5 and keeps the partial answer", "[reliability]") {
   Ochat ochat;
-  auto r = ochat.run({"-m", "midstream-error", "hi"});
+  auto r = ochat.run({"-m", "midstream-error", "--retries", "0", "hi"});
   CHECK(r.exit_code == 5);
   CHECK(r.out == printed(kMidstreamErrorText));
   check_one_error_line(r);
   CHECK_THAT(r.err, Catch::Contains(std::string(kMidstreamErrorMessage)));
-  reliability::record_fault("mid-stream error", r, reliability::exact(r.out));
+  reliability::record_fault("mid-stream error, `--retries 0`", r, reliability::exact(r.out));
 }
 
 TEST_CASE("errors: a dropped connection exits 5 and keeps the partial answer", "[reliability]") {
   Ochat ochat;
-  auto r = ochat.run({"-m", "drop", "hi"});
+  auto r = ochat.run({"-m", "drop", "--retries", "0", "hi"});
   CHECK(r.exit_code == 5);
   CHECK(r.out == printed("partial"));
   check_one_error_line(r);
-  reliability::record_fault("dropped connection", r, reliability::exact(r.out));
+  reliability::record_fault("dropped connection, `--retries 0`", r, reliability::exact(r.out));
 }
 
 TEST_CASE("errors: a stream that ends without its done chunk exits 5", "[reliability]") {
   Ochat ochat;
-  auto r = ochat.run({"-m", "no-done", "hi"});
+  auto r = ochat.run({"-m", "no-done", "--retries", "0", "hi"});
   CHECK(r.exit_code == 5);
   CHECK(r.out == printed("xy"));
   check_one_error_line(r);
   CHECK_THAT(r.err, Catch::Contains("ended before"));
-  reliability::record_fault("stream ends without done", r, reliability::exact(r.out));
+  reliability::record_fault("stream ends without done, `--retries 0`", r,
+                            reliability::exact(r.out));
 }
 
 TEST_CASE("errors: a line that is not JSON exits 5 quoting it", "[reliability]") {

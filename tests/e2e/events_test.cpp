@@ -76,9 +76,11 @@ TEST_CASE("events: a failure gives an error event of the matching kind, then don
     const char* kind;
     int status;
   };
-  for (const auto& c : {Case{{"-m", "midstream-error"}, "stream", 5}, Case{{"-m", "nope"}, "http", 4},
-                        Case{{"-m", "stall", "--idle-timeout", "0.3"}, "timeout", 124},
-                        Case{{"-m", "text", "--think=loud"}, "usage", 2}, Case{{"--bogus"}, "usage", 2}}) {
+  for (const auto& c :
+       {Case{{"-m", "midstream-error", "--retries", "0"}, "stream", 5},
+        Case{{"-m", "nope"}, "http", 4},
+        Case{{"-m", "stall", "--idle-timeout", "0.3"}, "timeout", 124},
+        Case{{"-m", "text", "--think=loud"}, "usage", 2}, Case{{"--bogus"}, "usage", 2}}) {
     auto args = c.args;
     args.push_back("--events");
     args.push_back("hi");
@@ -99,7 +101,7 @@ TEST_CASE("events: a failure gives an error event of the matching kind, then don
 
 TEST_CASE("events: a mid-stream error keeps the tokens that came before it") {
   Ochat ochat;
-  auto r = ochat.run({"-m", "midstream-error", "--events", "hi"});
+  auto r = ochat.run({"-m", "midstream-error", "--retries", "0", "--events", "hi"});
   auto events = parse_lines(r.out);
   check_envelope(events);
   CHECK(joined_text(events, "token") == kMidstreamErrorText);

@@ -344,7 +344,7 @@ TEST_CASE("openai: HTTP errors exit 4 with the server's own message") {
                  Case{"status:418", "HTTP 418): fake error with status 418"},  // Ollama's {"error": "..."}
                  Case{"nope", "model \"nope\" not found, try pulling it first"}}) {
     INFO(c.model);
-    auto r = oa.run({"-m", c.model, "hi"});
+    auto r = oa.run({"-m", c.model, "--retries", "0", "hi"});
     CHECK(r.exit_code == 4);
     CHECK(r.out.empty());
     check_one_error_line(r);
@@ -363,13 +363,14 @@ TEST_CASE("openai: an unknown path (a base URL without /v1) exits 4 with a hint 
 
 TEST_CASE("openai: an error event mid-stream exits 5 and keeps the partial answer", "[reliability]") {
   OpenAi oa;
-  auto r = oa.run({"-m", "midstream-error", "hi"});
+  auto r = oa.run({"-m", "midstream-error", "--retries", "0", "hi"});
   CHECK(r.exit_code == 5);
   CHECK(r.out == printed(kOpenAiMidstreamText));
   check_one_error_line(r);
   CHECK_THAT(r.err, Catch::Contains(std::string(kOpenAiMidstreamMessage)));
-  reliability::record_fault("OpenAI: error event", r, reliability::exact(r.out));
-  auto events = parse_lines(oa.run({"-m", "midstream-error", "--events", "hi"}).out);
+  reliability::record_fault("OpenAI: error event, `--retries 0`", r, reliability::exact(r.out));
+  auto events =
+      parse_lines(oa.run({"-m", "midstream-error", "--retries", "0", "--events", "hi"}).out);
   check_envelope(events);
   REQUIRE(events.size() >= 2);
   CHECK(events[events.size() - 2]["type"] == "error");
@@ -381,14 +382,15 @@ TEST_CASE("openai: a stream that ends without a finish reason or [DONE] exits 5"
   OpenAi oa;
   for (const char* model : {"no-finish", "ollama-error"}) {
     INFO(model);
-    auto r = oa.run({"-m", model, "hi"});
+    auto r = oa.run({"-m", model, "--retries", "0", "hi"});
     CHECK(r.exit_code == 5);
     check_one_error_line(r);
     CHECK_THAT(r.err, Catch::Contains("ended before"));
   }
-  auto r = oa.run({"-m", "no-finish", "hi"});
+  auto r = oa.run({"-m", "no-finish", "--retries", "0", "hi"});
   CHECK(r.out == printed("xy"));
-  reliability::record_fault("OpenAI: neither `finish_reason` nor `[DONE]`", r, reliability::exact(r.out));
+  reliability::record_fault("OpenAI: neither `finish_reason` nor `[DONE]`, `--retries 0`", r,
+                            reliability::exact(r.out));
 }
 
 TEST_CASE("openai: a reply that is not an event stream exits 5 quoting it") {
@@ -402,7 +404,7 @@ TEST_CASE("openai: a reply that is not an event stream exits 5 quoting it") {
 
 TEST_CASE("openai: a dropped connection exits 5 and keeps the partial answer") {
   OpenAi oa;
-  auto r = oa.run({"-m", "drop", "hi"});
+  auto r = oa.run({"-m", "drop", "--retries", "0", "hi"});
   CHECK(r.exit_code == 5);
   CHECK(r.out == printed("partial"));
   check_one_error_line(r);
@@ -511,7 +513,7 @@ TEST_CASE("openai: the API key is sent as a bearer token and printed nowhere", "
   CHECK(run({"-m", "text", "-v", "hi"}).exit_code == 0);
   CHECK(run({"-m", "text", "--events", "-v", "hi"}).exit_code == 0);
   CHECK(run({"-m", "tool", "-t", plugin("weather"), "--events", "hi"}).exit_code == 0);
-  CHECK(run({"-m", "midstream-error", "--events", "hi"}).exit_code == 5);
+  CHECK(run({"-m", "midstream-error", "--retries", "0", "--events", "hi"}).exit_code == 5);
   // The server quotes the key in its 401 message, as OpenAI's does: ochat masks it.
   auto refused = run({"-m", "status:401", "hi"});
   CHECK(refused.exit_code == 4);

@@ -108,9 +108,10 @@ inline std::string events(const std::string& out) {
   return "`--events`: " + code(types) + (reason.empty() ? "" : " (reason " + code(reason) + ")");
 }
 
-// Ports, curl's connect time, temporary files and the source directory, written the same way on
-// every run. An MCP server's command line in a message is cut after 100 bytes, which with an
-// absolute path depends on where the sources are: such a command becomes "(node …)".
+// Ports, curl's connect time, the waits before retries, temporary files and the source directory,
+// written the same way on every run. An MCP server's command line in a message is cut after 100
+// bytes, which with an absolute path depends on where the sources are: such a command becomes
+// "(node …)".
 inline std::string normalised(std::string text) {
   text = std::regex_replace(text, std::regex(R"(\(node /[^)]*\))"), "(node …)");
   const std::string plugins = OCHAT_TEST_PLUGINS;  // SOURCE/tests/plugins
@@ -118,6 +119,9 @@ inline std::string normalised(std::string text) {
   for (std::size_t at; !source.empty() && (at = text.find(source + "/")) != std::string::npos;) text.erase(at, source.size() + 1);
   text = std::regex_replace(text, std::regex(R"(((127\.0\.0\.1|localhost|\[::1\]):|\bport )[0-9]+)"), "$1PORT");
   text = std::regex_replace(text, std::regex(R"(\bafter [0-9]+ ms\b)"), "after N ms");
+  // The wait before a retry has a random part.
+  text = std::regex_replace(text, std::regex(R"(\bin [0-9]+\.[0-9] s \(([0-9]+) of)"),
+                            "in N s ($1 of");
   text = std::regex_replace(text, std::regex(R"((/tmp/ochat-[a-z]+-)[A-Za-z0-9]+)"), "$1XXXXXX");
   return text;
 }

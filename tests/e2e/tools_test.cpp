@@ -372,7 +372,7 @@ TEST_CASE("tools: --tools-dir skips hidden files and warns about an entry that i
   auto r = ochat.run({"-m", "tool", "--tools-dir", dir.path, "weather in Paris?"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  CHECK(r.out == printed("Let me check.Tool said: weather for {\"city\":\"Paris\"}"));
+  CHECK(r.out == "Let me check.Tool said: weather for {\"city\":\"Paris\"}\n");
   CHECK(r.err == "ochat: warning: --tools-dir " + dir.path + ": plugin " + dir.path +
                      "/usage: --describe exited with status 2; on stderr: \"usage: usage [-h] "
                      "[--name NAME] FILE\", \"usage: error: unrecognized arguments: --describe\"; "

@@ -54,8 +54,10 @@ namespace fake_openai {
 class Wire {
  public:
   virtual ~Wire() = default;
-  // A whole reply with Content-Length. Returns whether the connection may be kept.
-  virtual bool reply(int status, std::string_view content_type, std::string_view body) = 0;
+  // A whole reply with Content-Length, with extra header lines (each ending in CRLF). Returns
+  // whether the connection may be kept.
+  virtual bool reply(int status, std::string_view content_type, std::string_view body,
+                     std::string_view headers = {}) = 0;
   // Starts a chunked 200 reply (the headers go out with the first write).
   virtual void start(std::string_view content_type) = 0;
   // One write of the body: one HTTP chunk, one send().
@@ -69,8 +71,10 @@ class Wire {
   virtual bool end(bool clean) = 0;
 };
 
-// POST /v1/chat/completions with this body and Authorization header value.
-bool handle_chat_completions(std::string_view body, std::string_view authorization, Wire& wire);
+// POST /v1/chat/completions with this body and Authorization header value; `earlier` is the
+// number of requests with the same model the server received before this one.
+bool handle_chat_completions(std::string_view body, std::string_view authorization,
+                             std::size_t earlier, Wire& wire);
 // GET /v1/models.
 bool handle_models(Wire& wire);
 

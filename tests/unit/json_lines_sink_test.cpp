@@ -149,3 +149,56 @@ TEST_CASE("events::JsonLinesSink writes token and thinking lines byte for byte a
   sink.flush();
   CHECK(file.contents() == expected);
 }
+
+TEST_CASE("events::JsonLinesSink writes retry events, and done counts them") {
+  ochat::test::FdCapture file;
+  ochat::io::FdStream out(file.fd());
+  JsonLinesSink sink(out);
+
+  sink.start({"qwen3", "http://127.0.0.1:11434"});
+  ochat::events::RetryInfo busy;
+  busy.attempt = 1;
+  busy.retries = 2;
+  busy.reason = "server busy (HTTP 503)";
+  busy.delay_ms = 500;
+  sink.retry(busy);
+  sink.token("The ");
+  ochat::events::RetryInfo broke;
+  broke.attempt = 2;
+  broke.retries = 2;
+  broke.reason = "the connection broke";
+  broke.delay_ms = 1000;
+  broke.continues = true;
+  broke.answer_bytes = 4;
+  sink.retry(broke);
+  sink.done({"stop", {}});
+
+  const auto events = parse_lines(file.contents());
+  REQUIRE(events.size() == 5);
+  CHECK(
+      events[1].dump() ==
+      R"x({"type":"retry","data":{"attempt":1,"retries":2,"reason":"server busy (HTTP 503)","delay_ms":500,"continues":false}})x");
+  CHECK(
+      events[3].dump() ==
+      R"({"type":"retry","data":{"attempt":2,"retries":2,"reason":"the connection broke","delay_ms":1000,"continues":true,"answer_bytes":4}})");
+  CHECK(events[4].dump() == R"({"type":"done","data":{"reason":"stop","retries":2}})");
+}
+
+TEST_CASE("events::JsonLinesSink leaves retries out of done when there were none") {
+  ochat::test::FdCapture file;
+  ochat::io::FdStream out(file.fd());
+  JsonLinesSink sink(out);
+  sink.done({"stop", {}});
+  CHECK(file.contents() == "{\"type\":\"done\",\"data\":{\"reason\":\"stop\"}}\n");
+TEST_CASE("events::JsonLinesSink start lists the attachments, in order, when there are any") {
+  ochat::test::FdCapture file;
+  ochat::io::FdStream out(file.fd());
+  JsonLinesSink sink(out);
+  sink.start({"gemma3", "http://h", {{"photo.jpg", "image/jpeg", 123456}, {"-", "text/plain", 7}}});
+  const auto events = parse_lines(file.contents());
+  REQUIRE(events.size() == 1);
+  CHECK(
+      events[0].dump() ==
+      R"({"type":"start","data":{"schema_version":1,"model":"gemma3","host":"http://h","attachments":[)"
+      R"({"name":"photo.jpg","type":"image/jpeg","size":123456},{"name":"-","type":"text/plain","size":7}]}})");
+}

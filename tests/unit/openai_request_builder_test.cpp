@@ -145,3 +145,14 @@ TEST_CASE("openai::chat_body sends a tool round trip as the protocol wants it") 
         R"({"role":"tool","tool_call_id":"call_b","content":"result of call_b"}],)"
         R"("stream":true,"stream_options":{"include_usage":true}})");
 }
+
+TEST_CASE("openai::chat_body asks to continue the final assistant message of a continuation") {
+  ChatRequest request = plain_request();
+  request.messages.push_back(Message::text("assistant", "The quick "));
+  request.continue_answer = true;
+  CHECK(
+      chat_body(request).dump() ==
+      R"({"model":"qwen3","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"hi"},)"
+      R"({"role":"assistant","content":"The quick "}],"stream":true,"stream_options":{"include_usage":true},)"
+      R"("continue_final_message":true,"add_generation_prompt":false})");
+}

@@ -14,6 +14,7 @@ class RecordingSink final : public events::EventSink {
   std::string tokens;               // all token text
   std::string thoughts;             // all thinking text
   std::vector<events::DoneInfo> dones;
+  std::vector<events::RetryInfo> retries;
   int flush_result_false_after = -1;  // flush() returns false from this many tokens on (-1: never)
 
   void start(const events::StartInfo& info) override { calls.push_back("start:" + info.model + "@" + info.host); }
@@ -30,6 +31,13 @@ class RecordingSink final : public events::EventSink {
   }
   void tool_result(const events::ToolResultInfo& info) override {
     calls.push_back("tool_result:" + info.id + ":" + info.name + ":" + (info.is_error ? "error:" : "ok:") + info.content);
+  }
+  void retry(const events::RetryInfo& info) override {
+    calls.push_back("retry:" + std::to_string(info.attempt) + "/" + std::to_string(info.retries) +
+                    ":" + info.reason + ":" + std::to_string(info.delay_ms) + "ms" +
+                    (info.continues ? ":continues " + std::to_string(info.answer_bytes) : "") +
+                    (info.after_thinking ? ":after thinking" : ""));
+    retries.push_back(info);
   }
   void notice(std::string_view text) override { calls.push_back("notice:" + std::string(text)); }
   void error(ErrorKind kind, std::string_view message) override {

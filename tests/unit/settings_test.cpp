@@ -257,3 +257,33 @@ TEST_CASE("config::resolve_settings checks the tool settings") {
   options.tool_timeout = 0;
   expect_usage_error(options, "--tool-timeout");
 }
+
+TEST_CASE("config::resolve_settings takes --retries over OCHAT_RETRIES over 2") {
+  Options options;
+  CHECK(resolve(options).retries == 2);
+  CHECK(resolve(options, {{"OCHAT_RETRIES", "5"}}).retries == 5);
+  CHECK(resolve(options, {{"OCHAT_RETRIES", " 0 "}}).retries == 0);
+  CHECK(resolve(options, {{"OCHAT_RETRIES", ""}}).retries == 2);
+  options.retries = 0;
+  CHECK(resolve(options, {{"OCHAT_RETRIES", "5"}}).retries == 0);
+  options.retries = 100;
+  CHECK(resolve(options).retries == 100);
+}
+
+TEST_CASE("config::resolve_settings refuses a number of retries out of 0 to 100") {
+  Options options;
+  options.retries = -1;
+  expect_usage_error(options, "--retries takes a number from 0 to 100, got -1");
+  options.retries = 101;
+  expect_usage_error(options, "--retries");
+  for (const char* bad : {"-1", "101", "2x", "1.5", "9999999999999"}) {
+    INFO(bad);
+    try {
+      resolve(Options{}, {{"OCHAT_RETRIES", bad}});
+      FAIL("no exception");
+    } catch (const ochat::Error& e) {
+      CHECK(e.kind() == ochat::ErrorKind::usage);
+      CHECK_THAT(e.what(), Catch::Contains("OCHAT_RETRIES takes a number from 0 to 100"));
+    }
+  }
+}

@@ -308,3 +308,40 @@ TEST_CASE(
   failed.done({"length", {}});
   CHECK(pty.read_available().empty());
 }
+
+TEST_CASE("events::TextSink writes one line per retry on stderr, even off a terminal") {
+  Files f;
+  TextSink sink(f.out, f.err, {});
+  ochat::events::RetryInfo info;
+  info.attempt = 1;
+  info.retries = 2;
+  info.reason = "server busy (HTTP 503)";
+  info.delay_ms = 1000;
+  sink.retry(info);
+
+  sink.thinking("hmm");
+  info.attempt = 2;
+  info.reason = "the connection broke";
+  info.delay_ms = 480;
+  info.after_thinking = true;
+  sink.retry(info);
+
+  sink.token("The quick");
+  info.attempt = 1;
+  info.delay_ms = 1550;
+  info.after_thinking = false;
+  info.continues = true;
+  info.answer_bytes = 9;
+  sink.retry(info);
+  sink.token(" fox");
+  sink.done({"stop", {}});
+
+  CHECK(f.out_file.contents() == "The quick fox\n");
+  CHECK(
+      f.err_file.contents() ==
+      "ochat: server busy (HTTP 503); retrying in 1.0 s (1 of 2)\n"
+      "hmm\n"
+      "ochat: the connection broke during the model's thinking; restarting the request in 0.5 s (2 "
+      "of 2)\n"
+      "ochat: the connection broke after 9 bytes of the answer; continuing it in 1.6 s (1 of 2)\n");
+}
