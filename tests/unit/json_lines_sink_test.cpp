@@ -190,6 +190,8 @@ TEST_CASE("events::JsonLinesSink leaves retries out of done when there were none
   JsonLinesSink sink(out);
   sink.done({"stop", {}});
   CHECK(file.contents() == "{\"type\":\"done\",\"data\":{\"reason\":\"stop\"}}\n");
+}
+
 TEST_CASE("events::JsonLinesSink start lists the attachments, in order, when there are any") {
   ochat::test::FdCapture file;
   ochat::io::FdStream out(file.fd());
