@@ -58,7 +58,9 @@ void OllamaBackend::authorize(http::Request& request) const {
   if (!api_key_.empty()) request.headers.push_back("Authorization: Bearer " + api_key_);
 }
 
-std::string OllamaBackend::connect_hint() const { return "is Ollama running? Start it with: ollama serve"; }
+std::string OllamaBackend::connect_hint() const {
+  return "is Ollama running? Start it with: ollama serve";
+}
 
 std::unique_ptr<chat::ChunkDecoder> OllamaBackend::decoder() const {
   return std::make_unique<NdjsonDecoder>();
@@ -71,7 +73,8 @@ Error OllamaBackend::http_error(long status, std::string_view body,
   std::string message = http::refusal_message(status, server_message);
 
   std::string hint;
-  if (status == 404 && from_json && !request.model.empty() && contains(server_message, "not found")) {
+  if (status == 404 && from_json && !request.model.empty() &&
+      contains(server_message, "not found")) {
     hint = fmt::format("try: ollama pull {}", request.model);
   } else if (status == 404 || status == 405) {
     hint = fmt::format("is {} an Ollama server? Check --host or OLLAMA_HOST", host_);

@@ -1,7 +1,7 @@
 // Failures: one line on stderr starting "ochat: ", the documented exit status, and whatever
 // was already printed stays printed.
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -11,9 +11,7 @@
 
 using namespace ochat::test;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("errors: server down exits 3 naming the address and ollama serve", "[reliability]") {
   RunOptions o;
@@ -46,22 +44,24 @@ TEST_CASE("errors: HTTP errors exit 4 with the server's own message", "[reliabil
     const char* model;
     const char* text;
   };
-  for (auto c : {Case{"status:400", "does not support tools"},
-                 Case{"status:500", "model runner has unexpectedly stopped"},
-                 Case{"status:503", "server busy, please try again.  maximum pending requests exceeded"},
-                 Case{"status:429", "rate limit exceeded"},
-                 Case{"status:403", "HTTP 403"}}) {
+  for (auto c :
+       {Case{"status:400", "does not support tools"},
+        Case{"status:500", "model runner has unexpectedly stopped"},
+        Case{"status:503", "server busy, please try again.  maximum pending requests exceeded"},
+        Case{"status:429", "rate limit exceeded"}, Case{"status:403", "HTTP 403"}}) {
     auto r = ochat.run({"-m", c.model, "--retries", "0", "hi"});
     INFO(c.model);
     CHECK(r.exit_code == 4);
     CHECK(r.out.empty());
     check_one_error_line(r);
     CHECK_THAT(r.err, Catch::Contains(c.text));
-    if (c.model == std::string("status:500")) reliability::record_fault("HTTP 4xx/5xx", r, reliability::exact(r.out));
+    if (c.model == std::string("status:500"))
+      reliability::record_fault("HTTP 4xx/5xx", r, reliability::exact(r.out));
   }
 }
 
-TEST_CASE("errors: an error line mid-stream exits 5 and keeps the partial answer", "[reliability]") {
+TEST_CASE("errors: an error line mid-stream exits 5 and keeps the partial answer",
+          "[reliability]") {
   Ochat ochat;
   auto r = ochat.run({"-m", "midstream-error", "--retries", "0", "hi"});
   CHECK(r.exit_code == 5);

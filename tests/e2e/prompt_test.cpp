@@ -89,23 +89,29 @@ TEST_CASE("prompt: bad flags are usage errors with one line on stderr") {
 
 TEST_CASE("prompt: an option given twice counts once, the last one (an alias can be overridden)") {
   Ochat ochat;
-  auto r = ochat.run({"-m", "nonexistent", "--host", "127.0.0.1:1", "-m", "text", "--host", ochat.server.url(), "hi"});
+  auto r = ochat.run({"-m", "nonexistent", "--host", "127.0.0.1:1", "-m", "text", "--host",
+                      ochat.server.url(), "hi"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
   REQUIRE(ochat.server.requests().size() == 1);
   CHECK(ochat.request_body()["model"] == "text");
 }
 
-TEST_CASE("prompt: an unknown option is named without its value, with the option it is closest to") {
+TEST_CASE(
+    "prompt: an unknown option is named without its value, with the option it is closest to") {
   Ochat ochat;
   auto r = ochat.run({"-m", "text", "--api-key=sk-secret-42", "hi"});
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
-  CHECK(r.err == "ochat: error: unknown option --api-key (did you mean --api-key-file?); see ochat --help\n");
+  CHECK(
+      r.err ==
+      "ochat: error: unknown option --api-key (did you mean --api-key-file?); see ochat --help\n");
 
   r = ochat.run({"-m", "text", "--modle", "x", "--frobnicate", "hi"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "ochat: error: unknown options --modle, --frobnicate (did you mean --model?); see ochat --help\n");
+  CHECK(r.err ==
+        "ochat: error: unknown options --modle, --frobnicate (did you mean --model?); see ochat "
+        "--help\n");
   CHECK(ochat.server.requests().empty());
 }
 
