@@ -58,10 +58,11 @@ struct LoadedTools {
 // The MCP servers to start, in the order their tools are offered: --mcp in command-line order,
 // then those of the default configuration file, then those of each --mcp-config (a file given
 // twice is read once). Names are made unique. Each server's env is its configured "env" with
-// `options.server_env` over it. Throws ochat::Error (usage) for a file that
-// cannot be read or parsed.
+// `options.server_env` over it. `loaded`, when given, learns whether the default file was read.
+// Throws ochat::Error (usage) for a file that cannot be read or parsed.
 std::vector<McpServerConfig> mcp_servers(const std::vector<ToolSource>& sources,
-                                         const ToolLoadOptions& options, const sys::Getenv& getenv);
+                                         const ToolLoadOptions& options, const sys::Getenv& getenv,
+                                         LoadedTools* loaded = nullptr);
 
 // Loads every source into `registry`, in the order above. Throws ochat::Error for the first
 // plugin or server that fails, and for a clash of tool names (see Registry::add); an entry of a
