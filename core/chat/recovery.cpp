@@ -77,7 +77,7 @@ TurnResult run_recovering_turn(const TurnContext& context, const ChatRequest& re
 
     events::RetryInfo info;
     info.attempt = retries + 1;
-    info.retries = options.policy.retries;
+    info.max_retries = options.policy.retries;
     info.reason = failure->retry_reason;
     info.delay_ms = delay.count();
     info.continues = !turn.content.empty();
