@@ -31,6 +31,13 @@ Error not_continued(const Error& error) {
 
 TurnResult run_recovering_turn(const TurnContext& context, const ChatRequest& request,
                                const RecoveryOptions& options) {
+  TurnResult turn;
+  run_recovering_turn(context, request, options, turn);
+  return turn;
+}
+
+void run_recovering_turn(const TurnContext& context, const ChatRequest& request,
+                         const RecoveryOptions& options, TurnResult& turn) {
   sys::SystemClock system_clock;
   sys::Clock& clock = options.clock ? *options.clock : system_clock;
   std::mt19937_64 generator(std::random_device{}());
@@ -41,7 +48,6 @@ TurnResult run_recovering_turn(const TurnContext& context, const ChatRequest& re
   std::optional<std::chrono::steady_clock::time_point> deadline;
   if (timeouts.total) deadline = clock.now() + *timeouts.total;
 
-  TurnResult turn;
   for (int retries = 0;; ++retries) {
     AttemptOptions attempt{timeouts, nullptr};
     if (deadline) {
@@ -59,7 +65,7 @@ TurnResult run_recovering_turn(const TurnContext& context, const ChatRequest& re
     const bool continuing = continued.has_value();
     auto failure = run_attempt(context, continuing ? *continued : request, turn, attempt);
     turn.retries = retries;
-    if (!failure) return turn;
+    if (!failure) return;
 
     turn.tool_calls.clear();  // calls of a reply that broke are never run
     if (continuing && !failure->reply_started && failure->retry_reason.empty() &&
@@ -77,7 +83,7 @@ TurnResult run_recovering_turn(const TurnContext& context, const ChatRequest& re
 
     events::RetryInfo info;
     info.attempt = retries + 1;
-    info.retries = options.policy.retries;
+    info.max_retries = options.policy.retries;
     info.reason = failure->retry_reason;
     info.delay_ms = delay.count();
     info.continues = !turn.content.empty();
@@ -87,12 +93,12 @@ TurnResult run_recovering_turn(const TurnContext& context, const ChatRequest& re
     context.sink.retry(info);
     if (!context.sink.flush()) {
       turn.end = TurnResult::End::output_closed;
-      return turn;
+      return;
     }
     if (const int signal = clock.sleep(delay, context.cancel); signal != 0) {
       turn.end = TurnResult::End::interrupted;
       turn.signal = signal;
-      return turn;
+      return;
     }
   }
 }

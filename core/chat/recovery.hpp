@@ -31,5 +31,9 @@ struct RecoveryOptions {
 // could not be continued: ..."). A signal during a wait ends it as interrupted at once.
 TurnResult run_recovering_turn(const TurnContext& context, const ChatRequest& request,
                                const RecoveryOptions& options);
+// The same, into `turn`, which holds what was printed (the joined answer so far) when it throws:
+// what a conversation keeps of an answer cut by an error.
+void run_recovering_turn(const TurnContext& context, const ChatRequest& request,
+                         const RecoveryOptions& options, TurnResult& turn);
 
 }  // namespace ochat::chat

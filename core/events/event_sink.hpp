@@ -52,7 +52,7 @@ struct DoneInfo {
 // A request is about to be sent again, after a wait (see chat::RetryPolicy).
 struct RetryInfo {
   int attempt = 1;     // 1 for the first retry of an answer
-  int retries = 0;     // how many retries an answer may have (--retries)
+  int max_retries = 0;  // how many retries an answer may have (--retries)
   std::string reason;  // what failed, in a few words: "server busy (HTTP 503)"
   std::int64_t delay_ms = 0;
   // The request continues the answer printed so far (of `answer_bytes` bytes); otherwise it

@@ -65,7 +65,7 @@ void JsonLinesSink::tool_result(const ToolResultInfo& info) {
 
 void JsonLinesSink::retry(const RetryInfo& info) {
   Json data = {{"attempt", info.attempt},
-               {"retries", info.retries},
+               {"max_retries", info.max_retries},
                {"reason", info.reason},
                {"delay_ms", info.delay_ms},
                {"continues", info.continues}};

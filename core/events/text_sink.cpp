@@ -100,7 +100,7 @@ void TextSink::retry(const RetryInfo& info) {
   } else {
     what = fmt::format("{}; retrying in {}", info.reason, delay);
   }
-  err_.append(fmt::format("ochat: {} ({} of {})\n", what, info.attempt, info.retries));
+  err_.append(fmt::format("ochat: {} ({} of {})\n", what, info.attempt, info.max_retries));
   err_.note_last_byte("\n");
   err_.flush();
 }

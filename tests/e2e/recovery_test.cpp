@@ -309,7 +309,7 @@ TEST_CASE("recovery: --events shows each retry, and done counts them") {
     REQUIRE(retry != nullptr);
     const json& data = (*retry)["data"];
     CHECK(data["attempt"] == 1);
-    CHECK(data["retries"] == 2);
+    CHECK(data["max_retries"] == 2);
     CHECK(data["reason"] == "the connection broke");
     CHECK(data["continues"] == true);
     CHECK(data["answer_bytes"] == 16);

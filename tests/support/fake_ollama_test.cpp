@@ -719,3 +719,80 @@ TEST_CASE("FakeOllama /v1 slow stops when the client leaves") {
   REQUIRE(srv.wait_finished(1, 10s));
   CHECK(srv.requests()[0].disconnected_early);
 }
+
+// ---- Recovery scenarios ----
+
+namespace {
+
+std::string continuation_body(std::string_view model, std::string_view so_far,
+                              std::string_view extra = {}) {
+  return R"({"model":")" + std::string(model) + R"(","messages":[{"role":"user","content":"hi"},)" +
+         R"({"role":"assistant","content":)" + json(std::string(so_far)).dump() + "}]" +
+         std::string(extra) + "}";
+}
+
+}  // namespace
+
+TEST_CASE("FakeOllama busy:N refuses the first N requests of the model, then answers") {
+  FakeOllama srv;
+  auto first = chat(srv, "busy:2");
+  CHECK(first.status == 503);
+  CHECK_FALSE(first.header("Retry-After"));
+  CHECK(chat(srv, "busy:2").status == 503);
+  auto third = chat(srv, "busy:2");
+  CHECK(third.status == 200);
+  CHECK(third.content() == "Hello, world!");
+  auto other = chat(srv, "busy-retry-after:1");  // counted per model
+  CHECK(other.status == 503);
+  CHECK(other.header("Retry-After") == "1");
+  auto limited = chat(srv, "rate-limit:1");
+  CHECK(limited.status == 429);
+  CHECK(limited.header("Retry-After") == "1");
+}
+
+TEST_CASE(
+    "FakeOllama drop-once serves the rest only to a continuation of exactly the text so far") {
+  FakeOllama srv;
+  auto cut = chat(srv, "drop-once");
+  CHECK_FALSE(cut.complete);
+  CHECK(cut.content() == "The quick brown ");
+  auto rest = roundtrip(
+      srv, request("POST", "/api/chat", continuation_body("drop-once", "The quick brown ")));
+  REQUIRE(rest.complete);
+  CHECK(rest.content() == "fox jumps over the lazy dog.");
+  auto wrong = roundtrip(
+      srv, request("POST", "/api/chat", continuation_body("drop-once", "The quick brown")));
+  CHECK(wrong.status == 400);
+  CHECK_THAT(wrong.body, Catch::Contains("the continuation does not end with the answer so far"));
+  auto restart = roundtrip(
+      srv, request("POST", "/api/chat", continuation_body("restart", "The quick brown ")));
+  CHECK(restart.content() == ochat::test::kContinueText);
+}
+
+TEST_CASE("FakeOllama cut-utf8 cuts the stream in the middle of a character") {
+  FakeOllama srv;
+  auto cut = chat(srv, "cut-utf8");
+  CHECK_FALSE(cut.complete);
+  const std::string body = cut.body;
+  REQUIRE(body.size() >= 2);
+  CHECK(body.substr(body.size() - 2) == "\xE4\xBD");  // two of the three bytes of U+4F60
+}
+
+TEST_CASE("FakeOllama /v1 continuations need continue_final_message and the exact text so far") {
+  FakeOllama srv;
+  const std::string flags = R"(,"continue_final_message":true,"add_generation_prompt":false)";
+  auto no_flags =
+      v1_chat(srv, continuation_body("drop-once", "The quick brown ", R"(,"stream":true)"));
+  CHECK(no_flags.status == 400);
+  auto rest =
+      v1_chat(srv, continuation_body("drop-once", "The quick brown ", R"(,"stream":true)" + flags));
+  CHECK(rest.status == 200);
+  CHECK(sse_content(rest.body) == "fox jumps over the lazy dog.");
+  auto wrong =
+      v1_chat(srv, continuation_body("drop-once", "The quick", R"(,"stream":true)" + flags));
+  CHECK(wrong.status == 400);
+  auto refused = v1_chat(srv, continuation_body("refuse-continuation", "The quick brown ",
+                                                R"(,"stream":true)" + flags));
+  CHECK(refused.status == 400);
+  CHECK_THAT(refused.body, Catch::Contains("prefill is incompatible"));
+}

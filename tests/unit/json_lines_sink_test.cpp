@@ -167,14 +167,14 @@ TEST_CASE("events::JsonLinesSink writes retry events, and done counts them") {
   sink.start({"qwen3", "http://127.0.0.1:11434"});
   ochat::events::RetryInfo busy;
   busy.attempt = 1;
-  busy.retries = 2;
+  busy.max_retries = 2;
   busy.reason = "server busy (HTTP 503)";
   busy.delay_ms = 500;
   sink.retry(busy);
   sink.token("The ");
   ochat::events::RetryInfo broke;
   broke.attempt = 2;
-  broke.retries = 2;
+  broke.max_retries = 2;
   broke.reason = "the connection broke";
   broke.delay_ms = 1000;
   broke.continues = true;
@@ -186,10 +186,10 @@ TEST_CASE("events::JsonLinesSink writes retry events, and done counts them") {
   REQUIRE(events.size() == 5);
   CHECK(
       events[1].dump() ==
-      R"x({"type":"retry","data":{"attempt":1,"retries":2,"reason":"server busy (HTTP 503)","delay_ms":500,"continues":false}})x");
+      R"x({"type":"retry","data":{"attempt":1,"max_retries":2,"reason":"server busy (HTTP 503)","delay_ms":500,"continues":false}})x");
   CHECK(
       events[3].dump() ==
-      R"({"type":"retry","data":{"attempt":2,"retries":2,"reason":"the connection broke","delay_ms":1000,"continues":true,"answer_bytes":4}})");
+      R"({"type":"retry","data":{"attempt":2,"max_retries":2,"reason":"the connection broke","delay_ms":1000,"continues":true,"answer_bytes":4}})");
   CHECK(events[4].dump() == R"({"type":"done","data":{"reason":"stop","retries":2}})");
 }
 

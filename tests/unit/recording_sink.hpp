@@ -37,8 +37,9 @@ class RecordingSink final : public events::EventSink {
                     (info.is_error ? "error:" : "ok:") + info.content);
   }
   void retry(const events::RetryInfo& info) override {
-    calls.push_back("retry:" + std::to_string(info.attempt) + "/" + std::to_string(info.retries) +
-                    ":" + info.reason + ":" + std::to_string(info.delay_ms) + "ms" +
+    calls.push_back("retry:" + std::to_string(info.attempt) + "/" +
+                    std::to_string(info.max_retries) + ":" + info.reason + ":" +
+                    std::to_string(info.delay_ms) + "ms" +
                     (info.continues ? ":continues " + std::to_string(info.answer_bytes) : "") +
                     (info.after_thinking ? ":after thinking" : ""));
     retries.push_back(info);

@@ -412,3 +412,18 @@ TEST_CASE(
   CHECK(third[1]["tool_calls"].size() == 1);
   CHECK(third[2]["role"] == "tool");
 }
+
+TEST_CASE("chat::run_recovering_turn keeps the joined answer in the turn it fills when it throws") {
+  Fixture f;
+  f.transport.queued = {dropped({line("The quick ")}), dropped({line("brown ")}),
+                        dropped({line("fox ")})};
+  ochat::chat::TurnResult turn;
+  CHECK_THROWS_AS(ochat::chat::run_recovering_turn(
+                      ochat::chat::TurnContext{f.backend, f.transport, f.sink, f.timeouts,
+                                               ochat::sys::CancelToken{&f.signal, -1}},
+                      f.request, f.options, turn),
+                  Error);
+  CHECK(turn.reply().content == "The quick brown fox ");
+  CHECK(turn.continued);
+  CHECK(turn.retries == 2);
+}

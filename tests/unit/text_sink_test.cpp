@@ -315,7 +315,7 @@ TEST_CASE("events::TextSink writes one line per retry on stderr, even off a term
   TextSink sink(f.out, f.err, {});
   ochat::events::RetryInfo info;
   info.attempt = 1;
-  info.retries = 2;
+  info.max_retries = 2;
   info.reason = "server busy (HTTP 503)";
   info.delay_ms = 1000;
   sink.retry(info);
