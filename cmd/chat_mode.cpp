@@ -51,10 +51,10 @@ std::optional<Error> with_tool_origin(const Error& error, const tools::LoadedToo
 int run_chat(const config::Options& options, RunContext& context) {
   const config::Settings settings = resolve(options, context);
   // Read first: a file that cannot be sent is a usage error, before anything starts.
-  chat::Message user_message = attach::user_message(
-      {options.attach, settings.prompt, settings.force_stdin,
-       !settings.no_stdin && io::should_read_implicitly(STDIN_FILENO), STDIN_FILENO,
-       settings.no_stdin});
+  chat::Message user_message =
+      attach::user_message({options.attach, settings.prompt, settings.force_stdin,
+                            !settings.no_stdin && io::should_read_implicitly(STDIN_FILENO),
+                            STDIN_FILENO, settings.no_stdin});
 
   sys::SignalGuard signals;
   context.cancel = signals.token();

@@ -22,7 +22,8 @@ std::string nearest_option(const CLI::App& app, std::string_view name) {
     if (opt->get_group().empty()) continue;  // hidden
     for (const std::string& l : opt->get_lnames()) {
       const std::string candidate = "--" + l;
-      const std::size_t d = candidate.rfind(name, 0) == 0 ? 0 : text::edit_distance(name, candidate);
+      const std::size_t d =
+          candidate.rfind(name, 0) == 0 ? 0 : text::edit_distance(name, candidate);
       if (d < best_distance) best = candidate, best_distance = d;
     }
   }

@@ -1,13 +1,12 @@
 #include "cmd/run.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <memory>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "cmd/cli.hpp"
 #include "cmd/modes.hpp"
@@ -112,7 +111,8 @@ int run(int argc, char** argv) {
   } catch (const std::exception& e) {
     return report(without_secret(Error(ErrorKind::internal, e.what()), context.secret), *sink, err);
   }
-  if (const auto lost = output_error(out); lost && status == kExitOk) return report(*lost, *sink, err);
+  if (const auto lost = output_error(out); lost && status == kExitOk)
+    return report(*lost, *sink, err);
   return status;
 }
 

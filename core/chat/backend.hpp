@@ -47,7 +47,8 @@ class Backend {
   virtual std::unique_ptr<ChunkDecoder> decoder() const = 0;
   // The error for a reply with HTTP status >= 400 and this body: the server's own message,
   // with a hint where one helps.
-  virtual Error http_error(long status, std::string_view body, const ChatRequest& request) const = 0;
+  virtual Error http_error(long status, std::string_view body,
+                           const ChatRequest& request) const = 0;
   // What to suggest when no connection can be made ("is Ollama running? ...", or for a name
   // that did not resolve, where the address came from).
   virtual std::string connect_hint(http::NetFailure failure) const = 0;

@@ -61,9 +61,10 @@ ConversationResult run_conversation(const TurnContext& context, ChatRequest requ
       return {TurnResult::End::done, 0};
     }
     if (round >= options.max_rounds) {
-      throw Error(ErrorKind::internal,
-                  fmt::format("the model still asked for tools after {} request{} (--max-rounds {})", round,
-                              round == 1 ? "" : "s", options.max_rounds));
+      throw Error(
+          ErrorKind::internal,
+          fmt::format("the model still asked for tools after {} request{} (--max-rounds {})", round,
+                      round == 1 ? "" : "s", options.max_rounds));
     }
     const std::vector<ToolCall> calls = turn.tool_calls;
     request.messages.push_back(turn.reply());
@@ -77,7 +78,8 @@ ConversationResult run_conversation(const TurnContext& context, ChatRequest requ
       }
       sink.tool_call({id, call.name, &call.arguments});
       const ToolOutcome outcome = decided ? *decided : options.tools->run(call, context.cancel);
-      sink.tool_result({id, call.name, outcome.content, outcome.is_error, outcome.duration.count()});
+      sink.tool_result(
+          {id, call.name, outcome.content, outcome.is_error, outcome.duration.count()});
       if (!sink.flush()) return {TurnResult::End::output_closed, 0};
       if (outcome.interrupted || context.cancel.requested() != 0) {
         sink.done({"interrupted", stats});

@@ -8,8 +8,8 @@
 namespace ochat::chat {
 
 struct ConversationOptions {
-  ToolRunner* tools = nullptr;  // none: the model is offered no tools
-  int max_rounds = 10;          // most answers asked of the model in one run
+  ToolRunner* tools = nullptr;    // none: the model is offered no tools
+  int max_rounds = 10;            // most answers asked of the model in one run
   RecoveryOptions recovery = {};  // retries and continuations of each answer (none by default)
 };
 
@@ -25,6 +25,5 @@ struct ConversationResult {
 // the model still calls tools after `max_rounds` requests.
 ConversationResult run_conversation(const TurnContext& context, ChatRequest request,
                                     const ConversationOptions& options = {});
-
 
 }  // namespace ochat::chat

@@ -1,11 +1,10 @@
 #pragma once
 // The conversation and the request settings, independent of the wire format.
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/chat/attachment.hpp"
 #include "core/chat/chunk.hpp"
@@ -16,9 +15,9 @@ struct Message {
   std::string role;  // "system", "user", "assistant", "tool"
   std::string content;
   std::string thinking;
-  std::vector<ToolCall> tool_calls;  // assistant turns
-  std::string tool_name;             // tool results
-  std::string tool_call_id;          // tool results
+  std::vector<ToolCall> tool_calls;     // assistant turns
+  std::string tool_name;                // tool results
+  std::string tool_call_id;             // tool results
   std::vector<Attachment> attachments;  // user turns: images and text files, in command-line order
 
   static Message text(std::string role, std::string content) {

@@ -10,8 +10,8 @@
 namespace ochat::chat {
 
 struct ToolOutcome {
-  std::string content;     // what the model is told (valid UTF-8)
-  bool is_error = false;   // the call failed; `content` says why
+  std::string content;       // what the model is told (valid UTF-8)
+  bool is_error = false;     // the call failed; `content` says why
   bool interrupted = false;  // the user interrupted while it ran
   std::chrono::milliseconds duration{0};
 };

@@ -40,7 +40,8 @@ class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
 
   bool on_body(std::string_view bytes) override {
     if (!success()) {
-      if (error_body_.size() < kMaxErrorBody) error_body_.append(bytes.substr(0, kMaxErrorBody - error_body_.size()));
+      if (error_body_.size() < kMaxErrorBody)
+        error_body_.append(bytes.substr(0, kMaxErrorBody - error_body_.size()));
       return true;
     }
     if (done_) return true;  // nothing counts after the final chunk
@@ -60,7 +61,8 @@ class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
   void on_waiting(milliseconds waited) override {
     if (!noticed_ && waited >= kLoadingNoticeAfter) {
       noticed_ = true;
-      context_.sink.notice(fmt::format("waiting for {} to answer (the model may be loading)...", request_.model));
+      context_.sink.notice(
+          fmt::format("waiting for {} to answer (the model may be loading)...", request_.model));
     }
   }
 
@@ -69,7 +71,8 @@ class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
     if (chunk.error) {
       context_.sink.flush();
       midstream_error_ = *chunk.error;
-      throw Error(ErrorKind::stream, fmt::format("the server reported an error mid-stream: {}", *chunk.error));
+      throw Error(ErrorKind::stream,
+                  fmt::format("the server reported an error mid-stream: {}", *chunk.error));
     }
     if (!chunk.thinking.empty()) {
       started_ = true;

@@ -15,8 +15,8 @@ namespace ochat::chat {
 struct TurnResult {
   enum class End { done, interrupted, output_closed };
   End end = End::done;
-  int signal = 0;             // for End::interrupted: SIGINT or SIGTERM
-  std::string done_reason;    // for End::done: "stop", "length", ...
+  int signal = 0;           // for End::interrupted: SIGINT or SIGTERM
+  std::string done_reason;  // for End::done: "stop", "length", ...
   events::Stats stats;
   // What the model said so far. The text stays in blocks (it may be large, and most runs never
   // send it back); reply() copies it out when the conversation continues.

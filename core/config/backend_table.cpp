@@ -30,8 +30,8 @@ const std::vector<BackendEntry>& backend_table() {
           [](const HostSetting& host, std::vector<std::string>& warnings) {
             std::string note;
             std::string url = ollama::resolve_host(
-                host.value, host.from_flag ? ollama::PortRule::strict : ollama::PortRule::fall_back, host.source,
-                &note);
+                host.value, host.from_flag ? ollama::PortRule::strict : ollama::PortRule::fall_back,
+                host.source, &note);
             if (!note.empty()) warnings.push_back(std::move(note));
             return url;
           },

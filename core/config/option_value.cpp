@@ -1,12 +1,12 @@
 #include "core/config/option_value.hpp"
 
-#include <cctype>
-#include <cmath>
-#include <charconv>
-#include <cstdint>
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
 
 #include "core/error.hpp"
 #include "core/text/nearest.hpp"
@@ -21,10 +21,13 @@ Json typed_value(std::string_view text) {
   const char* first = text.data();
   const char* last = text.data() + text.size();
   std::int64_t i = 0;
-  if (auto [p, ec] = std::from_chars(first, last, i); !text.empty() && ec == std::errc() && p == last) return i;
+  if (auto [p, ec] = std::from_chars(first, last, i);
+      !text.empty() && ec == std::errc() && p == last)
+    return i;
   double d = 0;
-  const bool numeric_start = !text.empty() && (std::isdigit(static_cast<unsigned char>(text.front())) ||
-                                               text.front() == '-' || text.front() == '.');
+  const bool numeric_start =
+      !text.empty() && (std::isdigit(static_cast<unsigned char>(text.front())) ||
+                        text.front() == '-' || text.front() == '.');
   if (auto [p, ec] = std::from_chars(first, last, d, std::chars_format::general);
       numeric_start && ec == std::errc() && p == last && std::isfinite(d)) {
     return d;
@@ -53,12 +56,14 @@ Json checked_value(const KnownOption& option, std::string_view value) {
     case OptionType::integer: {
       std::int64_t i = 0;
       const auto [p, ec] = std::from_chars(first, last, i);
-      if (value.empty() || ec != std::errc() || p != last) wrong_type(option.name, "a whole number", value);
+      if (value.empty() || ec != std::errc() || p != last)
+        wrong_type(option.name, "a whole number", value);
       return i;
     }
     case OptionType::number: {
       std::int64_t i = 0;
-      if (const auto [p, ec] = std::from_chars(first, last, i); !value.empty() && ec == std::errc() && p == last) {
+      if (const auto [p, ec] = std::from_chars(first, last, i);
+          !value.empty() && ec == std::errc() && p == last) {
         return i;
       }
       double d = 0;
@@ -78,7 +83,9 @@ Json checked_value(const KnownOption& option, std::string_view value) {
       // A JSON array of strings adds each; anything else ("[INST]" included) is one string.
       if (value.starts_with('[')) {
         Json j = Json::parse(value, nullptr, false);
-        if (j.is_array() && std::all_of(j.begin(), j.end(), [](const Json& v) { return v.is_string(); })) return j;
+        if (j.is_array() &&
+            std::all_of(j.begin(), j.end(), [](const Json& v) { return v.is_string(); }))
+          return j;
       }
       return Json::array({std::string(value)});
     }
@@ -90,23 +97,27 @@ Json checked_value(const KnownOption& option, std::string_view value) {
     case OptionType::reserved:
       break;
   }
-  throw Error(ErrorKind::usage, fmt::format("-o {}=... cannot be used: ochat sets '{}' itself", option.name, option.name));
+  throw Error(ErrorKind::usage, fmt::format("-o {}=... cannot be used: ochat sets '{}' itself",
+                                            option.name, option.name));
 }
 
-[[noreturn]] void unknown_option(std::string_view key, std::string_view value, const std::vector<KnownOption>& known) {
+[[noreturn]] void unknown_option(std::string_view key, std::string_view value,
+                                 const std::vector<KnownOption>& known) {
   std::vector<std::string_view> names;
   for (const auto& option : known) {
     if (option.type != OptionType::reserved) names.push_back(option.name);
   }
   const std::string near = text::nearest(key, names);
   throw Error(ErrorKind::usage,
-              fmt::format("unknown model option '{}'{}", key, near.empty() ? "" : fmt::format(" (did you mean {}?)", near)),
+              fmt::format("unknown model option '{}'{}", key,
+                          near.empty() ? "" : fmt::format(" (did you mean {}?)", near)),
               fmt::format("to send it anyway: -o '!{}={}'", key, value));
 }
 
 }  // namespace
 
-Json parse_option_pairs(const std::vector<std::string>& pairs, const std::vector<KnownOption>& known) {
+Json parse_option_pairs(const std::vector<std::string>& pairs,
+                        const std::vector<KnownOption>& known) {
   Json options = Json::object();
   for (const auto& pair : pairs) {
     const bool forced = pair.starts_with('!');

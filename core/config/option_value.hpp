@@ -1,10 +1,9 @@
 #pragma once
 // -o KEY=VALUE pairs as the request's model options.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/config/model_options.hpp"
 

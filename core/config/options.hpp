@@ -39,7 +39,7 @@ struct Options {
   bool verbose = false;
   double connect_timeout = 10;
   double idle_timeout = 600;
-  double timeout = 0;  // 0: none
+  double timeout = 0;                   // 0: none
   std::optional<int> retries;           // --retries; not given: $OCHAT_RETRIES, else 2
   std::vector<std::string> tool_names;  // -t
   std::vector<std::string> tool_dirs;   // --tools-dir
@@ -50,7 +50,7 @@ struct Options {
   std::vector<std::string> mcp_commands;  // --mcp
   // -t, --tools-dir and --mcp together, in command-line order (the parser fills it).
   std::vector<tools::ToolSource> tool_sources;
-  std::vector<std::string> mcp_configs;   // --mcp-config FILE
+  std::vector<std::string> mcp_configs;  // --mcp-config FILE
   bool no_mcp_config = false;
   double mcp_timeout = 30;
   std::vector<std::string> mcp_env;  // --mcp-env NAME[=VALUE]

@@ -20,7 +20,8 @@ using Json = nlohmann::ordered_json;
 
 std::chrono::milliseconds to_ms(double seconds, std::string_view flag, bool zero_ok) {
   if (!std::isfinite(seconds) || seconds < 0 || (!zero_ok && seconds == 0) || seconds > 1e9) {
-    throw Error(ErrorKind::usage, fmt::format("{} takes a positive number of seconds, got {}", flag, seconds));
+    throw Error(ErrorKind::usage,
+                fmt::format("{} takes a positive number of seconds, got {}", flag, seconds));
   }
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(seconds * 1000.0)));
 }
@@ -72,8 +73,10 @@ Json parse_keep_alive(const std::string& value) {
   std::size_t i = value.starts_with('-') ? 1 : 0;
   if (read_decimal(value, i) && i == value.size()) return typed_value(value);
   if (is_go_duration(value)) return value;
-  throw Error(ErrorKind::usage,
-              fmt::format("--keep-alive takes a duration such as 5m, 1h or 30s, or seconds, got '{}'", value));
+  throw Error(
+      ErrorKind::usage,
+      fmt::format("--keep-alive takes a duration such as 5m, 1h or 30s, or seconds, got '{}'",
+                  value));
 }
 
 Json parse_format(const std::string& value) {
@@ -87,7 +90,8 @@ Json parse_format(const std::string& value) {
   text << in.rdbuf();
   Json schema = Json::parse(text.str(), nullptr, false);
   if (!schema.is_object()) {
-    throw Error(ErrorKind::usage, fmt::format("--format: '{}' does not hold a JSON object (a JSON Schema)", value));
+    throw Error(ErrorKind::usage,
+                fmt::format("--format: '{}' does not hold a JSON object (a JSON Schema)", value));
   }
   return schema;
 }
@@ -113,7 +117,8 @@ std::string checked_key(std::string_view key, std::string_view source) {
   for (const char c : key) {
     const auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7F) {
-      throw Error(ErrorKind::usage, fmt::format("the API key in {} contains a control character", source));
+      throw Error(ErrorKind::usage,
+                  fmt::format("the API key in {} contains a control character", source));
     }
   }
   return std::string(key);
@@ -126,14 +131,17 @@ std::string read_key_file(const std::string& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw Error(ErrorKind::usage, fmt::format("--api-key-file: cannot read '{}': {}", path, std::strerror(errno)));
+    throw Error(ErrorKind::usage,
+                fmt::format("--api-key-file: cannot read '{}': {}", path, std::strerror(errno)));
   }
   std::string line;
   std::getline(in, line);
-  if (in.bad()) throw Error(ErrorKind::usage, fmt::format("--api-key-file: cannot read '{}'", path));
+  if (in.bad())
+    throw Error(ErrorKind::usage, fmt::format("--api-key-file: cannot read '{}'", path));
   const std::string_view key = trim_space(line);
   if (key.empty()) {
-    throw Error(ErrorKind::usage, fmt::format("--api-key-file: the first line of '{}' is empty", path),
+    throw Error(ErrorKind::usage,
+                fmt::format("--api-key-file: the first line of '{}' is empty", path),
                 "put the API key on the file's first line");
   }
   return checked_key(key, fmt::format("'{}'", path));
@@ -183,9 +191,11 @@ Settings resolve_settings(const Options& o, const sys::Getenv& getenv) {
   Settings s;
   const BackendEntry& backend = parse_api(o.api, getenv);
   s.api = backend.api;
-  const std::string from_environment = o.host.empty() ? getenv(backend.host_variable).value_or("") : "";
-  const HostSetting host = o.host.empty() ? HostSetting{from_environment, backend.host_variable, false}
-                                          : HostSetting{o.host, "--host", true};
+  const std::string from_environment =
+      o.host.empty() ? getenv(backend.host_variable).value_or("") : "";
+  const HostSetting host = o.host.empty()
+                               ? HostSetting{from_environment, backend.host_variable, false}
+                               : HostSetting{o.host, "--host", true};
   s.host = backend.resolve_host(host, s.warnings);
   s.api_key = api_key(o.api_key_file, backend, getenv);
   s.model = o.model;
@@ -211,7 +221,9 @@ Settings resolve_settings(const Options& o, const sys::Getenv& getenv) {
   s.tool_timeout = to_ms(o.tool_timeout, "--tool-timeout", false);
   s.describe_timeout = to_ms(o.describe_timeout, "--describe-timeout", false);
   s.mcp_timeout = to_ms(o.mcp_timeout, "--mcp-timeout", false);
-  if (o.max_rounds < 1) throw Error(ErrorKind::usage, fmt::format("--max-rounds must be at least 1, got {}", o.max_rounds));
+  if (o.max_rounds < 1)
+    throw Error(ErrorKind::usage,
+                fmt::format("--max-rounds must be at least 1, got {}", o.max_rounds));
   s.max_rounds = o.max_rounds;
   s.confirm = o.confirm;
   s.output = o.output;

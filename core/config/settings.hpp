@@ -19,7 +19,7 @@ struct Settings {
   // Lines for stderr ("ochat: warning: ..."): a value read otherwise than given.
   std::vector<std::string> warnings;
   Api api = Api::ollama;
-  std::string host;   // resolved base URL
+  std::string host;  // resolved base URL
   // Sent as "Authorization: Bearer KEY"; empty: none. Never shown anywhere: not in messages,
   // events or --verbose output.
   std::string api_key;
@@ -36,9 +36,9 @@ struct Settings {
   int max_rounds = 10;
   bool confirm = false;
   std::chrono::milliseconds mcp_timeout{30'000};
-  bool force_stdin = false;          // "-" was given
-  bool no_stdin = false;             // --no-stdin: standard input is never read
-  std::vector<std::string> prompt;   // the words, without "-"
+  bool force_stdin = false;         // "-" was given
+  bool no_stdin = false;            // --no-stdin: standard input is never read
+  std::vector<std::string> prompt;  // the words, without "-"
 };
 
 // Throws ochat::Error (usage) for any value that cannot be used, naming the flag.

@@ -48,14 +48,18 @@ void JsonLinesSink::thinking(std::string_view text) {
 }
 
 void JsonLinesSink::tool_call(const ToolCallInfo& info) {
-  emit("tool_call", {{"id", info.id}, {"name", info.name},
+  emit("tool_call", {{"id", info.id},
+                     {"name", info.name},
                      {"arguments", info.arguments ? *info.arguments : Json::object()}});
   flush();
 }
 
 void JsonLinesSink::tool_result(const ToolResultInfo& info) {
-  emit("tool_result", {{"id", info.id}, {"name", info.name}, {"content", info.content},
-                       {"is_error", info.is_error}, {"duration_ms", info.duration_ms}});
+  emit("tool_result", {{"id", info.id},
+                       {"name", info.name},
+                       {"content", info.content},
+                       {"is_error", info.is_error},
+                       {"duration_ms", info.duration_ms}});
   flush();
 }
 

@@ -61,7 +61,10 @@ void TextSink::thinking(std::string_view text) {
 void TextSink::tool_call(const ToolCallInfo& info) {
   if (!err_.is_terminal() && !options_.verbose) return;
   end_lines();
-  std::string args = info.arguments ? info.arguments->dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) : "{}";
+  std::string args =
+      info.arguments
+          ? info.arguments->dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+          : "{}";
   if (args.size() > 60) args = text::excerpt(args, 57);
   err_.append(fmt::format("ochat: tool {} {} -> ", info.name, args));
   err_.flush();

@@ -10,8 +10,8 @@ namespace ochat::events {
 
 struct TextSinkOptions {
   bool hide_thinking = false;
-  bool verbose = false;   // statistics block after the answer; tool lines even off a terminal
-  bool color = false;     // dim the thinking text (stderr is a terminal and NO_COLOR unset)
+  bool verbose = false;       // statistics block after the answer; tool lines even off a terminal
+  bool color = false;         // dim the thinking text (stderr is a terminal and NO_COLOR unset)
   bool final_newline = true;  // false: -n/--no-newline, the answer's exact bytes
 };
 

@@ -11,8 +11,6 @@
 #include <memory>
 #include <mutex>
 
-#include <fmt/format.h>
-
 #include "core/http/request_body.hpp"
 
 namespace ochat::http {

@@ -57,12 +57,12 @@ class ResponseHandler {
 };
 
 enum class Outcome {
-  completed,      // the whole response was received
-  stopped,        // on_body() returned false
-  cancelled,      // the cancel token fired
-  connect_failed, // no connection could be made (refused, DNS, TLS...)
-  timed_out,      // see Result::timeout
-  broken,         // the connection failed after it was made
+  completed,       // the whole response was received
+  stopped,         // on_body() returned false
+  cancelled,       // the cancel token fired
+  connect_failed,  // no connection could be made (refused, DNS, TLS...)
+  timed_out,       // see Result::timeout
+  broken,          // the connection failed after it was made
 };
 
 enum class TimeoutKind { none, connect, idle, total };
@@ -79,9 +79,9 @@ enum class NetFailure {
 struct Result {
   Outcome outcome = Outcome::completed;
   TimeoutKind timeout = TimeoutKind::none;
-  long status = 0;          // 0 if no status line arrived
-  bool got_bytes = false;   // any response byte arrived
-  std::string message;      // what failed, for connect_failed and broken
+  long status = 0;                         // 0 if no status line arrived
+  bool got_bytes = false;                  // any response byte arrived
+  std::string message;                     // what failed, for connect_failed and broken
   NetFailure failure = NetFailure::other;  // for connect_failed and broken
 };
 
@@ -90,8 +90,8 @@ class Transport {
   virtual ~Transport() = default;
   // Sends `request` and streams the response into `handler`. Never throws for network
   // failures (they are in Result); rethrows what the handler threw.
-  virtual Result perform(const Request& request, ResponseHandler& handler,
-                         const Timeouts& timeouts, const sys::CancelToken& cancel) = 0;
+  virtual Result perform(const Request& request, ResponseHandler& handler, const Timeouts& timeouts,
+                         const sys::CancelToken& cancel) = 0;
 };
 
 }  // namespace ochat::http

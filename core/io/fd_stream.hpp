@@ -35,7 +35,9 @@ class FdStream {
   bool is_terminal() const noexcept { return terminal_; }
   // Last byte that was appended (0 if none yet).
   char last_byte() const noexcept { return last_byte_; }
-  void note_last_byte(std::string_view bytes) noexcept { if (!bytes.empty()) last_byte_ = bytes.back(); }
+  void note_last_byte(std::string_view bytes) noexcept {
+    if (!bytes.empty()) last_byte_ = bytes.back();
+  }
 
  private:
   int fd_;

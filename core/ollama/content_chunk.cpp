@@ -13,7 +13,8 @@ class Reader {
   explicit Reader(std::string_view s) : s_(s) {}
 
   void skip_ws() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r'))
+      ++i_;
   }
   bool eat(char c) {
     skip_ws();
@@ -75,7 +76,9 @@ class Reader {
   // The length of the valid UTF-8 sequence at `at` (RFC 3629: no overlongs, no surrogates,
   // at most U+10FFFF), or 0.
   std::size_t utf8_length(std::size_t at) const {
-    auto b = [&](std::size_t k) { return at + k < s_.size() ? static_cast<unsigned char>(s_[at + k]) : 0u; };
+    auto b = [&](std::size_t k) {
+      return at + k < s_.size() ? static_cast<unsigned char>(s_[at + k]) : 0u;
+    };
     auto cont = [](unsigned x) { return (x & 0xC0u) == 0x80u; };
     unsigned c0 = b(0);
     if (c0 >= 0xC2 && c0 <= 0xDF) return cont(b(1)) ? 2 : 0;
@@ -120,16 +123,34 @@ class Reader {
     char e = s_[i_++];
     char plain = 0;
     switch (e) {
-      case '"': plain = '"'; break;
-      case '\\': plain = '\\'; break;
-      case '/': plain = '/'; break;
-      case 'b': plain = '\b'; break;
-      case 'f': plain = '\f'; break;
-      case 'n': plain = '\n'; break;
-      case 'r': plain = '\r'; break;
-      case 't': plain = '\t'; break;
-      case 'u': break;
-      default: return false;
+      case '"':
+        plain = '"';
+        break;
+      case '\\':
+        plain = '\\';
+        break;
+      case '/':
+        plain = '/';
+        break;
+      case 'b':
+        plain = '\b';
+        break;
+      case 'f':
+        plain = '\f';
+        break;
+      case 'n':
+        plain = '\n';
+        break;
+      case 'r':
+        plain = '\r';
+        break;
+      case 't':
+        plain = '\t';
+        break;
+      case 'u':
+        break;
+      default:
+        return false;
     }
     if (plain != 0) {
       if (out) out->push_back(plain);
@@ -148,7 +169,6 @@ class Reader {
     if (out) text::append_utf8(*out, cp);
     return true;
   }
-
 
   std::string_view s_;
   std::size_t i_ = 0;

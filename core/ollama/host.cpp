@@ -1,8 +1,8 @@
 #include "core/ollama/host.hpp"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "core/error.hpp"
 
@@ -20,7 +20,8 @@ std::string_view trim(std::string_view s) {
 bool valid_port(std::string_view p, unsigned lowest) {
   unsigned value = 0;
   auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), value);
-  return !p.empty() && ec == std::errc() && end == p.data() + p.size() && value >= lowest && value <= 65535;
+  return !p.empty() && ec == std::errc() && end == p.data() + p.size() && value >= lowest &&
+         value <= 65535;
 }
 
 // Splits "host:port" or "[v6]:port"; returns false when there is no port part (Go's
@@ -28,13 +29,15 @@ bool valid_port(std::string_view p, unsigned lowest) {
 bool split_host_port(std::string_view hp, std::string_view& host, std::string_view& port) {
   if (!hp.empty() && hp.front() == '[') {
     const auto close = hp.find(']');
-    if (close == std::string_view::npos || close + 1 >= hp.size() || hp[close + 1] != ':') return false;
+    if (close == std::string_view::npos || close + 1 >= hp.size() || hp[close + 1] != ':')
+      return false;
     host = hp.substr(1, close - 1);
     port = hp.substr(close + 2);
     return true;
   }
   const auto colon = hp.find(':');
-  if (colon == std::string_view::npos || hp.find(':', colon + 1) != std::string_view::npos) return false;
+  if (colon == std::string_view::npos || hp.find(':', colon + 1) != std::string_view::npos)
+    return false;
   host = hp.substr(0, colon);
   port = hp.substr(colon + 1);
   return true;
@@ -42,7 +45,8 @@ bool split_host_port(std::string_view hp, std::string_view& host, std::string_vi
 
 }  // namespace
 
-std::string resolve_host(std::string_view value, PortRule rule, std::string_view source, std::string* note) {
+std::string resolve_host(std::string_view value, PortRule rule, std::string_view source,
+                         std::string* note) {
   std::string_view rest = trim(value);
   if (rest.empty()) return std::string(kDefaultHost);
 
@@ -57,9 +61,10 @@ std::string resolve_host(std::string_view value, PortRule rule, std::string_view
     } else if (scheme == "https") {
       default_port = "443";
     } else {
-      throw Error(ErrorKind::usage, fmt::format("unsupported scheme '{}' in server address '{}'",
-                                                scheme, trim(value)),
-                  "use http:// or https://");
+      throw Error(
+          ErrorKind::usage,
+          fmt::format("unsupported scheme '{}' in server address '{}'", scheme, trim(value)),
+          "use http:// or https://");
     }
   } else if (rest == "ollama.com") {
     return "https://ollama.com:443";
@@ -78,17 +83,19 @@ std::string resolve_host(std::string_view value, PortRule rule, std::string_view
   std::string_view port;
   if (!split_host_port(hostport, host, port)) {
     host = hostport;
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+      host = host.substr(1, host.size() - 2);
     port = default_port;
   }
   if (rule == PortRule::strict && !valid_port(port, 1)) {
-    throw Error(ErrorKind::usage, fmt::format("{}: invalid port '{}' in '{}'", source, port, trim(value)),
+    throw Error(ErrorKind::usage,
+                fmt::format("{}: invalid port '{}' in '{}'", source, port, trim(value)),
                 "a port is a number from 1 to 65535");
   }
   if (!valid_port(port, 0)) {
     if (note) {
-      *note = fmt::format("{}: invalid port '{}' in '{}'; using port {}, as Ollama does", source, port, trim(value),
-                          default_port);
+      *note = fmt::format("{}: invalid port '{}' in '{}'; using port {}, as Ollama does", source,
+                          port, trim(value), default_port);
     }
     port = default_port;
   }

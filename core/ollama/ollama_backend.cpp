@@ -60,7 +60,8 @@ void OllamaBackend::authorize(http::Request& request) const {
 
 std::string OllamaBackend::connect_hint(http::NetFailure failure) const {
   if (failure == http::NetFailure::resolve) {
-    return "the name did not resolve (DNS); check its spelling in --host or OLLAMA_HOST (or a proxy variable)";
+    return "the name did not resolve (DNS); check its spelling in --host or OLLAMA_HOST (or a "
+           "proxy variable)";
   }
   return "is Ollama running? Start it with: ollama serve";
 }
@@ -76,7 +77,8 @@ Error OllamaBackend::http_error(long status, std::string_view body,
   std::string message = http::refusal_message(status, server_message);
 
   std::string hint;
-  if (status == 404 && from_json && !request.model.empty() && contains(server_message, "not found")) {
+  if (status == 404 && from_json && !request.model.empty() &&
+      contains(server_message, "not found")) {
     hint = fmt::format("try: ollama pull {}", request.model);
   } else if (status == 404 || status == 405) {
     hint = fmt::format("is {} an Ollama server? Check --host or OLLAMA_HOST", host_);

@@ -1,9 +1,9 @@
 #include "core/openai/base_url.hpp"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <charconv>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 
@@ -22,7 +22,8 @@ std::string resolve_base_url(std::string_view value, std::string_view source) {
     for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     rest = v.substr(sep + 3);
     if (scheme != "http" && scheme != "https") {
-      throw Error(ErrorKind::usage, fmt::format("unsupported scheme '{}' in server address '{}'", scheme, v),
+      throw Error(ErrorKind::usage,
+                  fmt::format("unsupported scheme '{}' in server address '{}'", scheme, v),
                   "use http:// or https://");
     }
   }
@@ -39,7 +40,8 @@ std::string resolve_base_url(std::string_view value, std::string_view source) {
     const std::string_view port = authority.substr(colon + 1);
     unsigned number = 0;
     const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
-    if (port.empty() || ec != std::errc() || end != port.data() + port.size() || number < 1 || number > 65535) {
+    if (port.empty() || ec != std::errc() || end != port.data() + port.size() || number < 1 ||
+        number > 65535) {
       throw Error(ErrorKind::usage, fmt::format("{}: invalid port '{}' in '{}'", source, port, v),
                   "a port is a number from 1 to 65535");
     }

@@ -1,11 +1,11 @@
 #include "core/openai/request_builder.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <optional>
 #include <string_view>
-
-#include <fmt/format.h>
 
 #include "core/chat/image_slots.hpp"
 #include "core/error.hpp"
@@ -15,7 +15,8 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr std::array<std::string_view, 5> kReserved = {"model", "messages", "tools", "stream", "stream_options"};
+constexpr std::array<std::string_view, 5> kReserved = {"model", "messages", "tools", "stream",
+                                                       "stream_options"};
 
 std::string arguments_text(const chat::ToolCall& call) {
   if (!call.arguments_text.empty()) return call.arguments_text;
@@ -81,12 +82,14 @@ Json top_level_options(const Json& options) {
     const std::string& key = it.key();
     for (std::string_view reserved : kReserved) {
       if (key == reserved) {
-        throw Error(ErrorKind::usage, fmt::format("-o {}=... cannot be used: ochat sets '{}' itself", key, key));
+        throw Error(ErrorKind::usage,
+                    fmt::format("-o {}=... cannot be used: ochat sets '{}' itself", key, key));
       }
     }
     if (key == "num_predict") {
       if (options.contains("max_tokens")) {
-        throw Error(ErrorKind::usage, "-o num_predict and -o max_tokens mean the same with --api openai; give one");
+        throw Error(ErrorKind::usage,
+                    "-o num_predict and -o max_tokens mean the same with --api openai; give one");
       }
       if (it->is_number() && it->get<double>() < 0) continue;  // Ollama's "no limit"
       out["max_tokens"] = *it;

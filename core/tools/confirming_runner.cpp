@@ -1,13 +1,12 @@
 #include "core/tools/confirming_runner.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "core/text/excerpt.hpp"
@@ -16,7 +15,8 @@ namespace ochat::tools {
 
 TtyConfirmer::TtyConfirmer() : fd_(::open("/dev/tty", O_RDWR | O_CLOEXEC)) {
   if (fd_ < 0) {
-    throw Error(ErrorKind::usage, fmt::format("--confirm needs a terminal to ask on: /dev/tty: {}", std::strerror(errno)));
+    throw Error(ErrorKind::usage, fmt::format("--confirm needs a terminal to ask on: /dev/tty: {}",
+                                              std::strerror(errno)));
   }
 }
 

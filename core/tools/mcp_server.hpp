@@ -1,5 +1,5 @@
 #pragma once
-// An MCP server over stdio as a tool provider (see docs/mcp-client.md and man/ochat-plugins.7):
+// An MCP server over stdio as a tool provider (what users see: ochat-plugins(7), MCP SERVERS):
 // JSON-RPC 2.0, one message per line (the messages themselves: McpSession; what is read out of
 // the answers: mcp_results.hpp). Handshake: initialize (2025-11-25; the server may answer
 // 2025-06-18, 2025-03-26 or 2024-11-05, anything else is refused), notifications/initialized,

@@ -16,7 +16,8 @@ void Registry::add(std::unique_ptr<ToolProvider> provider) {
   for (std::size_t i = 0; i < specs.size(); ++i) {
     for (std::size_t k = i + 1; k < specs.size(); ++k) {
       if (specs[i].name == specs[k].name) {
-        throw Error(ErrorKind::usage, fmt::format("{} offers the tool '{}' twice", provider->source(), specs[i].name));
+        throw Error(ErrorKind::usage, fmt::format("{} offers the tool '{}' twice",
+                                                  provider->source(), specs[i].name));
       }
     }
   }
@@ -64,7 +65,9 @@ nlohmann::ordered_json Registry::definitions() const {
   for (const auto& e : entries_) {
     tools.push_back({{"type", "function"},
                      {"function",
-                      {{"name", e.name}, {"description", e.spec->description}, {"parameters", e.spec->parameters}}}});
+                      {{"name", e.name},
+                       {"description", e.spec->description},
+                       {"parameters", e.spec->parameters}}}});
   }
   return tools;
 }

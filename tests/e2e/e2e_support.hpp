@@ -5,12 +5,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 
 #include "fake_ollama.hpp"
 #include "process.hpp"
@@ -82,8 +81,8 @@ inline std::string joined_text(const std::vector<nlohmann::json>& events, const 
 }
 
 // The nth event of `type`, or nullptr.
-inline const nlohmann::json* find_event(const std::vector<nlohmann::json>& events, const std::string& type,
-                                        std::size_t nth = 0) {
+inline const nlohmann::json* find_event(const std::vector<nlohmann::json>& events,
+                                        const std::string& type, std::size_t nth = 0) {
   for (const auto& e : events) {
     if (e.value("type", "") == type && nth-- == 0) return &e;
   }

@@ -1,7 +1,7 @@
 // Failures: one line on stderr starting "ochat: ", the documented exit status, and whatever
 // was already printed stays printed.
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -11,9 +11,7 @@
 
 using namespace ochat::test;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("errors: server down exits 3 naming the address and ollama serve", "[reliability]") {
   RunOptions o;
@@ -46,22 +44,24 @@ TEST_CASE("errors: HTTP errors exit 4 with the server's own message", "[reliabil
     const char* model;
     const char* text;
   };
-  for (auto c : {Case{"status:400", "does not support tools"},
-                 Case{"status:500", "model runner has unexpectedly stopped"},
-                 Case{"status:503", "server busy, please try again.  maximum pending requests exceeded"},
-                 Case{"status:429", "rate limit exceeded"},
-                 Case{"status:403", "HTTP 403"}}) {
+  for (auto c :
+       {Case{"status:400", "does not support tools"},
+        Case{"status:500", "model runner has unexpectedly stopped"},
+        Case{"status:503", "server busy, please try again.  maximum pending requests exceeded"},
+        Case{"status:429", "rate limit exceeded"}, Case{"status:403", "HTTP 403"}}) {
     auto r = ochat.run({"-m", c.model, "--retries", "0", "hi"});
     INFO(c.model);
     CHECK(r.exit_code == 4);
     CHECK(r.out.empty());
     check_one_error_line(r);
     CHECK_THAT(r.err, Catch::Contains(c.text));
-    if (c.model == std::string("status:500")) reliability::record_fault("HTTP 4xx/5xx", r, reliability::exact(r.out));
+    if (c.model == std::string("status:500"))
+      reliability::record_fault("HTTP 4xx/5xx", r, reliability::exact(r.out));
   }
 }
 
-TEST_CASE("errors: an error line mid-stream exits 5 and keeps the partial answer", "[reliability]") {
+TEST_CASE("errors: an error line mid-stream exits 5 and keeps the partial answer",
+          "[reliability]") {
   Ochat ochat;
   auto r = ochat.run({"-m", "midstream-error", "--retries", "0", "hi"});
   CHECK(r.exit_code == 5);
@@ -142,8 +142,8 @@ TEST_CASE("errors: --host with an invalid port is a usage error, nothing sent (i
     INFO(r.err);
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
-    CHECK(r.err == "ochat: error: --host: invalid port '" + host.substr(host.find(':') + 1) + "' in '" + host +
-                       "'; a port is a number from 1 to 65535\n");
+    CHECK(r.err == "ochat: error: --host: invalid port '" + host.substr(host.find(':') + 1) +
+                       "' in '" + host + "'; a port is a number from 1 to 65535\n");
   }
   RunOptions openai;
   openai.args = {"--api", "openai", "--host", "http://127.0.0.1:70000/v1", "-m", "text", "hi"};
@@ -152,18 +152,25 @@ TEST_CASE("errors: --host with an invalid port is a usage error, nothing sent (i
   CHECK_THAT(r.err, Catch::StartsWith("ochat: error: --host: invalid port '70000'"));
 }
 
-TEST_CASE("errors: OLLAMA_HOST with an invalid port falls back to the default port as Ollama does, and says so") {
+TEST_CASE(
+    "errors: OLLAMA_HOST with an invalid port falls back to the default port as Ollama does, and "
+    "says so") {
   RunOptions o;
   o.env = {{"OLLAMA_HOST", "127.0.0.1:notaport"}};
   o.args = {"--list-models", "--connect-timeout", "2"};
   auto r = run_process(ochat_binary(), o);
   INFO(r.err);
-  CHECK_THAT(r.err, Catch::StartsWith("ochat: warning: OLLAMA_HOST: invalid port 'notaport' in '127.0.0.1:notaport'; "
-                                      "using port 11434, as Ollama does\n"));
-  if (r.exit_code != 0) CHECK_THAT(r.err, Catch::Contains("http://127.0.0.1:11434"));  // nothing listens there
+  CHECK_THAT(r.err,
+             Catch::StartsWith(
+                 "ochat: warning: OLLAMA_HOST: invalid port 'notaport' in '127.0.0.1:notaport'; "
+                 "using port 11434, as Ollama does\n"));
+  if (r.exit_code != 0)
+    CHECK_THAT(r.err, Catch::Contains("http://127.0.0.1:11434"));  // nothing listens there
 }
 
-TEST_CASE("errors: a server name that does not resolve gets a DNS hint, not 'is Ollama running?' (issue 12.5)") {
+TEST_CASE(
+    "errors: a server name that does not resolve gets a DNS hint, not 'is Ollama running?' (issue "
+    "12.5)") {
   RunOptions o;
   // .invalid never resolves (RFC 6761); no retries, so that the one error line is all there is.
   o.args = {"--host", "no-such-host.invalid", "--retries", "0", "-m", "text", "hi"};
@@ -171,6 +178,8 @@ TEST_CASE("errors: a server name that does not resolve gets a DNS hint, not 'is 
   INFO(r.err);
   CHECK(r.exit_code == 3);
   check_one_error_line(r);
-  CHECK_THAT(r.err, Catch::Contains("the name did not resolve (DNS); check its spelling in --host or OLLAMA_HOST"));
+  CHECK_THAT(r.err,
+             Catch::Contains(
+                 "the name did not resolve (DNS); check its spelling in --host or OLLAMA_HOST"));
   CHECK_THAT(r.err, !Catch::Contains("ollama serve"));
 }

@@ -69,7 +69,8 @@ TEST_CASE("events: done reason length") {
   CHECK(events.back()["data"]["reason"] == "length");
 }
 
-TEST_CASE("events: a failure gives an error event of the matching kind, then done with reason error") {
+TEST_CASE(
+    "events: a failure gives an error event of the matching kind, then done with reason error") {
   Ochat ochat;
   struct Case {
     std::vector<std::string> args;

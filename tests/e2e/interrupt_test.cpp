@@ -9,7 +9,9 @@
 
 using namespace ochat::test;
 
-TEST_CASE("interrupt: SIGINT mid-stream exits 130, keeps the text, and the server sees the disconnect", "[reliability]") {
+TEST_CASE(
+    "interrupt: SIGINT mid-stream exits 130, keeps the text, and the server sees the disconnect",
+    "[reliability]") {
   Ochat ochat;
   RunOptions o;
   o.signal_after = {SIGINT, 9};  // "s0 s1 s2 " is 9 bytes
@@ -63,7 +65,8 @@ TEST_CASE("interrupt: SIGTERM is handled the same way and exits 143", "[reliabil
   CHECK(ochat.server.requests()[0].disconnected_early);
 }
 
-TEST_CASE("interrupt: a closed stdout (| head -c) cancels the request and exits 0 silently", "[reliability]") {
+TEST_CASE("interrupt: a closed stdout (| head -c) cancels the request and exits 0 silently",
+          "[reliability]") {
   Ochat ochat;
   RunOptions o;
   o.close_stdout_after = 5;

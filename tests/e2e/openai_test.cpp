@@ -1,20 +1,19 @@
 // --api openai: the real binary against the fake server's OpenAI-compatible endpoint
 // (tests/support/fake_openai.cpp). Same output, events, tools, interruption and exit statuses as
 // with Ollama.
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
 #include <set>
 
-#include <catch2/catch.hpp>
-
 #include "e2e_support.hpp"
-#include "reliability.hpp"
 #include "fake_openai.hpp"
+#include "reliability.hpp"
 
 using namespace ochat::test;
 using nlohmann::json;
@@ -88,7 +87,8 @@ class TempFile {
 
 TEST_CASE("openai: text streams to stdout; the request is a streamed chat completion with usage") {
   OpenAi oa;
-  auto r = oa.run({"-m", "text", "-s", "be brief", "-o", "temperature=0.2", "-o", "num_predict=64", "hi"});
+  auto r = oa.run(
+      {"-m", "text", "-s", "be brief", "-o", "temperature=0.2", "-o", "num_predict=64", "hi"});
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
   CHECK(r.out == printed(kOpenAiText));
@@ -99,7 +99,8 @@ TEST_CASE("openai: text streams to stdout; the request is a streamed chat comple
   CHECK(reqs[0].header("Accept") == "text/event-stream");
   CHECK(reqs[0].header("Content-Type") == "application/json");
   CHECK(reqs[0].header("Authorization").empty());
-  CHECK(oa.request_body() == json::parse(R"({"model":"text","messages":[{"role":"system","content":"be brief"},
+  CHECK(oa.request_body() ==
+        json::parse(R"({"model":"text","messages":[{"role":"system","content":"be brief"},
       {"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_usage":true},
       "temperature":0.2,"max_tokens":64})"));
 }
@@ -116,7 +117,8 @@ TEST_CASE("openai: events and UTF-8 characters cut across reads survive", "[reli
   auto plain = oa.run({"-m", "split", "hi"});
   CHECK(plain.exit_code == 0);
   CHECK(plain.out == printed(kOpenAiSplitText));
-  reliability::record_fault("OpenAI: events cut across reads", plain, reliability::exact(plain.out));
+  reliability::record_fault("OpenAI: events cut across reads", plain,
+                            reliability::exact(plain.out));
   auto events = oa.run({"-m", "split", "--events", "hi"});
   CHECK(joined_text(parse_lines(events.out), "token") == kOpenAiSplitText);
 }
@@ -149,11 +151,14 @@ TEST_CASE("openai: a stream with a finish reason but no [DONE] is complete", "[r
   CHECK(joined_text(events, "token") == kOpenAiText);
   CHECK(events.back()["data"]["reason"] == "stop");
   CHECK(events.back()["data"]["generated_tokens"] == 4);
-  reliability::record_fault("OpenAI: no `[DONE]` after a `finish_reason`", r, reliability::events(r.out));
+  reliability::record_fault("OpenAI: no `[DONE]` after a `finish_reason`", r,
+                            reliability::events(r.out));
 }
 
-TEST_CASE("openai: a finish reason, then an open and silent connection: complete a second later, not at the idle timeout",
-          "[reliability]") {
+TEST_CASE(
+    "openai: a finish reason, then an open and silent connection: complete a second later, not at "
+    "the idle timeout",
+    "[reliability]") {
   OpenAi oa;
   auto r = oa.run({"-m", "no-done-open", "--idle-timeout", "60", "--events", "hi"});
   INFO(r.err);
@@ -164,7 +169,8 @@ TEST_CASE("openai: a finish reason, then an open and silent connection: complete
   CHECK(joined_text(events, "token") == kOpenAiText);
   CHECK(events.back()["data"]["reason"] == "stop");
   CHECK(events.back()["data"]["generated_tokens"] == 4);  // the usage chunk after the finish counts
-  reliability::record_fault("OpenAI: `finish_reason`, then the connection stays open", r, reliability::events(r.out));
+  reliability::record_fault("OpenAI: `finish_reason`, then the connection stays open", r,
+                            reliability::events(r.out));
 }
 
 TEST_CASE("openai: finish_reason length gives done reason length") {
@@ -183,10 +189,12 @@ TEST_CASE("openai: the usage chunk gives the stats of -v and of the done event")
   CHECK(r.out == printed(kOpenAiText));
   CHECK(r.err == "prompt tokens:    33\ngenerated tokens: 4\n");
   auto llama = oa.run({"-m", "llama", "-v", "hi"});
-  CHECK_THAT(llama.err, Catch::Contains("eval rate:        49.69 tokens/s"));  // 4 tokens in 80.5 ms
+  CHECK_THAT(llama.err,
+             Catch::Contains("eval rate:        49.69 tokens/s"));  // 4 tokens in 80.5 ms
   auto events = parse_lines(oa.run({"-m", "text", "--events", "hi"}).out);
   REQUIRE_FALSE(events.empty());
-  CHECK(events.back()["data"] == json::parse(R"({"reason":"stop","prompt_tokens":33,"generated_tokens":4})"));
+  CHECK(events.back()["data"] ==
+        json::parse(R"({"reason":"stop","prompt_tokens":33,"generated_tokens":4})"));
 }
 
 TEST_CASE("openai: --format and --think map to response_format and reasoning_effort") {
@@ -239,7 +247,8 @@ TEST_CASE("openai: reasoning_content and reasoning go to stderr and to thinking 
 
 // ---- Tools ----
 
-TEST_CASE("openai: a tool round trip; the follow-up carries arguments as a string and tool_call_id") {
+TEST_CASE(
+    "openai: a tool round trip; the follow-up carries arguments as a string and tool_call_id") {
   OpenAi oa;
   auto r = oa.run({"-m", "tool", "-t", plugin("weather"), "weather?"});
   CHECK(r.exit_code == 0);
@@ -248,7 +257,8 @@ TEST_CASE("openai: a tool round trip; the follow-up carries arguments as a strin
   CHECK(r.out == printed("Let me check.Tool said: " + result));
   auto reqs = oa.server.requests();
   REQUIRE(reqs.size() == 2);
-  const json tools = json::parse(R"([{"type":"function","function":{"name":"get_weather","description":"Weather in a city",
+  const json tools = json::parse(
+      R"([{"type":"function","function":{"name":"get_weather","description":"Weather in a city",
       "parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}])");
   CHECK(oa.request_body(0)["tools"] == tools);
   CHECK(oa.request_body(1)["tools"] == tools);
@@ -259,7 +269,8 @@ TEST_CASE("openai: a tool round trip; the follow-up carries arguments as a strin
        {"tool_calls",
         {{{"id", "call_Zq81kT00"},
           {"type", "function"},
-          {"function", {{"name", "get_weather"}, {"arguments", std::string(kOpenAiWeatherArguments)}}}}}}},
+          {"function",
+           {{"name", "get_weather"}, {"arguments", std::string(kOpenAiWeatherArguments)}}}}}}},
       {{"role", "tool"}, {"tool_call_id", "call_Zq81kT00"}, {"content", result}}};
   CHECK(oa.request_body(1)["messages"] == expected);
   // Byte for byte: the arguments text goes back as the server sent it, and the tool's output
@@ -294,7 +305,8 @@ TEST_CASE("openai: two parallel calls with interleaved deltas both run, results 
   CHECK(r.exit_code == 0);
   auto events = parse_lines(r.out);
   check_envelope(events);
-  CHECK(joined_text(events, "token") == "Tool said: first got {\"x\":42}\nsecond got {\"y\":\"t\xC3\xA9st\"}");
+  CHECK(joined_text(events, "token") ==
+        "Tool said: first got {\"x\":42}\nsecond got {\"y\":\"t\xC3\xA9st\"}");
   REQUIRE(find_event(events, "tool_call", 1));
   CHECK((*find_event(events, "tool_call", 0))["data"]["name"] == "first");
   CHECK((*find_event(events, "tool_call", 1))["data"]["name"] == "second");
@@ -303,9 +315,11 @@ TEST_CASE("openai: two parallel calls with interleaved deltas both run, results 
   CHECK(messages[1]["tool_calls"] == json::parse(R"([
     {"id":"call_Zq81kT00","type":"function","function":{"name":"first","arguments":"{\"x\": 42}"}},
     {"id":"call_Zq81kT01","type":"function","function":{"name":"second","arguments":"{\"y\": \"t\\u00e9st\"}"}}])"));
-  CHECK(messages[2] == json::parse(R"({"role":"tool","tool_call_id":"call_Zq81kT00","content":"first got {\"x\":42}"})"));
-  CHECK(messages[3] ==
-        json::parse("{\"role\":\"tool\",\"tool_call_id\":\"call_Zq81kT01\",\"content\":\"second got {\\\"y\\\":\\\"t\xC3\xA9st\\\"}\"}"));
+  CHECK(messages[2] ==
+        json::parse(
+            R"({"role":"tool","tool_call_id":"call_Zq81kT00","content":"first got {\"x\":42}"})"));
+  CHECK(messages[3] == json::parse("{\"role\":\"tool\",\"tool_call_id\":\"call_Zq81kT01\","
+                                   "\"content\":\"second got {\\\"y\\\":\\\"t\xC3\xA9st\\\"}\"}"));
 }
 
 TEST_CASE("openai: whole calls as Ollama's /v1 sends them run too") {
@@ -339,10 +353,11 @@ TEST_CASE("openai: HTTP errors exit 4 with the server's own message") {
     const char* model;
     const char* text;
   };
-  for (auto c : {Case{"status:400", "HTTP 400 Bad Request): the request exceeds the available context size"},
-                 Case{"status:429", "Rate limit reached for requests"}, Case{"status:503", "Loading model"},
-                 Case{"status:418", "HTTP 418): fake error with status 418"},  // Ollama's {"error": "..."}
-                 Case{"nope", "model \"nope\" not found, try pulling it first"}}) {
+  for (auto c :
+       {Case{"status:400", "HTTP 400 Bad Request): the request exceeds the available context size"},
+        Case{"status:429", "Rate limit reached for requests"}, Case{"status:503", "Loading model"},
+        Case{"status:418", "HTTP 418): fake error with status 418"},  // Ollama's {"error": "..."}
+        Case{"nope", "model \"nope\" not found, try pulling it first"}}) {
     INFO(c.model);
     auto r = oa.run({"-m", c.model, "--retries", "0", "hi"});
     CHECK(r.exit_code == 4);
@@ -361,7 +376,8 @@ TEST_CASE("openai: an unknown path (a base URL without /v1) exits 4 with a hint 
   CHECK_THAT(r.err, Catch::Contains("OPENAI_BASE_URL"));
 }
 
-TEST_CASE("openai: an error event mid-stream exits 5 and keeps the partial answer", "[reliability]") {
+TEST_CASE("openai: an error event mid-stream exits 5 and keeps the partial answer",
+          "[reliability]") {
   OpenAi oa;
   auto r = oa.run({"-m", "midstream-error", "--retries", "0", "hi"});
   CHECK(r.exit_code == 5);
@@ -399,7 +415,8 @@ TEST_CASE("openai: a reply that is not an event stream exits 5 quoting it") {
   CHECK(r.exit_code == 5);
   CHECK(r.out.empty());
   check_one_error_line(r);
-  CHECK_THAT(r.err, Catch::Contains("not a stream of server-sent events: {\"id\":\"chatcmpl-417\""));
+  CHECK_THAT(r.err,
+             Catch::Contains("not a stream of server-sent events: {\"id\":\"chatcmpl-417\""));
 }
 
 TEST_CASE("openai: a dropped connection exits 5 and keeps the partial answer") {
@@ -449,7 +466,8 @@ TEST_CASE("openai: without a model, the message lists the server's models from G
 
 // ---- Interruption and closed stdout ----
 
-TEST_CASE("openai: SIGINT mid-stream exits 130, keeps the text, and the server sees the disconnect") {
+TEST_CASE(
+    "openai: SIGINT mid-stream exits 130, keeps the text, and the server sees the disconnect") {
   OpenAi oa;
   RunOptions o;
   o.signal_after = {SIGINT, 9};  // "s0 s1 s2 "
@@ -519,7 +537,8 @@ TEST_CASE("openai: the API key is sent as a bearer token and printed nowhere", "
   CHECK(refused.exit_code == 4);
   CHECK_THAT(refused.err, Catch::Contains("Incorrect API key provided: [API key]."));
   CHECK_THAT(refused.err, Catch::Contains("check the API key"));
-  reliability::record_fault("OpenAI: server quotes the API key", refused, reliability::exact(refused.out));
+  reliability::record_fault("OpenAI: server quotes the API key", refused,
+                            reliability::exact(refused.out));
   auto refused_events = run({"-m", "status:401", "--events", "hi"});
   CHECK_THAT(refused_events.out, Catch::Contains("[API key]"));
   CHECK(run({"-m", "nope", "-v", "hi"}).exit_code == 4);
@@ -559,7 +578,8 @@ TEST_CASE("openai: --api-key-file sends the file's first line, before the enviro
   CHECK(r.err.find(kKey) == std::string::npos);
 }
 
-TEST_CASE("openai: an unreadable or empty --api-key-file is a clear usage error, before any request") {
+TEST_CASE(
+    "openai: an unreadable or empty --api-key-file is a clear usage error, before any request") {
   OpenAi oa;
   auto missing = oa.run({"-m", "text", "--api-key-file", "/nonexistent/ochat-key", "hi"});
   CHECK(missing.exit_code == 2);

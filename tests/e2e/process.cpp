@@ -68,7 +68,8 @@ RunResult run_process(const std::string& program, const RunOptions& o) {
   int master = -1;
   if (o.terminal) {
     master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) throw std::runtime_error("no pty");
+    if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0)
+      throw std::runtime_error("no pty");
     // Without O_NOCTTY: the first terminal a session leader opens becomes its controlling one.
     posix_spawn_file_actions_addopen(&actions, 1, ::ptsname(master), O_RDWR, 0);
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
@@ -132,7 +133,8 @@ RunResult run_process(const std::string& program, const RunOptions& o) {
     ::fcntl(in_fd, F_SETFL, O_NONBLOCK);
   }
   bool signalled = false;
-  std::optional<std::pair<int, Clock::time_point>> first_signal;  // (signal, when), for signal_again_after
+  std::optional<std::pair<int, Clock::time_point>>
+      first_signal;  // (signal, when), for signal_again_after
   std::optional<Clock::time_point> text_seen_at;
   std::size_t next_typed = 0, typed_from = 0;
   ::signal(SIGPIPE, SIG_IGN);

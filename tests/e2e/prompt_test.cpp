@@ -89,23 +89,29 @@ TEST_CASE("prompt: bad flags are usage errors with one line on stderr") {
 
 TEST_CASE("prompt: an option given twice counts once, the last one (an alias can be overridden)") {
   Ochat ochat;
-  auto r = ochat.run({"-m", "nonexistent", "--host", "127.0.0.1:1", "-m", "text", "--host", ochat.server.url(), "hi"});
+  auto r = ochat.run({"-m", "nonexistent", "--host", "127.0.0.1:1", "-m", "text", "--host",
+                      ochat.server.url(), "hi"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
   REQUIRE(ochat.server.requests().size() == 1);
   CHECK(ochat.request_body()["model"] == "text");
 }
 
-TEST_CASE("prompt: an unknown option is named without its value, with the option it is closest to") {
+TEST_CASE(
+    "prompt: an unknown option is named without its value, with the option it is closest to") {
   Ochat ochat;
   auto r = ochat.run({"-m", "text", "--api-key=sk-secret-42", "hi"});
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
-  CHECK(r.err == "ochat: error: unknown option --api-key (did you mean --api-key-file?); see ochat --help\n");
+  CHECK(
+      r.err ==
+      "ochat: error: unknown option --api-key (did you mean --api-key-file?); see ochat --help\n");
 
   r = ochat.run({"-m", "text", "--modle", "x", "--frobnicate", "hi"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "ochat: error: unknown options --modle, --frobnicate (did you mean --model?); see ochat --help\n");
+  CHECK(r.err ==
+        "ochat: error: unknown options --modle, --frobnicate (did you mean --model?); see ochat "
+        "--help\n");
   CHECK(ochat.server.requests().empty());
 }
 
@@ -238,7 +244,8 @@ TEST_CASE("prompt: --no-stdin without prompt words is the usual no-prompt error"
   CHECK_THAT(r.err, Catch::StartsWith("ochat: error: no prompt"));
 }
 
-TEST_CASE("prompt: -o values are checked against the options the protocol documents (issue 12.14)") {
+TEST_CASE(
+    "prompt: -o values are checked against the options the protocol documents (issue 12.14)") {
   // The bug: -o temperature=abc, -o num_ctx=8k and -o temprature=0.2 were sent as they were.
   Ochat ochat;
   struct Case {
@@ -248,8 +255,9 @@ TEST_CASE("prompt: -o values are checked against the options the protocol docume
   for (const auto& c :
        {Case{"temperature=abc", "ochat: error: -o temperature takes a number, got 'abc'\n"},
         Case{"num_ctx=8k", "ochat: error: -o num_ctx takes a whole number, got '8k'\n"},
-        Case{"temprature=0.2", "ochat: error: unknown model option 'temprature' (did you mean temperature?); "
-                               "to send it anyway: -o '!temprature=0.2'\n"}}) {
+        Case{"temprature=0.2",
+             "ochat: error: unknown model option 'temprature' (did you mean temperature?); "
+             "to send it anyway: -o '!temprature=0.2'\n"}}) {
     auto r = ochat.run({"-m", "text", "-o", c.pair, "hi"});
     INFO(c.pair);
     CHECK(r.exit_code == 2);
@@ -262,5 +270,6 @@ TEST_CASE("prompt: -o values are checked against the options the protocol docume
   auto r = ochat.run({"-m", "text", "-o", "!mirostat=2", "-o", "num_ctx=8192", "hi"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  CHECK(ochat.request_body(0)["options"] == nlohmann::json::parse(R"({"mirostat":2,"num_ctx":8192})"));
+  CHECK(ochat.request_body(0)["options"] ==
+        nlohmann::json::parse(R"({"mirostat":2,"num_ctx":8192})"));
 }

@@ -96,14 +96,16 @@ TEST_CASE("streaming: -v prints one stats block on stderr after the answer") {
 TEST_CASE("streaming: request options reach the server typed") {
   Ochat ochat;
   auto r = ochat.run({"-m", "text", "-s", "be brief", "-o", "temperature=0.2", "-o", "num_ctx=8192",
-                      "-o", "stop=END", "-o", "use_mmap=false", "--think=high", "--keep-alive", "5m",
-                      "--format", "json", "hi"});
+                      "-o", "stop=END", "-o", "use_mmap=false", "--think=high", "--keep-alive",
+                      "5m", "--format", "json", "hi"});
   CHECK(r.exit_code == 0);
   auto body = ochat.request_body();
   CHECK(body["messages"] ==
-        nlohmann::json::parse(R"([{"role":"system","content":"be brief"},{"role":"user","content":"hi"}])"));
+        nlohmann::json::parse(
+            R"([{"role":"system","content":"be brief"},{"role":"user","content":"hi"}])"));
   CHECK(body["options"] ==
-        nlohmann::json::parse(R"({"temperature":0.2,"num_ctx":8192,"stop":["END"],"use_mmap":false})"));
+        nlohmann::json::parse(
+            R"({"temperature":0.2,"num_ctx":8192,"stop":["END"],"use_mmap":false})"));
   CHECK(body["think"] == "high");
   CHECK(body["keep_alive"] == "5m");
   CHECK(body["format"] == "json");

@@ -21,7 +21,8 @@ TEST_CASE("terminal: thinking is dimmed, and labelled with NO_COLOR (they looked
   o.terminal = true;
   auto r = ochat.run({"-m", "think", "hi"}, o);
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "\x1b[2m" + std::string(kThinkThinking) + "\x1b[0m\r\n" + std::string(kThinkContent) + "\r\n");
+  CHECK(r.out == "\x1b[2m" + std::string(kThinkThinking) + "\x1b[0m\r\n" +
+                     std::string(kThinkContent) + "\r\n");
 
   o.env = {{"NO_COLOR", "1"}};
   o.unset_env = {"OLLAMA_HOST", "OCHAT_MODEL"};
@@ -71,7 +72,8 @@ TEST_CASE("terminal: a note says the model may be loading while nothing arrives"
   o.terminal = true;
   auto r = ochat.run({"-m", "stall-headers", "--idle-timeout", "5", "hi"}, o);
   CHECK(r.exit_code == 124);
-  CHECK_THAT(r.out, Catch::Contains("ochat: waiting for stall-headers to answer (the model may be loading)"));
+  CHECK_THAT(r.out, Catch::Contains(
+                        "ochat: waiting for stall-headers to answer (the model may be loading)"));
 }
 
 namespace {

@@ -58,7 +58,7 @@ class PluginFolder {
 
 }  // namespace
 
-TEST_CASE("tools: one call, its result sent back exactly as ollama-protocol section 4 shows") {
+TEST_CASE("tools: one call, its result sent back as Ollama expects it (tool_name, call order)") {
   Ochat ochat;
   auto r = ochat.run({"-m", "tool", "-t", plugin("weather"), "weather in Paris?"});
   CHECK(r.exit_code == 0);

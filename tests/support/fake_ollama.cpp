@@ -946,7 +946,8 @@ Plan make_plan(const ChatRequest& rq) {
       items = {token("Tool said: "), token(*results), done_item()};
     } else {
       Item call = token("");
-      call.chunk.tool_calls = {R"({"id":"call_unknown0","function":{"index":0,"name":"no_such_tool","arguments":{}}})"};
+      call.chunk.tool_calls = {
+          R"({"id":"call_unknown0","function":{"index":0,"name":"no_such_tool","arguments":{}}})"};
       items = {call, done_item()};
     }
   } else if (name == "tool-prompt") {
@@ -964,12 +965,13 @@ Plan make_plan(const ChatRequest& rq) {
         if (role == "user") prompt = json::parse(content, nullptr, false);
       std::string args = "{}";
       if (prompt.is_object()) {
-        if (const json* n = find_field(prompt, "name"); n && n->is_string()) fn = n->get<std::string>();
+        if (const json* n = find_field(prompt, "name"); n && n->is_string())
+          fn = n->get<std::string>();
         if (const json* a = find_field(prompt, "arguments")) args = a->dump();
       }
       Item call = token("");
-      call.chunk.tool_calls = {"{\"id\":\"call_prompt0\",\"function\":{\"index\":0,\"name\":" + go_quote(fn) +
-                               ",\"arguments\":" + args + "}}"};
+      call.chunk.tool_calls = {"{\"id\":\"call_prompt0\",\"function\":{\"index\":0,\"name\":" +
+                               go_quote(fn) + ",\"arguments\":" + args + "}}"};
       items = {call, done_item()};
     }
   } else if (name == "tool" || name == "tool-done" || name == "tool-length") {
@@ -1648,8 +1650,8 @@ class Conn {
     };
     static const std::vector<Route> kRoutes = {
         {"/", {"GET", "HEAD"}},  {"/api/tags", {"GET", "HEAD"}}, {"/api/version", {"GET", "HEAD"}},
-        {"/api/chat", {"POST"}}, {"/api/show", {"POST"}},
-        {"/v1/chat/completions", {"POST"}}, {"/v1/models", {"GET"}},
+        {"/api/chat", {"POST"}}, {"/api/show", {"POST"}},        {"/v1/chat/completions", {"POST"}},
+        {"/v1/models", {"GET"}},
     };
     auto route = std::find_if(kRoutes.begin(), kRoutes.end(),
                               [&](const Route& r) { return r.path == path; });

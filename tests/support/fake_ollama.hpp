@@ -7,8 +7,8 @@
 //
 // The reply is chosen by the request's "model" (`NAME` or `NAME:ARG`); see the scenario list in
 // fake_ollama.cpp (`make_plan`) and the constants below for the exact expected output.
-// POST /v1/chat/completions and GET /v1/models speak the OpenAI-compatible protocol instead (server-
-// sent events); see fake_openai.hpp.
+// POST /v1/chat/completions and GET /v1/models speak the OpenAI-compatible protocol instead
+// (server- sent events); see fake_openai.hpp.
 //
 // Thread-safety: every public member may be called from any thread. The server runs one thread per
 // connection; the destructor stops and joins all of them promptly, even while a reply is stalling.

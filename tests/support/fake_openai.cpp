@@ -91,8 +91,10 @@ constexpr std::string_view kId = "chatcmpl-417";
 
 std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
-std::string error_body(std::string_view message, std::string_view type, const Json& code = nullptr) {
-  return dump({{"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", code}}}});
+std::string error_body(std::string_view message, std::string_view type,
+                       const Json& code = nullptr) {
+  return dump(
+      {{"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", code}}}});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -102,7 +104,8 @@ enum class Style { ollama, llama };
 
 class Events {
  public:
-  Events(Style style, std::string model, bool usage) : style_(style), model_(std::move(model)), usage_(usage) {}
+  Events(Style style, std::string model, bool usage)
+      : style_(style), model_(std::move(model)), usage_(usage) {}
 
   void role_only() { chunk({{"role", "assistant"}, {"content", nullptr}}); }
 
@@ -138,14 +141,21 @@ class Events {
   std::string chunk_json(Json delta, std::optional<std::string_view> reason = std::nullopt) const {
     Json choice;
     if (style_ == Style::llama) {
-      choice = {{"finish_reason", reason ? Json(*reason) : Json(nullptr)}, {"index", 0}, {"delta", std::move(delta)}};
+      choice = {{"finish_reason", reason ? Json(*reason) : Json(nullptr)},
+                {"index", 0},
+                {"delta", std::move(delta)}};
     } else {
-      choice = {{"index", 0}, {"delta", std::move(delta)}, {"finish_reason", reason ? Json(*reason) : Json(nullptr)}};
+      choice = {{"index", 0},
+                {"delta", std::move(delta)},
+                {"finish_reason", reason ? Json(*reason) : Json(nullptr)}};
     }
     Json j = envelope(Json::array({std::move(choice)}));
     if (style_ == Style::llama && reason) {
-      j["timings"] = {{"cache_n", 0},         {"prompt_n", kOpenAiPromptTokens}, {"prompt_ms", kOpenAiPromptMs},
-                      {"predicted_n", counted_}, {"predicted_ms", kOpenAiPredictedMs}};
+      j["timings"] = {{"cache_n", 0},
+                      {"prompt_n", kOpenAiPromptTokens},
+                      {"prompt_ms", kOpenAiPromptMs},
+                      {"predicted_n", counted_},
+                      {"predicted_ms", kOpenAiPredictedMs}};
     }
     return dump(j);
   }
@@ -169,12 +179,16 @@ class Events {
 
   Json envelope(Json choices) const {
     if (style_ == Style::llama) {
-      return {{"choices", std::move(choices)}, {"created", kCreated},       {"id", kId},
-              {"model", model_},               {"system_fingerprint", "b10573-5c1e4a8f"},
+      return {{"choices", std::move(choices)},
+              {"created", kCreated},
+              {"id", kId},
+              {"model", model_},
+              {"system_fingerprint", "b10573-5c1e4a8f"},
               {"object", "chat.completion.chunk"}};
     }
-    return {{"id", kId},       {"object", "chat.completion.chunk"}, {"created", kCreated},
-            {"model", model_}, {"system_fingerprint", "fp_ollama"}, {"choices", std::move(choices)}};
+    return {
+        {"id", kId},       {"object", "chat.completion.chunk"}, {"created", kCreated},
+        {"model", model_}, {"system_fingerprint", "fp_ollama"}, {"choices", std::move(choices)}};
   }
 
   Style style_;
@@ -210,7 +224,9 @@ Plan fixed(int status, std::string body) {
   return p;
 }
 
-Plan bad_request(std::string_view message) { return fixed(400, error_body(message, "invalid_request_error")); }
+Plan bad_request(std::string_view message) {
+  return fixed(400, error_body(message, "invalid_request_error"));
+}
 
 Plan one_write_each(const std::vector<std::string>& events, int delay_ms = 0) {
   Plan p;
@@ -244,7 +260,8 @@ Plan cut_everywhere(const std::vector<std::string>& events) {
   // events in one read (ASCII ones, so that the cuts inside UTF-8 sequences stay).
   if (events.size() >= 8) {
     const std::size_t mb = starts[events.size() - 6], me = starts[events.size() - 3];
-    for (auto it = cuts.begin(); it != cuts.end();) it = (*it > mb && *it < me) ? cuts.erase(it) : ++it;
+    for (auto it = cuts.begin(); it != cuts.end();)
+      it = (*it > mb && *it < me) ? cuts.erase(it) : ++it;
     cuts.insert(mb);
     cuts.insert(me);
   }
@@ -324,7 +341,8 @@ std::optional<std::string> check_parts(const Json& parts) {
 std::optional<std::string> check_messages(const Json& messages) {
   std::set<std::string> call_ids;  // of the last assistant message with tool calls
   for (const auto& m : messages) {
-    if (!m.is_object() || !m.contains("role") || !m["role"].is_string()) return "each message needs a role";
+    if (!m.is_object() || !m.contains("role") || !m["role"].is_string())
+      return "each message needs a role";
     const std::string role = m["role"];
     if (m.contains("content") && m["content"].is_array()) {
       if (role != "user") return "only user messages may have content parts here";
@@ -334,10 +352,12 @@ std::optional<std::string> check_messages(const Json& messages) {
       call_ids.clear();
       if (!m["tool_calls"].is_array()) return "'tool_calls' must be an array";
       for (const auto& c : m["tool_calls"]) {
-        if (!c.is_object() || c.value("type", "") != "function") return "a tool call needs \"type\": \"function\"";
+        if (!c.is_object() || c.value("type", "") != "function")
+          return "a tool call needs \"type\": \"function\"";
         if (!c.contains("id") || !c["id"].is_string()) return "a tool call needs an id";
-        if (!c.contains("function") || !c["function"].is_object() || !c["function"].contains("name") ||
-            !c["function"].contains("arguments") || !c["function"]["arguments"].is_string()) {
+        if (!c.contains("function") || !c["function"].is_object() ||
+            !c["function"].contains("name") || !c["function"].contains("arguments") ||
+            !c["function"]["arguments"].is_string()) {
           return "a tool call's function needs a name and its arguments as a string";
         }
         call_ids.insert(c["id"].get<std::string>());
@@ -345,9 +365,11 @@ std::optional<std::string> check_messages(const Json& messages) {
     } else if (role == "tool") {
       if (!m.contains("tool_call_id") || !m["tool_call_id"].is_string() ||
           call_ids.count(m["tool_call_id"].get<std::string>()) == 0) {
-        return "messages with role 'tool' must be a response to a preceding message with 'tool_calls'";
+        return "messages with role 'tool' must be a response to a preceding message with "
+               "'tool_calls'";
       }
-      if (!m.contains("content") || !m["content"].is_string()) return "a tool message needs a string content";
+      if (!m.contains("content") || !m["content"].is_string())
+        return "a tool message needs a string content";
     }
   }
   return std::nullopt;
@@ -356,20 +378,23 @@ std::optional<std::string> check_messages(const Json& messages) {
 // The request, or the 400 reply for it.
 std::variant<Request, Plan> parse_request(std::string_view body) {
   const Json j = Json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return bad_request("the request body is not a JSON object");
+  if (j.is_discarded() || !j.is_object())
+    return bad_request("the request body is not a JSON object");
   Request rq;
   if (!j.contains("model") || !j["model"].is_string() || j["model"].get<std::string>().empty()) {
     return bad_request("you must provide a model parameter");
   }
   rq.model = j["model"];
-  if (j.value("stream", false) != true) return bad_request("this fake server only streams: \"stream\" must be true");
+  if (j.value("stream", false) != true)
+    return bad_request("this fake server only streams: \"stream\" must be true");
   if (!j.contains("messages") || !j["messages"].is_array() || j["messages"].empty()) {
     return bad_request("'messages' must be a non-empty array");
   }
   rq.messages = j["messages"];
   if (auto problem = check_messages(rq.messages)) return bad_request(*problem);
   if (j.contains("tools") && j["tools"].is_array()) rq.tools = j["tools"];
-  if (auto so = j.find("stream_options"); so != j.end() && so->is_object()) rq.usage = so->value("include_usage", false);
+  if (auto so = j.find("stream_options"); so != j.end() && so->is_object())
+    rq.usage = so->value("include_usage", false);
   const Json& last = rq.messages.back();
   if (last.value("role", "") == "assistant") {
     if (j.value("continue_final_message", false) != true ||
@@ -389,7 +414,8 @@ std::variant<Request, Plan> parse_request(std::string_view body) {
 // message is not one.
 std::optional<std::string> trailing_tool_results(const Request& rq) {
   std::vector<std::string> parts;
-  for (auto it = rq.messages.rbegin(); it != rq.messages.rend() && it->value("role", "") == "tool"; ++it) {
+  for (auto it = rq.messages.rbegin(); it != rq.messages.rend() && it->value("role", "") == "tool";
+       ++it) {
     parts.insert(parts.begin(), it->value("content", ""));
   }
   if (parts.empty()) return std::nullopt;
@@ -467,7 +493,8 @@ std::vector<Call> calls_for(const Request& rq) {
     calls.push_back({"", fn.value("name", ""), arguments_for(fn)});
   }
   if (calls.empty()) calls.push_back({"", "get_weather", std::string(kOpenAiWeatherArguments)});
-  for (std::size_t i = 0; i < calls.size(); ++i) calls[i].id = fmt::format("{}{}", kOpenAiCallIdPrefix, i);
+  for (std::size_t i = 0; i < calls.size(); ++i)
+    calls[i].id = fmt::format("{}{}", kOpenAiCallIdPrefix, i);
   return calls;
 }
 
@@ -499,10 +526,11 @@ Json call_piece(std::size_t index, const std::string& piece) {
 void stream_calls(Events& ev, const std::vector<Call>& calls, std::string_view name) {
   if (name == "tool-whole") {
     for (std::size_t i = 0; i < calls.size(); ++i) {
-      ev.tool_calls(Json::array({{{"id", calls[i].id},
-                                  {"index", i},
-                                  {"type", "function"},
-                                  {"function", {{"name", calls[i].name}, {"arguments", calls[i].arguments}}}}}));
+      ev.tool_calls(Json::array(
+          {{{"id", calls[i].id},
+            {"index", i},
+            {"type", "function"},
+            {"function", {{"name", calls[i].name}, {"arguments", calls[i].arguments}}}}}));
     }
     return;
   }
@@ -543,34 +571,51 @@ std::optional<int> arg_int(std::string_view arg, int def, int min, int max) {
 }
 
 Plan not_found(const Request& rq) {
-  return fixed(404, error_body(fmt::format("model \"{}\" not found, try pulling it first", rq.model), "not_found_error"));
+  return fixed(404,
+               error_body(fmt::format("model \"{}\" not found, try pulling it first", rq.model),
+                          "not_found_error"));
 }
 
 Plan status_plan(int code, std::string_view authorization) {
   switch (code) {
     case 400:
-      return fixed(400, dump({{"error",
-                               {{"code", 400},
-                                {"message", "the request exceeds the available context size, try increasing it"},
-                                {"type", "exceed_context_size_error"},
-                                {"n_prompt_tokens", 5000},
-                                {"n_ctx", 4096}}}}));
+      return fixed(
+          400,
+          dump({{"error",
+                 {{"code", 400},
+                  {"message", "the request exceeds the available context size, try increasing it"},
+                  {"type", "exceed_context_size_error"},
+                  {"n_prompt_tokens", 5000},
+                  {"n_ctx", 4096}}}}));
     case 401: {
       std::string key(authorization);
       if (key.rfind("Bearer ", 0) == 0) key.erase(0, 7);
-      return fixed(401, error_body(fmt::format("Incorrect API key provided: {}. You can find your API key at "
-                                               "https://platform.openai.com/account/api-keys.",
-                                               key),
-                                   "invalid_request_error", "invalid_api_key"));
+      return fixed(
+          401,
+          error_body(fmt::format("Incorrect API key provided: {}. You can find your API key at "
+                                 "https://platform.openai.com/account/api-keys.",
+                                 key),
+                     "invalid_request_error", "invalid_api_key"));
     }
     case 404:
-      return fixed(404, dump({{"error", {{"code", 404}, {"message", "File Not Found"}, {"type", "not_found_error"}}}}));
+      return fixed(
+          404,
+          dump({{"error",
+                 {{"code", 404}, {"message", "File Not Found"}, {"type", "not_found_error"}}}}));
     case 429:
-      return fixed(429, error_body("Rate limit reached for requests", "requests", "rate_limit_exceeded"));
+      return fixed(
+          429, error_body("Rate limit reached for requests", "requests", "rate_limit_exceeded"));
     case 500:
-      return fixed(500, dump({{"error", {{"code", 500}, {"message", "Internal server error"}, {"type", "server_error"}}}}));
+      return fixed(
+          500,
+          dump(
+              {{"error",
+                {{"code", 500}, {"message", "Internal server error"}, {"type", "server_error"}}}}));
     case 503:
-      return fixed(503, dump({{"error", {{"code", 503}, {"message", "Loading model"}, {"type", "unavailable_error"}}}}));
+      return fixed(
+          503,
+          dump({{"error",
+                 {{"code", 503}, {"message", "Loading model"}, {"type", "unavailable_error"}}}}));
     default:
       return fixed(code, dump({{"error", fmt::format("fake error with status {}", code)}}));
   }
@@ -616,7 +661,8 @@ Plan make_plan(const Request& rq, std::string_view authorization) {
   const std::string_view model = rq.model;
   const auto colon = model.find(':');
   const std::string_view name = model.substr(0, colon);
-  const std::string_view arg = colon == std::string_view::npos ? std::string_view() : model.substr(colon + 1);
+  const std::string_view arg =
+      colon == std::string_view::npos ? std::string_view() : model.substr(colon + 1);
   Events ev(name == "llama" ? Style::llama : Style::ollama, rq.model, rq.usage);
 
   if (name == "no-done-open") {
@@ -667,7 +713,8 @@ Plan make_plan(const Request& rq, std::string_view authorization) {
     return one_write_each(ev.list);
   }
   if (name == "split") {
-    for (std::string_view t : {"Split: ", "caf\xC3\xA9 ", "\xE4\xBD\xA0\xE5\xA5\xBD ", "\xF0\x9F\x98\x80 "}) {
+    for (std::string_view t :
+         {"Split: ", "caf\xC3\xA9 ", "\xE4\xBD\xA0\xE5\xA5\xBD ", "\xF0\x9F\x98\x80 "}) {
       ev.content(t);
     }
     ev.content("\xF0\x9F\x8E\x89 ");
@@ -722,7 +769,9 @@ Plan make_plan(const Request& rq, std::string_view authorization) {
   if (name == "midstream-error") {
     ev.content("partial");
     ev.content(" answer");
-    ev.event(dump({{"error", {{"code", 500}, {"message", kOpenAiMidstreamMessage}, {"type", "server_error"}}}}));
+    ev.event(
+        dump({{"error",
+               {{"code", 500}, {"message", kOpenAiMidstreamMessage}, {"type", "server_error"}}}}));
     return one_write_each(ev.list);
   }
   if (name == "ollama-error") {
@@ -760,14 +809,16 @@ Plan make_plan(const Request& rq, std::string_view authorization) {
     return one_write_each(ev.list);
   }
   if (name == "not-streaming") {
-    return fixed(200, dump({{"id", kId},
-                            {"object", "chat.completion"},
-                            {"created", kCreated},
-                            {"model", rq.model},
-                            {"choices", {{{"index", 0},
-                                          {"message", {{"role", "assistant"}, {"content", kOpenAiText}}},
-                                          {"finish_reason", "stop"}}}},
-                            {"usage", {{"prompt_tokens", kOpenAiPromptTokens}, {"completion_tokens", 4}}}}));
+    return fixed(
+        200, dump({{"id", kId},
+                   {"object", "chat.completion"},
+                   {"created", kCreated},
+                   {"model", rq.model},
+                   {"choices",
+                    {{{"index", 0},
+                      {"message", {{"role", "assistant"}, {"content", kOpenAiText}}},
+                      {"finish_reason", "stop"}}}},
+                   {"usage", {{"prompt_tokens", kOpenAiPromptTokens}, {"completion_tokens", 4}}}}));
   }
   if (name == "status") {
     const auto code = arg_int(arg, 500, 400, 599);
@@ -906,8 +957,9 @@ bool handle_chat_completions(std::string_view body, std::string_view authorizati
                              std::size_t earlier, Wire& wire) {
   auto parsed = parse_request(body);
   if (auto* rq = std::get_if<Request>(&parsed)) rq->earlier = earlier;
-  Plan p = std::holds_alternative<Plan>(parsed) ? std::get<Plan>(parsed)
-                                                : make_plan(std::get<Request>(parsed), authorization);
+  Plan p = std::holds_alternative<Plan>(parsed)
+               ? std::get<Plan>(parsed)
+               : make_plan(std::get<Request>(parsed), authorization);
   if (p.fixed) return wire.reply(p.status, kJsonType, p.body, p.headers);
   wire.start("text/event-stream");
   for (std::size_t i = 0; i < p.writes.size(); ++i) {
@@ -921,7 +973,8 @@ bool handle_chat_completions(std::string_view body, std::string_view authorizati
 bool handle_models(Wire& wire) {
   Json data = Json::array();
   for (const char* id : {"text", "llama", "reasoning", "tool"}) {
-    data.push_back({{"id", id}, {"object", "model"}, {"created", kCreated}, {"owned_by", "library"}});
+    data.push_back(
+        {{"id", id}, {"object", "model"}, {"created", kCreated}, {"owned_by", "library"}});
   }
   return wire.reply(200, kJsonType, dump({{"object", "list"}, {"data", std::move(data)}}), {});
 }

@@ -1,6 +1,6 @@
 // The OpenAI-compatible side of the fake server: POST /v1/chat/completions streams server-sent
-// events the way Ollama's /v1 and llama.cpp's llama-server do (see
-// ../shared/docs/openai-streaming.md), and GET /v1/models lists the scenarios. FakeOllama's
+// events the way Ollama's /v1 and llama.cpp's llama-server do (man ochat(1), OPENAI-COMPATIBLE
+// SERVERS, says what ochat relies on), and GET /v1/models lists the scenarios. FakeOllama's
 // router hands these two paths to the functions below; the reply is chosen by the request's
 // "model" (`NAME` or `NAME:ARG`), see the scenario list in fake_openai.cpp.
 #pragma once

@@ -36,13 +36,13 @@ class FakeTransport final : public http::Transport {
 
   // What perform() received.
   int calls = 0;
-  http::Request request;               // the last one
+  http::Request request;                // the last one
   std::vector<http::Request> requests;  // all of them
   http::Timeouts timeouts;
   std::size_t pieces_delivered = 0;
 
-  http::Result perform(const http::Request& req, http::ResponseHandler& handler, const http::Timeouts& t,
-                       const sys::CancelToken&) override {
+  http::Result perform(const http::Request& req, http::ResponseHandler& handler,
+                       const http::Timeouts& t, const sys::CancelToken&) override {
     ++calls;
     request = req;
     requests.push_back(req);

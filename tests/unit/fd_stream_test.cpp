@@ -1,13 +1,13 @@
+#include "core/io/fd_stream.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <string>
 
-#include <catch2/catch.hpp>
-
-#include "core/io/fd_stream.hpp"
 #include "fd_capture.hpp"
 
 using ochat::io::FdStream;

@@ -1,9 +1,9 @@
-#include <catch2/catch.hpp>
+#include "core/ollama/host.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 
 #include "core/error.hpp"
-#include "core/ollama/host.hpp"
 
 using ochat::ollama::resolve_host;
 
@@ -65,7 +65,8 @@ TEST_CASE("ollama::resolve_host throws a usage error for a scheme other than htt
 
 TEST_CASE("ollama::resolve_host: --host with an invalid port is a usage error (issue 12.5)") {
   using ochat::ollama::PortRule;
-  for (const char* bad : {"127.0.0.1:99999", "127.0.0.1:notaport", "example.com:", "http://x:0", "[::1]:65536"}) {
+  for (const char* bad :
+       {"127.0.0.1:99999", "127.0.0.1:notaport", "example.com:", "http://x:0", "[::1]:65536"}) {
     INFO(bad);
     try {
       resolve_host(bad, PortRule::strict, "--host");
@@ -77,21 +78,26 @@ TEST_CASE("ollama::resolve_host: --host with an invalid port is a usage error (i
     }
   }
   CHECK(resolve_host("127.0.0.1:8080", PortRule::strict, "--host") == "http://127.0.0.1:8080");
-  CHECK(resolve_host("https://example.com", PortRule::strict, "--host") == "https://example.com:443");
+  CHECK(resolve_host("https://example.com", PortRule::strict, "--host") ==
+        "https://example.com:443");
   CHECK(resolve_host("::1", PortRule::strict, "--host") == "http://[::1]:11434");
 }
 
-TEST_CASE("ollama::resolve_host: OLLAMA_HOST with an invalid port falls back as Ollama does, and says so") {
+TEST_CASE(
+    "ollama::resolve_host: OLLAMA_HOST with an invalid port falls back as Ollama does, and says "
+    "so") {
   std::string note;
-  CHECK(resolve_host("127.0.0.1:notaport", ochat::ollama::PortRule::fall_back, "OLLAMA_HOST", &note) ==
-        "http://127.0.0.1:11434");
-  CHECK(note == "OLLAMA_HOST: invalid port 'notaport' in '127.0.0.1:notaport'; using port 11434, as Ollama does");
+  CHECK(resolve_host("127.0.0.1:notaport", ochat::ollama::PortRule::fall_back, "OLLAMA_HOST",
+                     &note) == "http://127.0.0.1:11434");
+  CHECK(note ==
+        "OLLAMA_HOST: invalid port 'notaport' in '127.0.0.1:notaport'; using port 11434, as Ollama "
+        "does");
   note.clear();
-  CHECK(resolve_host("http://example.com:99999", ochat::ollama::PortRule::fall_back, "OLLAMA_HOST", &note) ==
-        "http://example.com:80");
+  CHECK(resolve_host("http://example.com:99999", ochat::ollama::PortRule::fall_back, "OLLAMA_HOST",
+                     &note) == "http://example.com:80");
   CHECK_THAT(note, Catch::Contains("using port 80"));
   note.clear();
-  CHECK(resolve_host("example.com:1234", ochat::ollama::PortRule::fall_back, "OLLAMA_HOST", &note) ==
-        "http://example.com:1234");
+  CHECK(resolve_host("example.com:1234", ochat::ollama::PortRule::fall_back, "OLLAMA_HOST",
+                     &note) == "http://example.com:1234");
   CHECK(note.empty());
 }

@@ -114,7 +114,8 @@ TEST_CASE("chat::image_slot is only letters, digits and dashes, different for ea
   CHECK(chat::image_slot(1).find(chat::image_slot(12)) == std::string::npos);
 }
 
-TEST_CASE("ollama::OllamaBackend chat_request sends a message's images base64 in images, after content") {
+TEST_CASE(
+    "ollama::OllamaBackend chat_request sends a message's images base64 in images, after content") {
   const ollama::OllamaBackend backend("http://127.0.0.1:11434");
   const auto request = request_with_images();
   const http::Request r = backend.chat_request(request);
@@ -129,7 +130,8 @@ TEST_CASE("ollama::OllamaBackend chat_request sends a message's images base64 in
   CHECK(text::base64_decode(user["images"][0].get<std::string>()) == kPng);
 }
 
-TEST_CASE("openai::OpenAiBackend chat_request sends content parts: the images in order, then the text") {
+TEST_CASE(
+    "openai::OpenAiBackend chat_request sends content parts: the images in order, then the text") {
   const openai::OpenAiBackend backend("http://127.0.0.1:8080/v1", "");
   const auto request = request_with_images();
   const Json body = Json::parse(http::whole_body(backend.chat_request(request)));
@@ -170,7 +172,9 @@ TEST_CASE("chat::vision_hint speaks only of images the request sent and the serv
   CHECK(chat::vision_hint(text_only, "image input is not supported").empty());
 }
 
-TEST_CASE("ollama::OllamaBackend and openai::OpenAiBackend http_error hint that a model cannot read images") {
+TEST_CASE(
+    "ollama::OllamaBackend and openai::OpenAiBackend http_error hint that a model cannot read "
+    "images") {
   const auto request = request_with_images();
   const ollama::OllamaBackend ollama_backend("http://127.0.0.1:11434");
   const Error e = ollama_backend.http_error(

@@ -1,11 +1,10 @@
-#include <catch2/catch.hpp>
+#include "core/events/json_lines_sink.hpp"
 
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "core/events/json_lines_sink.hpp"
 #include "core/io/fd_stream.hpp"
 #include "fd_capture.hpp"
 
@@ -37,7 +36,7 @@ TEST_CASE("events::JsonLinesSink writes one type/data object per line") {
   sink.start({"qwen3", "http://127.0.0.1:11434"});
   sink.thinking("Let me");
   sink.token("Hello");
-  sink.token("");  // nothing to say: no event
+  sink.token("");                        // nothing to say: no event
   sink.notice("waiting for the model");  // for people only: no event
   sink.token(", \"world\"\n");
   sink.flush();
@@ -59,13 +58,15 @@ TEST_CASE("events::JsonLinesSink writes one type/data object per line") {
     CHECK(e.begin().key() == "type");
     CHECK(e["data"].is_object());
   }
-  CHECK(events[0].dump() ==
-        R"({"type":"start","data":{"schema_version":1,"model":"qwen3","host":"http://127.0.0.1:11434"}})");
+  CHECK(
+      events[0].dump() ==
+      R"({"type":"start","data":{"schema_version":1,"model":"qwen3","host":"http://127.0.0.1:11434"}})");
   CHECK(events[1].dump() == R"({"type":"thinking","data":{"text":"Let me"}})");
   CHECK(events[2].dump() == R"({"type":"token","data":{"text":"Hello"}})");
   CHECK(events[3]["type"] == "token");
   CHECK(events[3]["data"]["text"] == ", \"world\"\n");
-  CHECK(events[4].dump() == R"({"type":"error","data":{"kind":"stream","message":"the stream broke"}})");
+  CHECK(events[4].dump() ==
+        R"({"type":"error","data":{"kind":"stream","message":"the stream broke"}})");
   CHECK(events[5]["type"] == "done");
   const auto& done = events[5]["data"];
   CHECK(done.at("reason") == "stop");
@@ -90,7 +91,8 @@ TEST_CASE("events::JsonLinesSink names every error kind") {
   ochat::io::FdStream out(file.fd());
   JsonLinesSink sink(out);
   using K = ochat::ErrorKind;
-  for (K kind : {K::internal, K::usage, K::connect, K::http, K::stream, K::timeout}) sink.error(kind, "m");
+  for (K kind : {K::internal, K::usage, K::connect, K::http, K::stream, K::timeout})
+    sink.error(kind, "m");
   const auto events = parse_lines(file.contents());
   REQUIRE(events.size() == 6);
   const char* names[] = {"internal", "usage", "connect", "http", "stream", "timeout"};
@@ -106,7 +108,8 @@ TEST_CASE("events::JsonLinesSink writes tokens only when flushed") {
   CHECK(file.contents().empty());
   CHECK(sink.flush());
   CHECK(file.contents() ==
-        "{\"type\":\"token\",\"data\":{\"text\":\"a\"}}\n{\"type\":\"thinking\",\"data\":{\"text\":\"b\"}}\n");
+        "{\"type\":\"token\",\"data\":{\"text\":\"a\"}}\n{\"type\":\"thinking\",\"data\":{\"text\":"
+        "\"b\"}}\n");
 }
 
 TEST_CASE("events::JsonLinesSink writes a token with invalid UTF-8 as valid JSON") {
@@ -120,18 +123,24 @@ TEST_CASE("events::JsonLinesSink writes a token with invalid UTF-8 as valid JSON
   const auto events = parse_lines(file.contents());
   REQUIRE(events.size() == 3);
   const std::string first = events[0]["data"]["text"];
-  CHECK_THAT(first, Catch::StartsWith("bad ") && Catch::EndsWith(" bytes") && Catch::Contains("\xEF\xBF\xBD"));
+  CHECK_THAT(first, Catch::StartsWith("bad ") && Catch::EndsWith(" bytes") &&
+                        Catch::Contains("\xEF\xBF\xBD"));
   CHECK(first.find('\xFF') == std::string::npos);
   const std::string second = events[1]["data"]["text"];
   CHECK_THAT(second, Catch::StartsWith("cut ") && Catch::Contains("\xEF\xBF\xBD"));
 }
 
-TEST_CASE("events::JsonLinesSink writes token and thinking lines byte for byte as the JSON DOM did") {
+TEST_CASE(
+    "events::JsonLinesSink writes token and thinking lines byte for byte as the JSON DOM did") {
   // Since the per-token events skip the DOM, the bytes must stay those of dump() on
   // {"type": ..., "data": {"text": ...}}: quotes, controls, UTF-8 and invalid UTF-8 alike.
-  const std::vector<std::string> texts = {"plain",         "\"quoted\" \\ /",   "line\nbreak\ttab\r\b\f",
-                                          std::string("nul\x00\x01\x1f\x7f", 8), "Caf\xC3\xA9 \xF0\x9F\x98\x80",
-                                          "bad \xFF\xC0\xAF \xED\xA0\x80", "cut \xF0\x9F\x98"};
+  const std::vector<std::string> texts = {"plain",
+                                          "\"quoted\" \\ /",
+                                          "line\nbreak\ttab\r\b\f",
+                                          std::string("nul\x00\x01\x1f\x7f", 8),
+                                          "Caf\xC3\xA9 \xF0\x9F\x98\x80",
+                                          "bad \xFF\xC0\xAF \xED\xA0\x80",
+                                          "cut \xF0\x9F\x98"};
   ochat::test::FdCapture file;
   ochat::io::FdStream out(file.fd());
   JsonLinesSink sink(out);

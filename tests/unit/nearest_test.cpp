@@ -1,7 +1,7 @@
 // text::nearest and text::edit_distance: "did you mean ...?".
-#include <catch2/catch.hpp>
-
 #include "core/text/nearest.hpp"
+
+#include <catch2/catch.hpp>
 
 using ochat::text::edit_distance;
 using ochat::text::nearest;
@@ -15,7 +15,8 @@ TEST_CASE("text::edit_distance counts insertions, deletions and substitutions") 
 }
 
 TEST_CASE("text::nearest prefers a candidate the word begins, else the closest within the bound") {
-  const std::vector<std::string_view> names = {"temperature", "top_k", "top_p", "num_ctx", "num_predict"};
+  const std::vector<std::string_view> names = {"temperature", "top_k", "top_p", "num_ctx",
+                                               "num_predict"};
   CHECK(nearest("temprature", names) == "temperature");
   CHECK(nearest("num_pred", names) == "num_predict");
   CHECK(nearest("top_x", names) == "top_k");  // the first of equals

@@ -1,9 +1,9 @@
-#include <catch2/catch.hpp>
+#include "core/config/option_value.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include "core/config/option_value.hpp"
 #include "core/error.hpp"
 
 using ochat::config::parse_option_pairs;
@@ -14,11 +14,14 @@ namespace {
 using ochat::config::ollama_options;
 using ochat::config::openai_options;
 
-nlohmann::ordered_json ollama(const std::vector<std::string>& pairs) { return parse_option_pairs(pairs, ollama_options()); }
+nlohmann::ordered_json ollama(const std::vector<std::string>& pairs) {
+  return parse_option_pairs(pairs, ollama_options());
+}
 
 // The usage error's message, which must contain `quoted`, and its hint.
-std::string expect_usage_error(const std::vector<std::string>& pairs, const std::string& quoted,
-                               const std::vector<ochat::config::KnownOption>& known = ollama_options()) {
+std::string expect_usage_error(
+    const std::vector<std::string>& pairs, const std::string& quoted,
+    const std::vector<ochat::config::KnownOption>& known = ollama_options()) {
   try {
     parse_option_pairs(pairs, known);
     FAIL("no exception");
@@ -74,8 +77,9 @@ TEST_CASE("config::typed_value parses JSON arrays and objects") {
 }
 
 TEST_CASE("config::parse_option_pairs reads each value as its option's type") {
-  CHECK(ollama({"temperature=0.2", "num_ctx=8192", "use_mmap=false", "seed=-1", "top_p=1"}).dump() ==
-        R"({"temperature":0.2,"num_ctx":8192,"use_mmap":false,"seed":-1,"top_p":1})");
+  CHECK(
+      ollama({"temperature=0.2", "num_ctx=8192", "use_mmap=false", "seed=-1", "top_p=1"}).dump() ==
+      R"({"temperature":0.2,"num_ctx":8192,"use_mmap":false,"seed":-1,"top_p":1})");
   CHECK(ollama({}).dump() == "{}");
 }
 
@@ -89,14 +93,17 @@ TEST_CASE("config::parse_option_pairs makes stop an array of strings") {
 
 TEST_CASE("config::parse_option_pairs collects a repeated stop") {
   CHECK(ollama({"stop=a", "stop=b"}).dump() == R"({"stop":["a","b"]})");
-  CHECK(ollama({R"(stop=["a"])", "stop=b", R"(stop=["c","d"])"}).dump() == R"({"stop":["a","b","c","d"]})");
+  CHECK(ollama({R"(stop=["a"])", "stop=b", R"(stop=["c","d"])"}).dump() ==
+        R"({"stop":["a","b","c","d"]})");
 }
 
-TEST_CASE("config::parse_option_pairs keeps the last value of any other repeated key (issue 12.9)") {
+TEST_CASE(
+    "config::parse_option_pairs keeps the last value of any other repeated key (issue 12.9)") {
   // The bug: -o temperature=0.2 -o temperature=0.8 sent [0.2,0.8], which servers refuse.
   CHECK(ollama({"temperature=0.2", "temperature=0.8"}).dump() == R"({"temperature":0.8})");
   CHECK(ollama({"seed=1", "top_k=2", "seed=3"}).dump() == R"({"seed":3,"top_k":2})");
-  CHECK(parse_option_pairs({"max_tokens=5", "max_tokens=7"}, openai_options()).dump() == R"({"max_tokens":7})");
+  CHECK(parse_option_pairs({"max_tokens=5", "max_tokens=7"}, openai_options()).dump() ==
+        R"({"max_tokens":7})");
   CHECK(ollama({"!x=1", "!x=[2]"}).dump() == R"({"x":[2]})");
 }
 
@@ -110,11 +117,16 @@ TEST_CASE("config::parse_option_pairs refuses a value of the wrong type (issue 1
   expect_usage_error({"logit_bias=[1]"}, "-o logit_bias takes a JSON object", openai_options());
 }
 
-TEST_CASE("config::parse_option_pairs refuses an unknown name with the nearest one, unless !NAME (issue 12.14)") {
-  const std::string typo = expect_usage_error({"temprature=0.2"}, "unknown model option 'temprature' (did you mean temperature?)");
+TEST_CASE(
+    "config::parse_option_pairs refuses an unknown name with the nearest one, unless !NAME (issue "
+    "12.14)") {
+  const std::string typo = expect_usage_error(
+      {"temprature=0.2"}, "unknown model option 'temprature' (did you mean temperature?)");
   CHECK_THAT(typo, Catch::EndsWith("to send it anyway: -o '!temprature=0.2'"));
-  CHECK_THAT(expect_usage_error({"num_ct=1"}, "unknown model option"), Catch::Contains("did you mean num_ctx?"));
-  CHECK_THAT(expect_usage_error({"frobnicate=1"}, "unknown model option 'frobnicate'"), !Catch::Contains("did you mean"));
+  CHECK_THAT(expect_usage_error({"num_ct=1"}, "unknown model option"),
+             Catch::Contains("did you mean num_ctx?"));
+  CHECK_THAT(expect_usage_error({"frobnicate=1"}, "unknown model option 'frobnicate'"),
+             !Catch::Contains("did you mean"));
   // OpenAI's own fields are not Ollama's.
   expect_usage_error({"max_tokens=5"}, "unknown model option 'max_tokens'");
   // The escape: sent as given, typed by its text.
@@ -124,9 +136,10 @@ TEST_CASE("config::parse_option_pairs refuses an unknown name with the nearest o
 }
 
 TEST_CASE("config::parse_option_pairs refuses the fields ochat writes itself (OpenAI protocol)") {
-  expect_usage_error({"stream=false"}, "-o stream=... cannot be used: ochat sets 'stream' itself", openai_options());
-  CHECK(parse_option_pairs({"temperature=0.2", "num_ctx=8192", "top_k=40"}, openai_options()).dump() ==
-        R"({"temperature":0.2,"num_ctx":8192,"top_k":40})");
+  expect_usage_error({"stream=false"}, "-o stream=... cannot be used: ochat sets 'stream' itself",
+                     openai_options());
+  CHECK(parse_option_pairs({"temperature=0.2", "num_ctx=8192", "top_k=40"}, openai_options())
+            .dump() == R"({"temperature":0.2,"num_ctx":8192,"top_k":40})");
 }
 
 TEST_CASE("config::parse_option_pairs splits at the first equals sign") {

@@ -1,7 +1,8 @@
-#include <catch2/catch.hpp>
+#include "core/config/settings.hpp"
 
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -9,7 +10,6 @@
 #include <map>
 #include <string>
 
-#include "core/config/settings.hpp"
 #include "core/error.hpp"
 
 using namespace std::chrono_literals;
@@ -29,7 +29,9 @@ ochat::sys::Getenv fake_env(Env env) {
   };
 }
 
-Settings resolve(const Options& options, Env env = {}) { return resolve_settings(options, fake_env(std::move(env))); }
+Settings resolve(const Options& options, Env env = {}) {
+  return resolve_settings(options, fake_env(std::move(env)));
+}
 
 // Expects a usage error whose message contains `needle`.
 void expect_usage_error(const Options& options, const std::string& needle) {
@@ -69,7 +71,8 @@ TEST_CASE("config::resolve_settings takes --host over OLLAMA_HOST over the defau
   CHECK(resolve(options).host == "http://127.0.0.1:11434");
   CHECK(resolve(options, {{"OLLAMA_HOST", "0.0.0.0:9999"}}).host == "http://127.0.0.1:9999");
   options.host = "https://example.com/ollama";
-  CHECK(resolve(options, {{"OLLAMA_HOST", "0.0.0.0:9999"}}).host == "https://example.com:443/ollama");
+  CHECK(resolve(options, {{"OLLAMA_HOST", "0.0.0.0:9999"}}).host ==
+        "https://example.com:443/ollama");
 }
 
 TEST_CASE("config::resolve_settings takes -m over OCHAT_MODEL") {
@@ -204,10 +207,12 @@ TEST_CASE("config::resolve_settings reads --format json or a schema file") {
   options.format = "json";
   CHECK(resolve(options).request.format->dump() == R"("json")");
 
-  const TempFile schema(R"({"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}}, "required": ["name", "age"]})");
+  const TempFile schema(
+      R"({"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}}, "required": ["name", "age"]})");
   options.format = schema.path();
-  CHECK(resolve(options).request.format->dump() ==
-        R"({"type":"object","properties":{"name":{"type":"string"},"age":{"type":"integer"}},"required":["name","age"]})");
+  CHECK(
+      resolve(options).request.format->dump() ==
+      R"({"type":"object","properties":{"name":{"type":"string"},"age":{"type":"integer"}},"required":["name","age"]})");
 }
 
 TEST_CASE("config::resolve_settings throws a usage error naming a missing or invalid schema file") {
@@ -261,7 +266,9 @@ TEST_CASE("config::resolve_settings checks the tool settings") {
   expect_usage_error(options, "--tool-timeout");
 }
 
-TEST_CASE("config::resolve_settings: --host is strict about the port, OLLAMA_HOST warns and falls back (issue 12.5)") {
+TEST_CASE(
+    "config::resolve_settings: --host is strict about the port, OLLAMA_HOST warns and falls back "
+    "(issue 12.5)") {
   Options options;
   options.host = "127.0.0.1:99999";
   expect_usage_error(options, "--host: invalid port '99999'");

@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "core/events/text_sink.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -6,11 +6,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <stdexcept>
 #include <string>
 
 #include "core/events/stats_format.hpp"
-#include "core/events/text_sink.hpp"
 #include "core/io/fd_stream.hpp"
 #include "fd_capture.hpp"
 
@@ -41,7 +41,8 @@ class Pty {
  public:
   Pty() {
     master_ = ::posix_openpt(O_RDWR | O_NOCTTY);
-    if (master_ < 0 || ::grantpt(master_) != 0 || ::unlockpt(master_) != 0) throw std::runtime_error("no pty");
+    if (master_ < 0 || ::grantpt(master_) != 0 || ::unlockpt(master_) != 0)
+      throw std::runtime_error("no pty");
     const char* name = ::ptsname(master_);
     if (name == nullptr) throw std::runtime_error("no pty name");
     terminal_ = ::open(name, O_RDWR | O_NOCTTY);
@@ -93,7 +94,7 @@ TEST_CASE("events::TextSink writes exactly the token bytes to stdout") {
   sink.done({"stop", some_stats()});
   CHECK(f.out_file.contents() ==
         "Caf\xC3\xA9 \xF0\x9F\x98\x80\n");  // and a final newline, on a file too
-  CHECK(f.err_file.contents().empty());  // no thinking, no statistics without -v
+  CHECK(f.err_file.contents().empty());     // no thinking, no statistics without -v
 }
 
 TEST_CASE("events::TextSink adds a final newline on a pipe or file, whatever the done reason") {
