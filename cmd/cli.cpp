@@ -35,6 +35,24 @@ class HelpFormatter final : public CLI::Formatter {
     }
     return name;
   }
+  // The default goes with the description ("(default: 10)"), not after the value's name
+  // ("N=10" reads as if N had to be written with "=10").
+  std::string make_option_opts(const CLI::Option* opt) const override {
+    std::string opts = CLI::Formatter::make_option_opts(opt);
+    if (const std::string& value = opt->get_default_str(); !value.empty()) {
+      if (const auto at = opts.find("=" + value); at != std::string::npos)
+        opts.erase(at, value.size() + 1);
+    }
+    return opts;
+  }
+  std::string make_option_desc(const CLI::Option* opt) const override {
+    std::string desc = CLI::Formatter::make_option_desc(opt);
+    if (const std::string& value = opt->get_default_str();
+        !value.empty() && opt->get_type_size() != 0) {
+      desc += " (default: " + value + ")";
+    }
+    return desc;
+  }
 };
 
 // An option that takes one value and may be given again, each value kept in order (CLI11 would
@@ -109,10 +127,10 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
       ->group(output);
 
   const char* tools = "Tools";
-  repeatable(
-      app->add_option(
-          "-t,--tool", o.tool_names,
-          "Offer the tools of this plugin (a path, or a name in $OCHAT_PLUGIN_PATH), repeatable"))
+  repeatable(app->add_option(
+                 "-t,--tool", o.tool_names,
+                 "Offer the tools of this plugin (a path, or a name in $OCHAT_PLUGIN_PATH, then in "
+                 "$XDG_CONFIG_HOME/ochat/plugins, default ~/.config/ochat/plugins), repeatable"))
       ->type_name("PLUGIN")
       ->group(tools);
   repeatable(app->add_option("--tools-dir", o.tool_dirs,

@@ -40,7 +40,7 @@ complete -c ochat -l events -d 'Write JSON Lines events to stdout instead of tex
 complete -c ochat -l hide-thinking -d 'Do not show the model\'s thinking on stderr'
 complete -c ochat -s n -l no-newline -d 'Print the answer\'s exact bytes: no newline added when it does not end with one'
 complete -c ochat -s v -l verbose -d 'Print token counts and timings on stderr afterwards'
-complete -c ochat -s t -l tool -r -F -d 'Offer the tools of this plugin (a path, or a name in $OCHAT_PLUGIN_PATH), repeatable'
+complete -c ochat -s t -l tool -r -F -d 'Offer the tools of this plugin (a path, or a name in $OCHAT_PLUGIN_PATH, then in $XDG_CONFIG_HOME/ochat/plugins, default ~/.config/ochat/plugins), repeatable'
 complete -c ochat -l tools-dir -x -a '(__fish_complete_directories)' -d 'Offer the tools of every plugin in DIR, repeatable'
 complete -c ochat -l max-rounds -x -d 'Most requests sent to the model in one run'
 complete -c ochat -l tool-timeout -x -d 'Seconds a tool call may take before it is killed'

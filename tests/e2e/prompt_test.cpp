@@ -273,3 +273,20 @@ TEST_CASE(
   CHECK(ochat.request_body(0)["options"] ==
         nlohmann::json::parse(R"({"mirostat":2,"num_ctx":8192})"));
 }
+
+TEST_CASE(
+    "prompt: --help shows defaults after the description and the -t search folders (issue 12.18)") {
+  // The bugs: "--max-rounds N=10", "--think[=LEVEL] Excludes: --no-think" with the description
+  // pushed to the next line, and -t not naming ~/.config/ochat/plugins.
+  Ochat ochat;
+  auto r = ochat.run({"--help"});
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("  --max-rounds N                  Most requests sent to the "
+                                    "model in one run (default: 10)\n"));
+  CHECK_THAT(r.out, !Catch::Contains("N=10"));
+  CHECK_THAT(r.out, !Catch::Contains("SECONDS=60"));
+  CHECK_THAT(r.out, !Catch::Contains("Excludes"));
+  CHECK_THAT(r.out, Catch::Contains(
+                        "  --think[=LEVEL]                 Ask the model to think (alone: on);"));
+  CHECK_THAT(r.out, Catch::Contains("~/.config/ochat/plugins"));
+}
