@@ -183,3 +183,39 @@ TEST_CASE(
                  "the name did not resolve (DNS); check its spelling in --host or OLLAMA_HOST"));
   CHECK_THAT(r.err, !Catch::Contains("ollama serve"));
 }
+
+TEST_CASE(
+    "errors: talking Ollama to an OpenAI-only server suggests --api openai after one probe (issue "
+    "12.11)") {
+  Ochat ochat;
+  ochat.server.set_openai_only(true);  // as llama.cpp's server: no /api/chat
+  auto r = ochat.run({"-m", "text", "hi"});
+  INFO(r.err);
+  CHECK(r.exit_code == 4);
+  check_one_error_line(r);
+  const std::string base = ochat.server.url() + "/v1";
+  CHECK_THAT(
+      r.err,
+      Catch::Contains(
+          "(HTTP 404 Not Found): File Not Found; the server speaks the OpenAI protocol (its " +
+          base + "/models answers): try --api openai --host " + base + "\n"));
+  auto requests = ochat.server.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK(requests[0].path == "/api/chat");
+  CHECK(requests[1].method == "GET");
+  CHECK(requests[1].path == "/v1/models");
+
+  // The suggestion works.
+  auto fixed = ochat.run({"-m", "text", "--api", "openai", "--host", base, "hi"});
+  INFO(fixed.err);
+  CHECK(fixed.exit_code == 0);
+  CHECK(fixed.out == std::string(kTextText) + "\n");
+
+  // A 404 from a server that has no /v1/models either keeps the usual hint.
+  Ochat other;
+  auto plain = other.run({"--host", other.server.url() + "/elsewhere", "-m", "text", "hi"});
+  CHECK(plain.exit_code == 4);
+  CHECK_THAT(plain.err, Catch::Contains("an Ollama server? Check --host or OLLAMA_HOST\n"));
+  CHECK(other.server.requests().size() == 2);
+  CHECK(other.server.requests()[1].path == "/elsewhere/v1/models");
+}
