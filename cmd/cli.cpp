@@ -35,6 +35,24 @@ class HelpFormatter final : public CLI::Formatter {
     }
     return name;
   }
+  // The default goes with the description ("(default: 10)"), not after the value's name
+  // ("N=10" reads as if N had to be written with "=10").
+  std::string make_option_opts(const CLI::Option* opt) const override {
+    std::string opts = CLI::Formatter::make_option_opts(opt);
+    if (const std::string& value = opt->get_default_str(); !value.empty()) {
+      if (const auto at = opts.find("=" + value); at != std::string::npos)
+        opts.erase(at, value.size() + 1);
+    }
+    return opts;
+  }
+  std::string make_option_desc(const CLI::Option* opt) const override {
+    std::string desc = CLI::Formatter::make_option_desc(opt);
+    if (const std::string& value = opt->get_default_str();
+        !value.empty() && opt->get_type_size() != 0) {
+      desc += " (default: " + value + ")";
+    }
+    return desc;
+  }
 };
 
 // An option that takes one value and may be given again, each value kept in order (CLI11 would
@@ -74,17 +92,21 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
                              "repeatable; '-' reads standard input"))
       ->type_name("FILE")
       ->group(model);
-  repeatable(app->add_option("-o,--option", o.option_pairs,
-                             "Model option, repeatable (e.g. temperature=0.2, num_ctx=8192)"))
+  repeatable(
+      app->add_option("-o,--option", o.option_pairs,
+                      "Model option, checked against those the protocol documents (!KEY=VALUE: "
+                      "sent unchecked), repeatable (e.g. temperature=0.2, num_ctx=8192)"))
       ->type_name("KEY=VALUE")
       ->group(model);
   app->add_option("--format", o.format, "Answer as JSON, or to the JSON Schema in FILE")
       ->type_name("json|FILE")
       ->group(model);
-  app->add_flag("--think{true}", o.think, "Ask the model to think; LEVEL: low, medium, high or max")
+  app->add_flag("--think{true}", o.think,
+                "Ask the model to think (alone: on); LEVEL: low, medium, high or max, also as the "
+                "next word")
       ->group(model);
-  app->add_flag("--no-think", o.no_think, "Ask the model not to think")
-      ->excludes("--think")
+  app->add_flag("--no-think", o.no_think,
+                "Ask the model not to think (the later of --think and --no-think counts)")
       ->group(model);
   app->add_option("--keep-alive", o.keep_alive,
                   "How long the server keeps the model loaded (e.g. 5m, 0, -1)")
@@ -105,10 +127,10 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
       ->group(output);
 
   const char* tools = "Tools";
-  repeatable(
-      app->add_option(
-          "-t,--tool", o.tool_names,
-          "Offer the tools of this plugin (a path, or a name in $OCHAT_PLUGIN_PATH), repeatable"))
+  repeatable(app->add_option(
+                 "-t,--tool", o.tool_names,
+                 "Offer the tools of this plugin (a path, or a name in $OCHAT_PLUGIN_PATH, then in "
+                 "$XDG_CONFIG_HOME/ochat/plugins, default ~/.config/ochat/plugins), repeatable"))
       ->type_name("PLUGIN")
       ->group(tools);
   repeatable(app->add_option("--tools-dir", o.tool_dirs,
@@ -235,7 +257,7 @@ const std::vector<ValueCompletion>& value_completions() {
       {"--model", Kind::model, {}},
       {"--attach", Kind::file, {}},
       {"--format", Kind::file, {"json"}},
-      {"--think", Kind::words, {"low", "medium", "high", "max"}},
+      {"--think", Kind::words, {config::kThinkLevels.begin(), config::kThinkLevels.end()}},
       {"--host", Kind::none, {}, true},
       {"--api", Kind::words, {"ollama", "openai"}, true},
       {"--api-key-file", Kind::file, {}, true},

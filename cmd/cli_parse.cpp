@@ -1,6 +1,9 @@
 // cli::parse: the command line into a mode and its options.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "cmd/cli.hpp"
 #include "cmd/generate.hpp"
@@ -19,13 +22,53 @@ bool events_requested(int argc, const char* const* argv) {
   return false;
 }
 
+// The words after the program name, with "--think LEVEL" joined into "--think=LEVEL" when the
+// next word is a level (anything else after a bare --think is the prompt's).
+std::vector<std::string> normalized_args(int argc, const char* const* argv) {
+  std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--") break;
+    if (args[i] != "--think") continue;
+    const auto& levels = config::kThinkLevels;
+    if (std::find(levels.begin(), levels.end(), args[i + 1]) == levels.end()) continue;
+    args[i] += "=" + args[i + 1];
+    args.erase(args.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+  }
+  return args;
+}
+
+// Of --think and --no-think, the one given last counts: the other is forgotten.
+void keep_last_think(const CLI::App& app, config::Options& options) {
+  const CLI::Option* think = app.get_option("--think");
+  const CLI::Option* no_think = app.get_option("--no-think");
+  const auto& order = app.parse_order();
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    if (*it == think) {
+      options.no_think = false;
+      return;
+    }
+    if (*it == no_think) {
+      options.think.reset();
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 Command parse(int argc, const char* const* argv) {
   Command command;
   auto app = make_app(command.options);
+  std::vector<std::string> args = normalized_args(argc, argv);
+  if (std::string message = single_dash_message(*app, args); !message.empty()) {
+    if (events_requested(argc, argv)) command.options.output = config::Output::events;
+    command.error = Error(ErrorKind::usage, std::move(message),
+                          "long options take two dashes; see ochat --help");
+    return command;
+  }
   try {
-    app->parse(argc, argv);
+    std::reverse(args.begin(), args.end());  // CLI11 takes the words last first
+    app->parse(args);
   } catch (const CLI::CallForHelp&) {
     command.mode = Mode::help;
     command.text = app->help();
@@ -53,6 +96,7 @@ Command parse(int argc, const char* const* argv) {
     }
     return command;
   }
+  keep_last_think(*app, command.options);
   command.options.tool_sources = tool_sources(*app);
   if (command.options.list_models) {
     command.mode = Mode::list_models;

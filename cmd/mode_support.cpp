@@ -5,6 +5,9 @@ namespace ochat::cmd {
 config::Settings resolve(const config::Options& options, RunContext& context) {
   config::Settings settings = config::resolve_settings(options, context.getenv);
   context.secret = settings.api_key;
+  for (const auto& warning : settings.warnings)
+    context.err.append("ochat: warning: " + warning + "\n");
+  if (!settings.warnings.empty()) context.err.flush();
   return settings;
 }
 

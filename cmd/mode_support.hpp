@@ -8,7 +8,7 @@
 
 namespace ochat::cmd {
 
-// The checked settings; records the API key in context.secret.
+// The checked settings; records the API key in context.secret and prints the settings' warnings.
 config::Settings resolve(const config::Options& options, RunContext& context);
 
 // Loads the tools the command line (and the MCP configuration files) name into `registry`;

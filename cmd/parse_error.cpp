@@ -1,27 +1,16 @@
 #include "cmd/parse_error.hpp"
 
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <string_view>
 #include <vector>
 
+#include "core/text/nearest.hpp"
+
 namespace ochat::cli {
 namespace {
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
 
 // The visible long option `name` most likely meant: one it begins, else one at most two
 // edits away. Empty when there is none.
@@ -33,14 +22,49 @@ std::string nearest_option(const CLI::App& app, std::string_view name) {
     if (opt->get_group().empty()) continue;  // hidden
     for (const std::string& l : opt->get_lnames()) {
       const std::string candidate = "--" + l;
-      const std::size_t d = candidate.rfind(name, 0) == 0 ? 0 : edit_distance(name, candidate);
+      const std::size_t d =
+          candidate.rfind(name, 0) == 0 ? 0 : text::edit_distance(name, candidate);
       if (d < best_distance) best = candidate, best_distance = d;
     }
   }
   return best;
 }
 
+// The visible long option `word` spells or begins (exact names first); empty when none.
+std::string spelled_option(const CLI::App& app, std::string_view word) {
+  std::string prefix_of;
+  for (const CLI::Option* opt : app.get_options()) {
+    if (opt->get_group().empty()) continue;  // hidden
+    for (const std::string& l : opt->get_lnames()) {
+      if (l == word) return "--" + l;
+      if (prefix_of.empty() && word.size() >= 3 && l.rfind(word, 0) == 0) prefix_of = "--" + l;
+    }
+  }
+  return prefix_of;
+}
+
+// True when `word` is an option that takes a value in the next word.
+bool takes_next_word(const CLI::App& app, const std::string& word) {
+  if (word.size() < 2 || word[0] != '-' || word.find('=') != std::string::npos) return false;
+  const CLI::Option* opt = app.get_option_no_throw(word);
+  return opt != nullptr && opt->get_type_size_min() > 0;
+}
+
 }  // namespace
+
+std::string single_dash_message(const CLI::App& app, const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") break;
+    if (i > 0 && takes_next_word(app, args[i - 1])) continue;
+    if (arg.size() < 3 || arg[0] != '-' || arg[1] == '-') continue;
+    const std::string word = arg.substr(1, arg.find('=') - 1);
+    if (const std::string option = spelled_option(app, word); !option.empty()) {
+      return fmt::format("unknown option -{} (did you mean {}?)", word, option);
+    }
+  }
+  return {};
+}
 
 std::string parse_error_message(const CLI::App& app, const CLI::ParseError& error) {
   if (dynamic_cast<const CLI::ExtrasError*>(&error) == nullptr) return error.what();

@@ -22,7 +22,7 @@ namespace {
 // Writes the one line on stderr, and in --events mode the `error` and final `done` events.
 int report(const Error& error, events::EventSink& sink, io::FdStream& err,
            const events::DoneInfo& done = {"error", {}}) {
-  sink.error(error.kind(), error.what());
+  sink.error(error.kind(), error.what(), error.hint());
   sink.done(done);
   const bool color = io::use_color(err);
   err.append(color ? "\x1b[1;31mochat: error:\x1b[0m " : "ochat: error: ");

@@ -3,6 +3,7 @@
 // decode the streamed reply into Chunks, and how to word an HTTP error. Nothing above this
 // interface knows which protocol is in use.
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,15 @@ class ChunkDecoder {
 inline constexpr std::string_view kToolsRefusedHint =
     "pick a model that supports tools, or run without tools";
 
+// A question for a server that refused a request in a way that suggests it speaks another
+// protocol (see Backend::protocol_probe).
+struct ProtocolProbe {
+  http::Request request;  // cheap (a GET of a model list)
+  // True when the reply's 2xx body confirms the other protocol.
+  bool (*confirms)(std::string_view body) = nullptr;
+  std::string hint;  // then the error's hint ("try --api openai ...")
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -49,8 +59,16 @@ class Backend {
   // with a hint where one helps.
   virtual Error http_error(long status, std::string_view body,
                            const ChatRequest& request) const = 0;
-  // What to suggest when no connection can be made ("is Ollama running? ...").
-  virtual std::string connect_hint() const = 0;
+  // What to suggest when no connection can be made ("is Ollama running? ...", or for a name
+  // that did not resolve, where the address came from).
+  virtual std::string connect_hint(http::NetFailure failure) const = 0;
+  // For a refusal with this status and body: the probe whose answer would show that the server
+  // speaks another protocol (Ollama: a 404 that is not a missing model, from an OpenAI-only
+  // server such as llama.cpp's). std::nullopt: none worth the request.
+  virtual std::optional<ProtocolProbe> protocol_probe(long /*status*/, std::string_view /*body*/,
+                                                      const ChatRequest& /*request*/) const {
+    return std::nullopt;
+  }
   // Listing the server's models (for the "no model given" message).
   virtual http::Request models_request() const = 0;
   // Throws ochat::Error (stream) when the body is not a model list.

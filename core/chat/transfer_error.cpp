@@ -57,7 +57,7 @@ std::optional<Error> transfer_error(const http::Result& r, const Exchange& x) {
     case http::Outcome::connect_failed:
       return Error(ErrorKind::connect,
                    fmt::format("cannot connect to the server at {}: {}", host, r.message),
-                   x.backend.connect_hint());
+                   x.backend.connect_hint(r.failure));
     case http::Outcome::broken:
       if (refused) return x.backend.http_error(x.status, x.error_body, x.request);
       if (!r.got_bytes || x.status == 0) {

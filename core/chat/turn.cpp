@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/chat/protocol_probe.hpp"
 #include "core/chat/retry_policy.hpp"
 #include "core/chat/transfer_error.hpp"
 
@@ -140,7 +141,8 @@ class ReplyReader final : public http::ResponseHandler, public ChunkHandler {
     const Exchange exchange{context_.backend, context_.timeouts, request_,
                             status_,          error_body_,       done_};
     if (auto error = transfer_error(r, exchange)) {
-      AttemptFailure failure{std::move(*error), {}, {}, started_};
+      Error reported = probe_protocol(context_, std::move(*error), status_, error_body_, request_);
+      AttemptFailure failure{std::move(reported), {}, {}, started_};
       const ExchangeEnd end{status_, started_, done_};
       failure.retry_reason = retry_reason(r, end, context_.timeouts).value_or("");
       if (is_retryable_status(status_)) failure.retry_after = retry_after_;

@@ -27,7 +27,15 @@ const std::vector<BackendEntry>& backend_table() {
           Api::ollama,
           "ollama",
           "OLLAMA_HOST",
-          [](std::string_view value) { return ollama::resolve_host(value); },
+          [](const HostSetting& host, std::vector<std::string>& warnings) {
+            std::string note;
+            std::string url = ollama::resolve_host(
+                host.value, host.from_flag ? ollama::PortRule::strict : ollama::PortRule::fall_back,
+                host.source, &note);
+            if (!note.empty()) warnings.push_back(std::move(note));
+            return url;
+          },
+          ollama_options,
           // Never OPENAI_API_KEY: an OpenAI key must not go to an Ollama server.
           {"OCHAT_API_KEY"},
           nullptr,
@@ -39,7 +47,10 @@ const std::vector<BackendEntry>& backend_table() {
           Api::openai,
           "openai",
           "OPENAI_BASE_URL",
-          [](std::string_view value) { return openai::resolve_base_url(value); },
+          [](const HostSetting& host, std::vector<std::string>&) {
+            return openai::resolve_base_url(host.value, host.source);
+          },
+          openai_options,
           {"OCHAT_API_KEY", "OPENAI_API_KEY"},
           check_openai,
           [](const Settings& s) -> std::unique_ptr<chat::Backend> {

@@ -1,19 +1,28 @@
 #pragma once
-// -o KEY=VALUE pairs as Ollama `options`.
+// -o KEY=VALUE pairs as the request's model options.
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/config/model_options.hpp"
+
 namespace ochat::config {
 
-// Types each value: true/false become booleans, integers and decimals numbers, a value that
-// starts with '[' or '{' is parsed as JSON, anything else stays a string. A key given more
-// than once collects its values in an array; `stop` is always an array, as Ollama wants.
-// Throws ochat::Error (usage) for a pair without '=' or a key, or invalid JSON.
-nlohmann::ordered_json parse_option_pairs(const std::vector<std::string>& pairs);
+// The -o pairs as the request's options, checked against the options the protocol documents
+// (`known`, see model_options.hpp):
+//   KEY=VALUE   KEY must be known; VALUE is read as its type (a wrong type is a usage error); a
+//               reserved KEY is refused. An unknown KEY is a usage error naming the nearest known
+//               one ("did you mean temperature?").
+//   !KEY=VALUE  sent whatever KEY is (servers add options), VALUE typed by typed_value().
+// A key given more than once keeps its last value, except a list (stop): an array that collects
+// every value given. Throws ochat::Error (usage) for a pair without '=' or a key, too.
+nlohmann::ordered_json parse_option_pairs(const std::vector<std::string>& pairs,
+                                          const std::vector<KnownOption>& known);
 
-// One value, typed as above.
+// A value of an option ochat does not know: true/false become booleans, integers and decimals
+// numbers, a value that starts with '[' or '{' is parsed as JSON (a usage error when it is not
+// valid), anything else stays a string.
 nlohmann::ordered_json typed_value(std::string_view text);
 
 }  // namespace ochat::config

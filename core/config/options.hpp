@@ -1,13 +1,18 @@
 #pragma once
 // The command line's values as given, before checking. cmd/cli.cpp fills it; settings.cpp
 // checks it and combines it with the environment.
+#include <array>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/tools/tool_source.hpp"
 
 namespace ochat::config {
+
+// The levels of --think LEVEL (besides true and false).
+inline constexpr std::array<std::string_view, 4> kThinkLevels = {"low", "medium", "high", "max"};
 
 // Where the output goes: the answer as text, or JSON Lines events (--events).
 enum class Output { text, events };
@@ -23,7 +28,9 @@ struct Options {
   std::string system;
   std::vector<std::string> option_pairs;  // KEY=VALUE
   std::string format;                     // "json" or a schema file
-  std::optional<std::string> think;       // "" for a bare --think
+  // --think, --think=LEVEL, --think LEVEL: "true" for a bare --think. The parser keeps only the
+  // last of --think and --no-think, so that one given later (by hand after an alias) wins.
+  std::optional<std::string> think;
   bool no_think = false;
   std::string keep_alive;
   Output output = Output::text;

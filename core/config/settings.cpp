@@ -29,9 +29,11 @@ std::chrono::milliseconds to_ms(double seconds, std::string_view flag, bool zero
 chat::Think parse_think(const std::string& value) {
   if (value.empty() || value == "true") return true;
   if (value == "false") return false;
-  if (value == "low" || value == "medium" || value == "high" || value == "max") return value;
-  throw Error(ErrorKind::usage,
-              fmt::format("--think takes low, medium, high, max, true or false, got '{}'", value));
+  for (std::string_view level : kThinkLevels) {
+    if (value == level) return value;
+  }
+  throw Error(ErrorKind::usage, fmt::format("--think takes {}, true or false, got '{}'",
+                                            fmt::join(kThinkLevels, ", "), value));
 }
 
 // Reads digits with an optional fraction ("12", "1.5") at `i`; false when there are none.
@@ -189,19 +191,24 @@ Settings resolve_settings(const Options& o, const sys::Getenv& getenv) {
   Settings s;
   const BackendEntry& backend = parse_api(o.api, getenv);
   s.api = backend.api;
-  s.host =
-      backend.resolve_host(!o.host.empty() ? o.host : getenv(backend.host_variable).value_or(""));
+  const std::string from_environment =
+      o.host.empty() ? getenv(backend.host_variable).value_or("") : "";
+  const HostSetting host = o.host.empty()
+                               ? HostSetting{from_environment, backend.host_variable, false}
+                               : HostSetting{o.host, "--host", true};
+  s.host = backend.resolve_host(host, s.warnings);
   s.api_key = api_key(o.api_key_file, backend, getenv);
   s.model = o.model;
   if (s.model.empty()) s.model = getenv("OCHAT_MODEL").value_or("");
   s.system = o.system;
 
-  s.request.options = parse_option_pairs(o.option_pairs);
+  s.request.options = parse_option_pairs(o.option_pairs, backend.options());
   if (!o.format.empty()) s.request.format = parse_format(o.format);
-  if (o.think && o.no_think)
-    throw Error(ErrorKind::usage, "--think and --no-think cannot be used together");
-  if (o.think) s.request.think = parse_think(*o.think);
-  if (o.no_think) s.request.think = false;
+  if (o.no_think) {
+    s.request.think = false;
+  } else if (o.think) {
+    s.request.think = parse_think(*o.think);
+  }
   if (!o.keep_alive.empty()) s.request.keep_alive = parse_keep_alive(o.keep_alive);
   if (backend.check) backend.check(s);
 

@@ -16,6 +16,8 @@ namespace ochat::config {
 inline constexpr int kMaxRetries = 100;
 
 struct Settings {
+  // Lines for stderr ("ochat: warning: ..."): a value read otherwise than given.
+  std::vector<std::string> warnings;
   Api api = Api::ollama;
   std::string host;  // resolved base URL
   // Sent as "Authorization: Bearer KEY"; empty: none. Never shown anywhere: not in messages,

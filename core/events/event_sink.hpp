@@ -78,7 +78,8 @@ class EventSink {
   virtual void before_question() {}
   // Something for the person at the terminal (e.g. "waiting for the model to load").
   virtual void notice(std::string_view text) = 0;
-  virtual void error(ErrorKind kind, std::string_view message) = 0;
+  // `hint`: what to try (as shown after the message on stderr); may be empty.
+  virtual void error(ErrorKind kind, std::string_view message, std::string_view hint) = 0;
   virtual void done(const DoneInfo& info) = 0;
   // Writes what was collected. Returns false once stdout is closed (nobody is reading).
   virtual bool flush() = 0;

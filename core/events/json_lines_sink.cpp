@@ -75,8 +75,10 @@ void JsonLinesSink::retry(const RetryInfo& info) {
   flush();
 }
 
-void JsonLinesSink::error(ErrorKind kind, std::string_view message) {
-  emit("error", {{"kind", kind_name(kind)}, {"message", message}});
+void JsonLinesSink::error(ErrorKind kind, std::string_view message, std::string_view hint) {
+  Json data = {{"kind", kind_name(kind)}, {"message", message}};
+  if (!hint.empty()) data["hint"] = hint;
+  emit("error", data);
   flush();
 }
 

@@ -19,7 +19,7 @@ class JsonLinesSink final : public EventSink {
   void tool_result(const ToolResultInfo& info) override;
   void retry(const RetryInfo& info) override;
   void notice(std::string_view) override {}
-  void error(ErrorKind kind, std::string_view message) override;
+  void error(ErrorKind kind, std::string_view message, std::string_view hint) override;
   void done(const DoneInfo& info) override;
   bool flush() override { return out_.flush(); }
 

@@ -30,7 +30,7 @@ class TextSink final : public EventSink {
   void retry(const RetryInfo& info) override;
   void notice(std::string_view text) override;
   void before_question() override;
-  void error(ErrorKind, std::string_view) override {
+  void error(ErrorKind, std::string_view, std::string_view) override {
     end_thinking();
     failed_ = true;
   }

@@ -17,10 +17,11 @@ std::string_view trim(std::string_view s) {
   return s.substr(b, e - b + 1);
 }
 
-bool valid_port(std::string_view p) {
+bool valid_port(std::string_view p, unsigned lowest) {
   unsigned value = 0;
   auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), value);
-  return !p.empty() && ec == std::errc() && end == p.data() + p.size() && value <= 65535;
+  return !p.empty() && ec == std::errc() && end == p.data() + p.size() && value >= lowest &&
+         value <= 65535;
 }
 
 // Splits "host:port" or "[v6]:port"; returns false when there is no port part (Go's
@@ -44,7 +45,8 @@ bool split_host_port(std::string_view hp, std::string_view& host, std::string_vi
 
 }  // namespace
 
-std::string resolve_host(std::string_view value) {
+std::string resolve_host(std::string_view value, PortRule rule, std::string_view source,
+                         std::string* note) {
   std::string_view rest = trim(value);
   if (rest.empty()) return std::string(kDefaultHost);
 
@@ -85,7 +87,18 @@ std::string resolve_host(std::string_view value) {
       host = host.substr(1, host.size() - 2);
     port = default_port;
   }
-  if (!valid_port(port)) port = default_port;
+  if (rule == PortRule::strict && !valid_port(port, 1)) {
+    throw Error(ErrorKind::usage,
+                fmt::format("{}: invalid port '{}' in '{}'", source, port, trim(value)),
+                "a port is a number from 1 to 65535");
+  }
+  if (!valid_port(port, 0)) {
+    if (note) {
+      *note = fmt::format("{}: invalid port '{}' in '{}'; using port {}, as Ollama does", source,
+                          port, trim(value), default_port);
+    }
+    port = default_port;
+  }
 
   std::string h(host);
   if (h.empty() || h == "0.0.0.0") h = "127.0.0.1";

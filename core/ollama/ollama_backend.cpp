@@ -58,7 +58,11 @@ void OllamaBackend::authorize(http::Request& request) const {
   if (!api_key_.empty()) request.headers.push_back("Authorization: Bearer " + api_key_);
 }
 
-std::string OllamaBackend::connect_hint() const {
+std::string OllamaBackend::connect_hint(http::NetFailure failure) const {
+  if (failure == http::NetFailure::resolve) {
+    return "the name did not resolve (DNS); check its spelling in --host or OLLAMA_HOST (or a "
+           "proxy variable)";
+  }
   return "is Ollama running? Start it with: ollama serve";
 }
 
@@ -73,8 +77,7 @@ Error OllamaBackend::http_error(long status, std::string_view body,
   std::string message = http::refusal_message(status, server_message);
 
   std::string hint;
-  if (status == 404 && from_json && !request.model.empty() &&
-      contains(server_message, "not found")) {
+  if (missing_model(status, {server_message, from_json}, request)) {
     hint = fmt::format("try: ollama pull {}", request.model);
   } else if (status == 404 || status == 405) {
     hint = fmt::format("is {} an Ollama server? Check --host or OLLAMA_HOST", host_);
@@ -89,6 +92,39 @@ Error OllamaBackend::http_error(long status, std::string_view body,
   }
   if (hint.empty()) hint = chat::vision_hint(request, server_message);
   return Error(ErrorKind::http, std::move(message), std::move(hint));
+}
+
+std::optional<chat::ProtocolProbe> OllamaBackend::protocol_probe(
+    long status, std::string_view body, const chat::ChatRequest& request) const {
+  if ((status != 404 && status != 405) ||
+      missing_model(status, http::server_message(body), request)) {
+    return std::nullopt;
+  }
+  // An OpenAI-only server (llama.cpp's) has no /api/chat; given its /v1 base URL, ochat asked
+  // for /v1/api/chat.
+  const bool is_base_url = host_.ends_with("/v1");
+  const std::string base = is_base_url ? host_ : host_ + "/v1";
+  chat::ProtocolProbe probe;
+  probe.request.method = "GET";
+  probe.request.url = base + "/models";
+  authorize(probe.request);
+  probe.confirms = [](std::string_view reply) {
+    const auto j = nlohmann::json::parse(reply, nullptr, false);
+    return j.is_object() && j.contains("data") && j["data"].is_array();
+  };
+  probe.hint = is_base_url
+                   ? fmt::format("{} speaks the OpenAI protocol: try --api openai", host_)
+                   : fmt::format(
+                         "the server speaks the OpenAI protocol (its {}/models answers): try --api "
+                         "openai --host {}",
+                         base, base);
+  return probe;
+}
+
+bool OllamaBackend::missing_model(long status, const http::ServerMessage& message,
+                                  const chat::ChatRequest& request) {
+  return status == 404 && message.from_json && !request.model.empty() &&
+         contains(message.text, "not found");
 }
 
 http::Request OllamaBackend::models_request() const {

@@ -3,12 +3,13 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <charconv>
 
 #include "core/error.hpp"
 
 namespace ochat::openai {
 
-std::string resolve_base_url(std::string_view value) {
+std::string resolve_base_url(std::string_view value, std::string_view source) {
   std::string_view v = value;
   while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
   while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
@@ -30,6 +31,20 @@ std::string resolve_base_url(std::string_view value) {
   if (rest.empty() || rest.front() == '/') {
     throw Error(ErrorKind::usage, fmt::format("no host in server address '{}'", v),
                 "for example: --host http://127.0.0.1:8080/v1");
+  }
+  // The port, if any: after the last ':' of the authority, outside an IPv6 address's brackets.
+  const std::string_view authority = rest.substr(0, rest.find('/'));
+  const auto colon = authority.rfind(':');
+  if (colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos &&
+      (authority.front() == '[' || authority.find(':') == colon)) {
+    const std::string_view port = authority.substr(colon + 1);
+    unsigned number = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+    if (port.empty() || ec != std::errc() || end != port.data() + port.size() || number < 1 ||
+        number > 65535) {
+      throw Error(ErrorKind::usage, fmt::format("{}: invalid port '{}' in '{}'", source, port, v),
+                  "a port is a number from 1 to 65535");
+    }
   }
   return fmt::format("{}://{}", scheme, rest);
 }

@@ -70,7 +70,11 @@ Error OpenAiBackend::http_error(long status, std::string_view body,
   return Error(ErrorKind::http, std::move(message), std::move(hint));
 }
 
-std::string OpenAiBackend::connect_hint() const {
+std::string OpenAiBackend::connect_hint(http::NetFailure failure) const {
+  if (failure == http::NetFailure::resolve) {
+    return "the name did not resolve (DNS); check its spelling in --host or OPENAI_BASE_URL (or a "
+           "proxy variable)";
+  }
   return "is the server running? Check --host or OPENAI_BASE_URL";
 }
 

@@ -21,7 +21,7 @@ class OpenAiBackend final : public chat::Backend {
   // the first line of a text body), with a hint for the usual causes (key, base URL, model).
   Error http_error(long status, std::string_view body,
                    const chat::ChatRequest& request) const override;
-  std::string connect_hint() const override;
+  std::string connect_hint(http::NetFailure failure) const override;
   http::Request models_request() const override;
   std::vector<std::string> parse_models(std::string_view body) const override;
 

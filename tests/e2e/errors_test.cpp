@@ -132,3 +132,90 @@ TEST_CASE("errors: --timeout bounds the whole reply, keeping what arrived") {
   check_one_error_line(r);
   CHECK_THAT(r.err, Catch::Contains("total timeout"));
 }
+
+TEST_CASE("errors: --host with an invalid port is a usage error, nothing sent (issue 12.5)") {
+  // The bug: --host 127.0.0.1:99999 silently connected to port 11434.
+  for (const std::string host : {"127.0.0.1:99999", "127.0.0.1:notaport", "127.0.0.1:0"}) {
+    RunOptions o;
+    o.args = {"--host", host, "-m", "text", "hi"};
+    auto r = run_process(ochat_binary(), o);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err == "ochat: error: --host: invalid port '" + host.substr(host.find(':') + 1) +
+                       "' in '" + host + "'; a port is a number from 1 to 65535\n");
+  }
+  RunOptions openai;
+  openai.args = {"--api", "openai", "--host", "http://127.0.0.1:70000/v1", "-m", "text", "hi"};
+  auto r = run_process(ochat_binary(), openai);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::StartsWith("ochat: error: --host: invalid port '70000'"));
+}
+
+TEST_CASE(
+    "errors: OLLAMA_HOST with an invalid port falls back to the default port as Ollama does, and "
+    "says so") {
+  RunOptions o;
+  o.env = {{"OLLAMA_HOST", "127.0.0.1:notaport"}};
+  o.args = {"--list-models", "--connect-timeout", "2"};
+  auto r = run_process(ochat_binary(), o);
+  INFO(r.err);
+  CHECK_THAT(r.err,
+             Catch::StartsWith(
+                 "ochat: warning: OLLAMA_HOST: invalid port 'notaport' in '127.0.0.1:notaport'; "
+                 "using port 11434, as Ollama does\n"));
+  if (r.exit_code != 0)
+    CHECK_THAT(r.err, Catch::Contains("http://127.0.0.1:11434"));  // nothing listens there
+}
+
+TEST_CASE(
+    "errors: a server name that does not resolve gets a DNS hint, not 'is Ollama running?' (issue "
+    "12.5)") {
+  RunOptions o;
+  // .invalid never resolves (RFC 6761); no retries, so that the one error line is all there is.
+  o.args = {"--host", "no-such-host.invalid", "--retries", "0", "-m", "text", "hi"};
+  auto r = run_process(ochat_binary(), o);
+  INFO(r.err);
+  CHECK(r.exit_code == 3);
+  check_one_error_line(r);
+  CHECK_THAT(r.err,
+             Catch::Contains(
+                 "the name did not resolve (DNS); check its spelling in --host or OLLAMA_HOST"));
+  CHECK_THAT(r.err, !Catch::Contains("ollama serve"));
+}
+
+TEST_CASE(
+    "errors: talking Ollama to an OpenAI-only server suggests --api openai after one probe (issue "
+    "12.11)") {
+  Ochat ochat;
+  ochat.server.set_openai_only(true);  // as llama.cpp's server: no /api/chat
+  auto r = ochat.run({"-m", "text", "hi"});
+  INFO(r.err);
+  CHECK(r.exit_code == 4);
+  check_one_error_line(r);
+  const std::string base = ochat.server.url() + "/v1";
+  CHECK_THAT(
+      r.err,
+      Catch::Contains(
+          "(HTTP 404 Not Found): File Not Found; the server speaks the OpenAI protocol (its " +
+          base + "/models answers): try --api openai --host " + base + "\n"));
+  auto requests = ochat.server.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK(requests[0].path == "/api/chat");
+  CHECK(requests[1].method == "GET");
+  CHECK(requests[1].path == "/v1/models");
+
+  // The suggestion works.
+  auto fixed = ochat.run({"-m", "text", "--api", "openai", "--host", base, "hi"});
+  INFO(fixed.err);
+  CHECK(fixed.exit_code == 0);
+  CHECK(fixed.out == std::string(kTextText) + "\n");
+
+  // A 404 from a server that has no /v1/models either keeps the usual hint.
+  Ochat other;
+  auto plain = other.run({"--host", other.server.url() + "/elsewhere", "-m", "text", "hi"});
+  CHECK(plain.exit_code == 4);
+  CHECK_THAT(plain.err, Catch::Contains("an Ollama server? Check --host or OLLAMA_HOST\n"));
+  CHECK(other.server.requests().size() == 2);
+  CHECK(other.server.requests()[1].path == "/elsewhere/v1/models");
+}

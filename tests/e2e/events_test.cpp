@@ -117,3 +117,24 @@ TEST_CASE("events: cannot connect gives kind connect and exit 3") {
   check_envelope(events);
   CHECK(events[events.size() - 2]["data"]["kind"] == "connect");
 }
+
+TEST_CASE(
+    "events: the error event carries the hint stderr shows, e.g. ollama pull for a missing model "
+    "(issue 12.18)") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "llama9", "--events", "hi"});
+  CHECK(r.exit_code == 4);
+  auto events = parse_lines(r.out);
+  check_envelope(events);
+  REQUIRE(events.size() >= 2);
+  const auto& error = events[events.size() - 2];
+  CHECK(error["type"] == "error");
+  CHECK(error["data"]["hint"] == "try: ollama pull llama9");
+  CHECK_THAT(r.err, Catch::EndsWith("; try: ollama pull llama9\n"));
+
+  // No hint: no field.
+  auto plain = ochat.run({"-m", "midstream-error", "--retries", "0", "--events", "hi"});
+  const auto plain_events = parse_lines(plain.out);
+  REQUIRE(plain_events.size() >= 2);
+  CHECK_FALSE(plain_events[plain_events.size() - 2]["data"].contains("hint"));
+}

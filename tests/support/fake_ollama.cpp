@@ -1234,6 +1234,7 @@ struct FakeOllama::Impl {
   mutable std::condition_variable req_cv;
   std::vector<RecordedRequest> reqs;
   std::function<void(const RecordedRequest&)> hook;
+  std::atomic<bool> openai_only{false};  // see FakeOllama::set_openai_only
   // Chat requests received, by path and model (for the scenarios that change after N of them).
   std::map<std::string, std::size_t> chat_requests;
 
@@ -1655,6 +1656,12 @@ class Conn {
     };
     auto route = std::find_if(kRoutes.begin(), kRoutes.end(),
                               [&](const Route& r) { return r.path == path; });
+    if (srv_.openai_only && !path.starts_with("/v1/")) {
+      // What llama.cpp's server answers for a path it does not serve.
+      return send_fixed(
+          rq, 404, "application/json; charset=utf-8",
+          R"({"error":{"code":404,"message":"File Not Found","type":"not_found_error"}})");
+    }
     if (route == kRoutes.end()) return send_fixed(rq, 404, "text/plain", "404 page not found");
     if (std::find(route->methods.begin(), route->methods.end(), rq.method) == route->methods.end())
       return send_fixed(rq, 405, "text/plain", "405 method not allowed");
@@ -2135,6 +2142,8 @@ bool FakeOllama::wait_finished(std::size_t n, std::chrono::milliseconds timeout)
 }
 
 std::size_t FakeOllama::connections_accepted() const { return impl_->accepted; }
+
+void FakeOllama::set_openai_only(bool on) { impl_->openai_only = on; }
 
 void FakeOllama::set_on_finished(std::function<void(const RecordedRequest&)> hook) {
   std::lock_guard lk(impl_->req_mu);

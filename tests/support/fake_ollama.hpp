@@ -128,6 +128,10 @@ class FakeOllama {
   bool wait_finished(std::size_t n, std::chrono::milliseconds timeout) const;
   std::size_t connections_accepted() const;  // TCP connections accepted so far
 
+  // Serve only the OpenAI-compatible /v1 paths, as llama.cpp's server does: every other path
+  // (Ollama's /api/chat, /api/tags) gets its 404 {"error":{"message":"File Not Found",...}}.
+  void set_openai_only(bool on);
+
   // Called from a server thread with each request when it finishes. Set it before sending requests.
   void set_on_finished(std::function<void(const RecordedRequest&)> hook);
 

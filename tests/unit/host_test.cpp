@@ -62,3 +62,42 @@ TEST_CASE("ollama::resolve_host throws a usage error for a scheme other than htt
     CHECK_THAT(e.what(), Catch::Contains("ftp"));
   }
 }
+
+TEST_CASE("ollama::resolve_host: --host with an invalid port is a usage error (issue 12.5)") {
+  using ochat::ollama::PortRule;
+  for (const char* bad :
+       {"127.0.0.1:99999", "127.0.0.1:notaport", "example.com:", "http://x:0", "[::1]:65536"}) {
+    INFO(bad);
+    try {
+      resolve_host(bad, PortRule::strict, "--host");
+      FAIL("no exception");
+    } catch (const ochat::Error& e) {
+      CHECK(e.kind() == ochat::ErrorKind::usage);
+      CHECK_THAT(e.what(), Catch::StartsWith("--host: invalid port '"));
+      CHECK_THAT(e.hint(), Catch::Contains("1 to 65535"));
+    }
+  }
+  CHECK(resolve_host("127.0.0.1:8080", PortRule::strict, "--host") == "http://127.0.0.1:8080");
+  CHECK(resolve_host("https://example.com", PortRule::strict, "--host") ==
+        "https://example.com:443");
+  CHECK(resolve_host("::1", PortRule::strict, "--host") == "http://[::1]:11434");
+}
+
+TEST_CASE(
+    "ollama::resolve_host: OLLAMA_HOST with an invalid port falls back as Ollama does, and says "
+    "so") {
+  std::string note;
+  CHECK(resolve_host("127.0.0.1:notaport", ochat::ollama::PortRule::fall_back, "OLLAMA_HOST",
+                     &note) == "http://127.0.0.1:11434");
+  CHECK(note ==
+        "OLLAMA_HOST: invalid port 'notaport' in '127.0.0.1:notaport'; using port 11434, as Ollama "
+        "does");
+  note.clear();
+  CHECK(resolve_host("http://example.com:99999", ochat::ollama::PortRule::fall_back, "OLLAMA_HOST",
+                     &note) == "http://example.com:80");
+  CHECK_THAT(note, Catch::Contains("using port 80"));
+  note.clear();
+  CHECK(resolve_host("example.com:1234", ochat::ollama::PortRule::fall_back, "OLLAMA_HOST",
+                     &note) == "http://example.com:1234");
+  CHECK(note.empty());
+}

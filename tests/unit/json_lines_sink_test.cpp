@@ -40,7 +40,7 @@ TEST_CASE("events::JsonLinesSink writes one type/data object per line") {
   sink.notice("waiting for the model");  // for people only: no event
   sink.token(", \"world\"\n");
   sink.flush();
-  sink.error(ochat::ErrorKind::stream, "the stream broke");
+  sink.error(ochat::ErrorKind::stream, "the stream broke", "");
   ochat::events::Stats stats;
   stats.prompt_tokens = 26;
   stats.generated_tokens = 282;
@@ -92,7 +92,7 @@ TEST_CASE("events::JsonLinesSink names every error kind") {
   JsonLinesSink sink(out);
   using K = ochat::ErrorKind;
   for (K kind : {K::internal, K::usage, K::connect, K::http, K::stream, K::timeout})
-    sink.error(kind, "m");
+    sink.error(kind, "m", "");
   const auto events = parse_lines(file.contents());
   REQUIRE(events.size() == 6);
   const char* names[] = {"internal", "usage", "connect", "http", "stream", "timeout"};

@@ -140,7 +140,7 @@ TEST_CASE("openai::OpenAiBackend hints at waiting on 429 and 503") {
 }
 
 TEST_CASE("openai::OpenAiBackend's connect hint names its settings, not Ollama") {
-  const std::string hint = OpenAiBackend(kBase, "").connect_hint();
+  const std::string hint = OpenAiBackend(kBase, "").connect_hint(ochat::http::NetFailure::other);
   CHECK_THAT(hint, Catch::Contains("OPENAI_BASE_URL"));
   CHECK_THAT(hint, !Catch::Contains("ollama serve"));
 }
@@ -172,4 +172,27 @@ TEST_CASE("openai::OpenAiBackend hints at tools when the model or llama-server r
           R"({"error":{"code":500,"message":"tools param requires --jinja flag","type":"server_error"}})")
           .hint(),
       Catch::Contains("--jinja"));
+}
+
+TEST_CASE(
+    "openai::resolve_base_url refuses a port that is not 1 to 65535, naming where it came from") {
+  using ochat::openai::resolve_base_url;
+  CHECK(resolve_base_url("http://127.0.0.1:8080/v1", "--host") == "http://127.0.0.1:8080/v1");
+  CHECK(resolve_base_url("http://[::1]:8080/v1", "--host") == "http://[::1]:8080/v1");
+  CHECK(resolve_base_url("http://[::1]/v1", "--host") == "http://[::1]/v1");
+  for (const char* bad :
+       {"http://127.0.0.1:99999/v1", "127.0.0.1:port/v1", "http://h:/v1", "http://[::1]:0"}) {
+    INFO(bad);
+    CHECK_THROWS_WITH(resolve_base_url(bad, "OPENAI_BASE_URL"),
+                      Catch::StartsWith("OPENAI_BASE_URL: invalid port"));
+  }
+}
+
+TEST_CASE(
+    "openai::OpenAiBackend's connect hint for a name that did not resolve points at the address") {
+  const OpenAiBackend backend(kBase, "");
+  CHECK_THAT(backend.connect_hint(ochat::http::NetFailure::resolve),
+             Catch::Contains("DNS") && Catch::Contains("OPENAI_BASE_URL"));
+  CHECK_THAT(backend.connect_hint(ochat::http::NetFailure::refused),
+             Catch::Contains("is the server running?"));
 }

@@ -28,7 +28,7 @@ const std::string kPlainPrefix =
 
 std::string body_with_options(const std::vector<std::string>& pairs) {
   ChatRequest request = plain_request();
-  request.options = ochat::config::parse_option_pairs(pairs);
+  request.options = ochat::config::parse_option_pairs(pairs, ochat::config::openai_options());
   return chat_body(request).dump();
 }
 

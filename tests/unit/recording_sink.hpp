@@ -45,7 +45,7 @@ class RecordingSink final : public events::EventSink {
     retries.push_back(info);
   }
   void notice(std::string_view text) override { calls.push_back("notice:" + std::string(text)); }
-  void error(ErrorKind kind, std::string_view message) override {
+  void error(ErrorKind kind, std::string_view message, std::string_view /*hint*/) override {
     calls.push_back("error:" + std::string(kind_name(kind)) + ":" + std::string(message));
   }
   void done(const events::DoneInfo& info) override {

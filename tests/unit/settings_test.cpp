@@ -114,10 +114,13 @@ TEST_CASE("config::resolve_settings turns --think and --no-think into the think 
     REQUIRE(std::holds_alternative<bool>(*think));
     CHECK_FALSE(std::get<bool>(*think));
   }
-  SECTION("both") {
-    options.think = "";
+  SECTION("both (the parser keeps only the later one; should both come, --no-think counts)") {
+    options.think = "high";
     options.no_think = true;
-    expect_usage_error(options, "--no-think");
+    const auto think = resolve(options).request.think;
+    REQUIRE(think.has_value());
+    REQUIRE(std::holds_alternative<bool>(*think));
+    CHECK_FALSE(std::get<bool>(*think));
   }
   SECTION("an unknown level") {
     options.think = "extreme";
@@ -261,6 +264,19 @@ TEST_CASE("config::resolve_settings checks the tool settings") {
   options = Options{};
   options.tool_timeout = 0;
   expect_usage_error(options, "--tool-timeout");
+}
+
+TEST_CASE(
+    "config::resolve_settings: --host is strict about the port, OLLAMA_HOST warns and falls back "
+    "(issue 12.5)") {
+  Options options;
+  options.host = "127.0.0.1:99999";
+  expect_usage_error(options, "--host: invalid port '99999'");
+  const Settings from_env = resolve({}, {{"OLLAMA_HOST", "127.0.0.1:notaport"}});
+  CHECK(from_env.host == "http://127.0.0.1:11434");
+  REQUIRE(from_env.warnings.size() == 1);
+  CHECK_THAT(from_env.warnings[0], Catch::StartsWith("OLLAMA_HOST: invalid port 'notaport'"));
+  CHECK(resolve({}, {{"OLLAMA_HOST", "127.0.0.1:8080"}}).warnings.empty());
 }
 
 TEST_CASE("config::resolve_settings takes --retries over OCHAT_RETRIES over 2") {

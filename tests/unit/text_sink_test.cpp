@@ -203,7 +203,7 @@ TEST_CASE("events::TextSink ends thinking on an error") {
   Files f;
   TextSink sink(f.out, f.err, TextSinkOptions{});
   sink.thinking("half a thought");
-  sink.error(ochat::ErrorKind::stream, "broken");
+  sink.error(ochat::ErrorKind::stream, "broken", "");
   CHECK(f.err_file.contents() == "half a thought\n");
   CHECK(f.out_file.contents().empty());
 }
@@ -305,7 +305,7 @@ TEST_CASE(
   CHECK(pty.read_available() ==
         "ochat: the answer stopped at the token limit (raise it with -o num_predict=N)\n");
   TextSink failed(out, err, TextSinkOptions{});
-  failed.error(ochat::ErrorKind::internal, "cut tool call");
+  failed.error(ochat::ErrorKind::internal, "cut tool call", "");
   failed.done({"length", {}});
   CHECK(pty.read_available().empty());
 }

@@ -395,3 +395,23 @@ TEST_CASE("chat::run_turn gives one notice when the model is slow to answer") {
   CHECK(std::count_if(f.sink.calls.begin(), f.sink.calls.end(),
                       [](const std::string& c) { return c.rfind("notice:", 0) == 0; }) == 1);
 }
+
+TEST_CASE(
+    "chat::run_turn: a server name that does not resolve gets a DNS hint, not 'is Ollama "
+    "running?'") {
+  Fixture f;
+  f.transport.status = 0;
+  f.transport.result.outcome = ochat::http::Outcome::connect_failed;
+  f.transport.result.failure = ochat::http::NetFailure::resolve;
+  f.transport.result.message = "Could not resolve host: nosuch.invalid";
+  try {
+    f.run();
+    FAIL("no exception");
+  } catch (const ochat::Error& e) {
+    CHECK(e.kind() == ochat::ErrorKind::connect);
+    CHECK_THAT(e.what(), Catch::Contains("Could not resolve host"));
+    CHECK_THAT(e.hint(),
+               Catch::Contains("did not resolve (DNS)") && Catch::Contains("OLLAMA_HOST"));
+    CHECK_THAT(e.hint(), !Catch::Contains("ollama serve"));
+  }
+}

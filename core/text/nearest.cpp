@@ -1,0 +1,41 @@
+#include "core/text/nearest.hpp"
+
+#include <algorithm>
+
+namespace ochat::text {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string nearest(std::string_view word, const std::vector<std::string_view>& candidates,
+                    std::size_t max_distance) {
+  if (word.size() >= 3) {
+    for (std::string_view c : candidates) {
+      if (c.starts_with(word)) return std::string(c);
+    }
+  }
+  std::string best;
+  std::size_t best_distance = max_distance + 1;
+  for (std::string_view c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    if (d < best_distance) {
+      best = c;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+}  // namespace ochat::text
