@@ -8,13 +8,16 @@ namespace {
 
 constexpr const char* kDescription =
     "Stream a chat with a local LLM (Ollama, or any OpenAI-compatible server) to standard output.\n"
-    "The prompt is the PROMPT words joined by spaces; standard input is read too when it is a pipe\n"
-    "or a file, or when '-' is given (its text comes first, then a blank line, then the words).";
+    "The prompt is the PROMPT words joined by spaces; standard input is read too when it is a "
+    "pipe\n"
+    "or a file, or when '-' is given (its text comes first, then a blank line, then the words;\n"
+    "an image there is attached as with -a).";
 
 constexpr const char* kExamples =
     "Examples:\n"
     "  ochat -m llama3.2 \"why is the sky blue?\"\n"
     "  git diff | ochat -m qwen3 \"write a commit message for this diff\"\n"
+    "  ochat -m gemma3 -a photo.jpg \"what is in this picture?\"\n"
     "  ochat -m llama3.2 -s \"answer in French\" -o temperature=0.2 < notes.txt\n"
     "  ochat -m qwen3 --events \"hi\" | jq -c 'select(.type == \"token\") | .data.text'\n"
     "  ochat -c \"now make it shorter\"        # continue the last conversation\n"
@@ -39,7 +42,8 @@ class HelpFormatter final : public CLI::Formatter {
 // An option that takes one value and may be given again, each value kept in order (CLI11 would
 // otherwise let one occurrence swallow the words after it, the prompt included).
 CLI::Option* repeatable(CLI::Option* opt) {
-  return opt->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  return opt->expected(1)->allow_extra_args(false)->multi_option_policy(
+      CLI::MultiOptionPolicy::TakeAll);
 }
 
 }  // namespace
@@ -51,34 +55,56 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
   app->footer(kExamples);
   app->formatter(std::make_shared<HelpFormatter>());
   app->get_formatter()->column_width(34);
-  app->set_version_flag("--version", std::string("ochat ") + OCHAT_VERSION, "Print the version and exit");
+  app->set_version_flag("--version", std::string("ochat ") + OCHAT_VERSION,
+                        "Print the version and exit");
 
-  app->add_option("PROMPT", o.prompt, "The prompt, its words joined by spaces; '-' reads standard input")
-      ->type_name("PROMPT")->option_text("...");
+  app->add_option("PROMPT", o.prompt,
+                  "The prompt, its words joined by spaces; '-' reads standard input")
+      ->type_name("PROMPT")
+      ->option_text("...");
+  app->add_flag("--no-stdin", o.no_stdin,
+                "Never read standard input (as ssh -n), e.g. in a loop that reads a list: "
+                "while read f; do ochat --no-stdin ...; done < list");
 
   const char* model = "Model and prompt";
   app->add_option("-m,--model", o.model, "Model to use (default: $OCHAT_MODEL)")
-      ->type_name("NAME")->group(model);
+      ->type_name("NAME")
+      ->group(model);
   app->add_option("-s,--system", o.system, "System prompt")->type_name("TEXT")->group(model);
+  repeatable(app->add_option("-a,--attach", o.attach,
+                             "Attach an image (PNG, JPEG, WebP, GIF) or a UTF-8 text file, "
+                             "repeatable; '-' reads standard input"))
+      ->type_name("FILE")
+      ->group(model);
   repeatable(app->add_option("-o,--option", o.option_pairs,
                              "Model option, repeatable (e.g. temperature=0.2, num_ctx=8192)"))
-      ->type_name("KEY=VALUE")->group(model);
-  app->add_option("--format", o.format, "Answer as JSON, or to the JSON Schema in FILE")
-      ->type_name("json|FILE")->group(model);
-  app->add_flag("--think{true}", o.think,
-                "Ask the model to think; LEVEL: low, medium, high or max")
+      ->type_name("KEY=VALUE")
       ->group(model);
-  app->add_flag("--no-think", o.no_think, "Ask the model not to think")->excludes("--think")->group(model);
-  app->add_option("--keep-alive", o.keep_alive, "How long the server keeps the model loaded (e.g. 5m, 0, -1)")
-      ->type_name("DURATION")->group(model);
+  app->add_option("--format", o.format, "Answer as JSON, or to the JSON Schema in FILE")
+      ->type_name("json|FILE")
+      ->group(model);
+  app->add_flag("--think{true}", o.think, "Ask the model to think; LEVEL: low, medium, high or max")
+      ->group(model);
+  app->add_flag("--no-think", o.no_think, "Ask the model not to think")
+      ->excludes("--think")
+      ->group(model);
+  app->add_option("--keep-alive", o.keep_alive,
+                  "How long the server keeps the model loaded (e.g. 5m, 0, -1)")
+      ->type_name("DURATION")
+      ->group(model);
 
   const char* output = "Output";
   app->add_flag_callback(
          "--events", [&o] { o.output = config::Output::events; },
          "Write JSON Lines events to stdout instead of text")
       ->group(output);
-  app->add_flag("--hide-thinking", o.hide_thinking, "Do not show the model's thinking on stderr")->group(output);
-  app->add_flag("-v,--verbose", o.verbose, "Print token counts and timings on stderr afterwards")->group(output);
+  app->add_flag("--hide-thinking", o.hide_thinking, "Do not show the model's thinking on stderr")
+      ->group(output);
+  app->add_flag("-n,--no-newline", o.no_newline,
+                "Print the answer's exact bytes: no newline added when it does not end with one")
+      ->group(output);
+  app->add_flag("-v,--verbose", o.verbose, "Print token counts and timings on stderr afterwards")
+      ->group(output);
 
   const char* conversations = "Conversations";
   app->add_flag("-c,--continue", o.continue_last,
@@ -97,51 +123,100 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
       ->type_name("[NAME|FILE]")->expected(0, 1)->group(conversations);
 
   const char* tools = "Tools";
-  repeatable(app->add_option("-t,--tool", o.tool_names,
-                             "Offer the tools of this plugin (a path, or a name in $OCHAT_PLUGIN_PATH), repeatable"))
-      ->type_name("PLUGIN")->group(tools);
   repeatable(
-      app->add_option("--tools-dir", o.tool_dirs, "Offer the tools of every plugin in DIR, repeatable"))
-      ->type_name("DIR")->group(tools);
+      app->add_option(
+          "-t,--tool", o.tool_names,
+          "Offer the tools of this plugin (a path, or a name in $OCHAT_PLUGIN_PATH), repeatable"))
+      ->type_name("PLUGIN")
+      ->group(tools);
+  repeatable(app->add_option("--tools-dir", o.tool_dirs,
+                             "Offer the tools of every plugin in DIR, repeatable"))
+      ->type_name("DIR")
+      ->group(tools);
   app->add_option("--max-rounds", o.max_rounds, "Most requests sent to the model in one run")
-      ->type_name("N")->capture_default_str()->check(CLI::Range(1, 1000).description(""))->group(tools);
-  app->add_option("--tool-timeout", o.tool_timeout, "Seconds a tool call may take before it is killed")
-      ->type_name("SECONDS")->capture_default_str()->group(tools);
+      ->type_name("N")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000).description(""))
+      ->group(tools);
+  app->add_option("--tool-timeout", o.tool_timeout,
+                  "Seconds a tool call may take before it is killed")
+      ->type_name("SECONDS")
+      ->capture_default_str()
+      ->group(tools);
+  app->add_option("--describe-timeout", o.describe_timeout,
+                  "Seconds a plugin may take to describe its tools (PLUGIN --describe)")
+      ->type_name("SECONDS")
+      ->capture_default_str()
+      ->group(tools);
   app->add_flag("--confirm", o.confirm, "Ask on the terminal before each tool call")->group(tools);
   repeatable(app->add_option("--mcp", o.mcp_commands,
-                             "Offer the tools of the MCP server run by this command line (split like shell words, no shell), repeatable"))
-      ->type_name("COMMAND")->group(tools);
-  repeatable(app->add_option("--mcp-config", o.mcp_configs,
-                             "Start the MCP servers of this JSON file ({\"mcpServers\": ...}), repeatable"))
-      ->type_name("FILE")->group(tools);
-  app->add_flag("--no-mcp-config", o.no_mcp_config, "Do not read $XDG_CONFIG_HOME/ochat/mcp.json")->group(tools);
-  app->add_option("--mcp-timeout", o.mcp_timeout, "Seconds an MCP server may take to start and list its tools")
-      ->type_name("SECONDS")->capture_default_str()->group(tools);
-  app->add_flag("--list-tools", o.list_tools, "Print the tools that would be offered, one per line with its source, and exit")
+                             "Offer the tools of the MCP server run by this command line (split "
+                             "like shell words, no shell), repeatable"))
+      ->type_name("COMMAND")
+      ->group(tools);
+  repeatable(app->add_option(
+                 "--mcp-config", o.mcp_configs,
+                 "Start the MCP servers of this JSON file ({\"mcpServers\": ...}), repeatable"))
+      ->type_name("FILE")
+      ->group(tools);
+  app->add_flag("--no-mcp-config", o.no_mcp_config,
+                "Leave out $XDG_CONFIG_HOME/ochat/mcp.json (read when tools are asked for)")
+      ->group(tools);
+  app->add_option("--mcp-timeout", o.mcp_timeout,
+                  "Seconds an MCP server may take to start and list its tools")
+      ->type_name("SECONDS")
+      ->capture_default_str()
+      ->group(tools);
+  repeatable(app->add_option("--mcp-env", o.mcp_env,
+                             "Pass the environment variable NAME (ochat's value, or VALUE) to "
+                             "every MCP server, repeatable"))
+      ->type_name("NAME[=VALUE]")
+      ->group(tools);
+  app->add_flag("--list-tools", o.list_tools,
+                "Print the tools that would be offered, one per line with its source, and exit")
       ->group(tools);
 
   const char* server = "Server and timeouts";
-  app->add_option("--host", o.host,
-                  "Server (default: $OLLAMA_HOST, else 127.0.0.1:11434); with --api openai its base URL "
-                  "(default: $OPENAI_BASE_URL, else http://127.0.0.1:11434/v1)")
-      ->type_name("URL")->group(server);
-  app->add_option("--api", o.api, "Protocol: ollama, or openai for OpenAI-compatible servers (default: $OCHAT_API)")
-      ->type_name("ollama|openai")->group(server);
+  app->add_option(
+         "--host", o.host,
+         "Server (default: $OLLAMA_HOST, else 127.0.0.1:11434); with --api openai its base URL "
+         "(default: $OPENAI_BASE_URL, else http://127.0.0.1:11434/v1)")
+      ->type_name("URL")
+      ->group(server);
+  app->add_option("--api", o.api,
+                  "Protocol: ollama, or openai for OpenAI-compatible servers (default: $OCHAT_API)")
+      ->type_name("ollama|openai")
+      ->group(server);
   app->add_option("--api-key-file", o.api_key_file,
-                  "Send the API key on FILE's first line (default: $OCHAT_API_KEY, else $OPENAI_API_KEY with --api openai)")
-      ->type_name("FILE")->group(server);
+                  "Send the API key on FILE's first line (default: $OCHAT_API_KEY, else "
+                  "$OPENAI_API_KEY with --api openai)")
+      ->type_name("FILE")
+      ->group(server);
   app->add_option("--connect-timeout", o.connect_timeout, "Seconds allowed to connect")
-      ->type_name("SECONDS")->capture_default_str()->group(server);
+      ->type_name("SECONDS")
+      ->capture_default_str()
+      ->group(server);
   app->add_option("--idle-timeout", o.idle_timeout,
                   "Longest silence from the server, first byte included (model loads can be slow)")
-      ->type_name("SECONDS")->capture_default_str()->group(server);
-  app->add_option("--timeout", o.timeout, "Seconds allowed for the whole reply (default: none)")
-      ->type_name("SECONDS")->group(server);
-  app->add_flag("--list-models", o.list_models, "Print the server's models, one per line, and exit")->group(server);
+      ->type_name("SECONDS")
+      ->capture_default_str()
+      ->group(server);
+  app->add_option("--timeout", o.timeout,
+                  "Seconds allowed for the whole reply, retries included (default: none)")
+      ->type_name("SECONDS")
+      ->group(server);
+  app->add_option("--retries", o.retries,
+                  "Requests sent again when the server is busy or the stream breaks; 0: none "
+                  "(default: $OCHAT_RETRIES, else 2)")
+      ->type_name("N")
+      ->group(server);
+  app->add_flag("--list-models", o.list_models, "Print the server's models, one per line, and exit")
+      ->group(server);
 
   // Hidden (empty group): prints a generated document and exits; see cmd/generate.hpp.
   app->add_option("--generate", "Print the man page's OPTIONS section or a completion script")
-      ->type_name("man|bash|zsh|fish")->group("");
+      ->type_name("man|bash|zsh|fish")
+      ->group("");
   return app;
 }
 
@@ -176,6 +251,7 @@ const std::vector<ValueCompletion>& value_completions() {
   using Kind = ValueCompletion::Kind;
   static const std::vector<ValueCompletion> table = {
       {"--model", Kind::model, {}},
+      {"--attach", Kind::file, {}},
       {"--format", Kind::file, {"json"}},
       {"--think", Kind::words, {"low", "medium", "high", "max"}},
       {"--host", Kind::none, {}, true},

@@ -2,7 +2,6 @@
 
 #include "core/conversation/state_dir.hpp"
 #include "core/error.hpp"
-#include "core/tools/tool_loader.hpp"
 
 namespace ochat::cmd {
 
@@ -13,18 +12,21 @@ config::Settings resolve(const config::Options& options, RunContext& context,
   return settings;
 }
 
-void load_tools(const config::Options& options, const config::Settings& settings,
-                RunContext& context, tools::Registry& registry) {
+tools::LoadedTools load_tools(const config::Options& options, const config::Settings& settings,
+                              RunContext& context, tools::Registry& registry) {
   io::FdStream& err = context.err;
   tools::ToolLoadOptions load;
-  load.read_default_config = !options.no_mcp_config;
+  load.no_default_config = options.no_mcp_config;
+  load.listing = options.list_tools;
   load.config_files = options.mcp_configs;
+  load.server_env = options.mcp_env;
   load.warn = [&err](const std::string& warning) {
     err.append("ochat: warning: " + warning + "\n");
     err.flush();
   };
   tools::ProcessLimits limits;
   limits.tool_timeout = settings.tool_timeout;
+  limits.describe_timeout = settings.describe_timeout;
   limits.mcp_timeout = settings.mcp_timeout;
   if (settings.verbose) {
     limits.log = [&err](const std::string& line) {
@@ -33,7 +35,8 @@ void load_tools(const config::Options& options, const config::Settings& settings
     };
   }
   const auto factory = tools::process_factory(std::move(limits), context.getenv);
-  tools::load_tools(options.tool_sources, load, context.getenv, *factory, context.cancel, registry);
+  return tools::load_tools(options.tool_sources, load, context.getenv, *factory, context.cancel,
+                           registry);
 }
 
 void warn(RunContext& context, const std::string& text) {

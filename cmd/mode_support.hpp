@@ -1,6 +1,7 @@
 #pragma once
 // Steps that several modes share.
 #include "cmd/modes.hpp"
+
 #include <memory>
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "core/conversation/session.hpp"
 #include "core/sys/cancel_token.hpp"
 #include "core/tools/registry.hpp"
+#include "core/tools/tool_loader.hpp"
 
 namespace ochat::cmd {
 
@@ -18,8 +20,8 @@ config::Settings resolve(const config::Options& options, RunContext& context,
 
 // Loads the tools the command line (and the MCP configuration files) name into `registry`;
 // warnings, and with -v the MCP servers' log lines, go to stderr.
-void load_tools(const config::Options& options, const config::Settings& settings,
-                RunContext& context, tools::Registry& registry);
+tools::LoadedTools load_tools(const config::Options& options, const config::Settings& settings,
+                              RunContext& context, tools::Registry& registry);
 
 // Writes "ochat: warning: TEXT" on stderr.
 void warn(RunContext& context, const std::string& text);

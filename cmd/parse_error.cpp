@@ -1,7 +1,6 @@
 #include "cmd/parse_error.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <string_view>
 #include <vector>

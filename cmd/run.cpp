@@ -1,11 +1,16 @@
 #include "cmd/run.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <memory>
+#include <optional>
 
 #include "cmd/cli.hpp"
 #include "cmd/modes.hpp"
+#include "core/chat/cut_tool_calls.hpp"
 #include "core/error.hpp"
 #include "core/events/json_lines_sink.hpp"
 #include "core/events/text_sink.hpp"
@@ -15,9 +20,10 @@ namespace ochat {
 namespace {
 
 // Writes the one line on stderr, and in --events mode the `error` and final `done` events.
-int report(const Error& error, events::EventSink& sink, io::FdStream& err) {
+int report(const Error& error, events::EventSink& sink, io::FdStream& err,
+           const events::DoneInfo& done = {"error", {}}) {
   sink.error(error.kind(), error.what());
-  sink.done({"error", {}});
+  sink.done(done);
   const bool color = io::use_color(err);
   err.append(color ? "\x1b[1;31mochat: error:\x1b[0m " : "ochat: error: ");
   err.append(error.what());
@@ -52,7 +58,8 @@ std::unique_ptr<events::EventSink> make_sink(const config::Options& options, io:
   }
   return std::make_unique<events::TextSink>(
       out, err,
-      events::TextSinkOptions{options.hide_thinking, options.verbose, io::use_color(err)});
+      events::TextSinkOptions{options.hide_thinking, options.verbose, io::use_color(err),
+                              !options.no_newline});
 }
 
 int run_mode(const cli::Command& command, cmd::RunContext& context) {
@@ -76,26 +83,41 @@ int run_mode(const cli::Command& command, cmd::RunContext& context) {
   return cmd::run_chat(command.options, context);
 }
 
+// A write to stdout that failed for another reason than a reader that went away (EPIPE, the
+// quiet end of `| head`): output was lost, so the run did not succeed.
+std::optional<Error> output_error(const io::FdStream& out) {
+  if (out.error() == 0 || out.error() == EPIPE) return std::nullopt;
+  return Error(ErrorKind::internal,
+               fmt::format("cannot write to standard output: {}", std::strerror(out.error())),
+               out.error() == EBADF ? "is standard output closed?" : "");
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
+  io::reserve_standard_fds();  // before anything opens a file or a socket
   io::FdStream out(STDOUT_FILENO);
   io::FdStream err(STDERR_FILENO);
   const cli::Command command = cli::parse(argc, argv);
   const std::unique_ptr<events::EventSink> sink = make_sink(command.options, out, err);
   cmd::RunContext context{out, err, *sink, sys::process_environment(), {}, {}};
+  int status = kExitOk;
   try {
-    return run_mode(command, context);
+    status = run_mode(command, context);
+  } catch (const chat::CutToolCallsError& e) {  // the reply ended at the token limit
+    return report(without_secret(e, context.secret), *sink, err, {"length", e.stats()});
   } catch (const Error& e) {
-    if (const int sig = context.cancel.requested();
-        sig != 0) {  // a failure caused by the interruption
+    if (e.kind() == ErrorKind::interrupted) {  // stopped by the user while waiting: no message
       sink->done({"interrupted", {}});
-      return 128 + sig;
+      return exit_status(e);
     }
     return report(without_secret(e, context.secret), *sink, err);
   } catch (const std::exception& e) {
     return report(without_secret(Error(ErrorKind::internal, e.what()), context.secret), *sink, err);
   }
+  if (const auto lost = output_error(out); lost && status == kExitOk)
+    return report(*lost, *sink, err);
+  return status;
 }
 
 }  // namespace ochat

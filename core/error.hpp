@@ -15,9 +15,12 @@ enum class ErrorKind {
   http,      // 4: the server refused the request (HTTP status >= 400)
   stream,    // 5: the stream broke after it started
   timeout,   // 124: a timeout fired
+  // 128 + the signal (130 for SIGINT, 143 for SIGTERM): the user stopped the run. Not a
+  // failure: no message is shown, and --events ends with `done` reason "interrupted".
+  interrupted,
 };
 
-// The process exit status for a kind.
+// The process exit status for a kind (interrupted: 130).
 int exit_status(ErrorKind kind) noexcept;
 // The name used in --events `error` events: "internal", "usage", "connect", ...
 std::string_view kind_name(ErrorKind kind) noexcept;
@@ -26,14 +29,22 @@ class Error : public std::runtime_error {
  public:
   Error(ErrorKind kind, std::string message, std::string hint = {})
       : std::runtime_error(std::move(message)), kind_(kind), hint_(std::move(hint)) {}
+  // The run was stopped by `signal` (SIGINT or SIGTERM) while it waited for something.
+  static Error interrupted(int signal);
   ErrorKind kind() const noexcept { return kind_; }
+  // For ErrorKind::interrupted: the signal that stopped the run; otherwise 0.
+  int signal() const noexcept { return signal_; }
   // A short suggestion shown after the message ("try: ollama pull llama3.2"), or empty.
   const std::string& hint() const noexcept { return hint_; }
 
  private:
   ErrorKind kind_;
   std::string hint_;
+  int signal_ = 0;
 };
+
+// The process exit status for an error: 128 + its signal when interrupted, else that of its kind.
+int exit_status(const Error& error) noexcept;
 
 // Exit statuses that are not errors.
 inline constexpr int kExitOk = 0;

@@ -1,9 +1,8 @@
 #include "cmd/docs/spec.hpp"
 
-#include <CLI/CLI.hpp>
-
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
 #include <memory>

@@ -33,6 +33,11 @@ class ChunkDecoder {
   virtual bool complete() const { return false; }
 };
 
+// The hint of an http_error when the model (or server) refused the tools it was offered; the
+// caller may add where the tools came from.
+inline constexpr std::string_view kToolsRefusedHint =
+    "pick a model that supports tools, or run without tools";
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -42,7 +47,8 @@ class Backend {
   virtual std::unique_ptr<ChunkDecoder> decoder() const = 0;
   // The error for a reply with HTTP status >= 400 and this body: the server's own message,
   // with a hint where one helps.
-  virtual Error http_error(long status, std::string_view body, const ChatRequest& request) const = 0;
+  virtual Error http_error(long status, std::string_view body,
+                           const ChatRequest& request) const = 0;
   // What to suggest when no connection can be made ("is Ollama running? ...").
   virtual std::string connect_hint() const = 0;
   // Listing the server's models (for the "no model given" message).

@@ -10,7 +10,7 @@
 namespace ochat::chat {
 
 struct ToolCall {
-  std::string id;                // may be empty (older servers send none)
+  std::string id;  // may be empty (older servers send none)
   std::string name;
   nlohmann::ordered_json arguments = nlohmann::ordered_json::object();  // always an object
   // The arguments exactly as the server sent them, when it sent them as text (the OpenAI
@@ -23,8 +23,8 @@ struct Chunk {
   std::string thinking;
   std::vector<ToolCall> tool_calls;
   bool done = false;
-  std::string done_reason;        // "stop", "length", ... (only when done)
-  events::Stats stats;            // only meaningful when done
+  std::string done_reason;           // "stop", "length", ... (only when done)
+  events::Stats stats;               // only meaningful when done
   std::optional<std::string> error;  // the server reported an error inside the stream
 };
 

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/chat/cut_tool_calls.hpp"
+
 namespace ochat::chat {
 
 namespace {
@@ -112,6 +114,15 @@ class Keeper {
   const ConversationOptions& options_;
 };
 
+// The files attached to the message this run sends (the last one), for the `start` event.
+std::vector<events::AttachmentInfo> attachments_of(const ChatRequest& request) {
+  std::vector<events::AttachmentInfo> list;
+  if (request.messages.empty()) return list;
+  for (const auto& a : request.messages.back().attachments)
+    list.push_back({a.name, a.media_type, a.size});
+  return list;
+}
+
 }  // namespace
 
 Cut cut_for_signal(int signal) noexcept {
@@ -121,15 +132,17 @@ Cut cut_for_signal(int signal) noexcept {
 ConversationResult run_conversation(const TurnContext& context, ChatRequest request,
                                     const ConversationOptions& options) {
   auto& sink = context.sink;
-  sink.start(
-      {request.model, context.backend.host(), options.conversation, options.earlier_messages});
+  sink.start({request.model, context.backend.host(), attachments_of(request), options.conversation,
+              options.earlier_messages});
+  if (!sink.flush())
+    return {TurnResult::End::output_closed, 0};  // nobody to stream to: send nothing
   Keeper keeper(options);
   events::Stats stats;
   int call_number = 0;
   for (int round = 1;; ++round) {
     TurnResult turn;
     try {
-      run_turn(context, request, turn);
+      run_recovering_turn(context, request, options.recovery, turn);
     } catch (const Error& e) {
       keeper.failed_reply(turn, e, context.cancel.requested());
       throw;
@@ -147,6 +160,11 @@ ConversationResult run_conversation(const TurnContext& context, ChatRequest requ
         break;
     }
     keeper.reply(turn, done_note(turn.done_reason));
+    if (turn.done_reason == "length" && !turn.tool_calls.empty()) {
+      keeper.not_run(turn.tool_calls, 0, "the answer reached the token limit before its calls were whole.",
+                     Cut::error, false);
+      throw CutToolCallsError(turn.tool_calls, stats);  // none is run: they may be unfinished
+    }
     if (turn.tool_calls.empty() || options.tools == nullptr) {
       sink.done({turn.done_reason == "length" ? "length" : "stop", stats});
       return {TurnResult::End::done, 0};
@@ -164,24 +182,40 @@ ConversationResult run_conversation(const TurnContext& context, ChatRequest requ
     for (std::size_t i = 0; i < calls.size(); ++i) {
       const ToolCall& call = calls[i];
       const std::string id = call.id.empty() ? fmt::format("call_{}", ++call_number) : call.id;
+      // Asked first (--confirm), then announced: the question and the progress line do not mix.
+      const std::optional<ToolOutcome> decided = options.tools->approve(call, context.cancel);
+      if ((decided && decided->interrupted) || context.cancel.requested() != 0) {
+        const int signal = context.cancel.requested();
+        keeper.not_run(calls, i, "the user interrupted ochat.", cut_for_signal(signal), true);
+        sink.done({"interrupted", stats});  // interrupted at the question: the call is not shown
+        return {TurnResult::End::interrupted, signal};
+      }
       sink.tool_call({id, call.name, &call.arguments});
-      const ToolOutcome outcome = options.tools->run(call, context.cancel);
-      sink.tool_result({id, call.name, outcome.content, outcome.is_error, outcome.duration.count()});
-      if (const int signal = context.cancel.requested(); outcome.interrupted || signal != 0) {
+      const ToolOutcome outcome = decided ? *decided : options.tools->run(call, context.cancel);
+      sink.tool_result(
+          {id, call.name, outcome.content, outcome.is_error, outcome.duration.count()});
+      const int signal = context.cancel.requested();
+      const bool interrupted = outcome.interrupted || signal != 0;
+      if (interrupted) {
         try {
           keeper.result(call, outcome);
         } catch (const Error& e) {
           if (options.warn) options.warn(e.what());
         }
         keeper.not_run(calls, i + 1, "the user interrupted ochat.", cut_for_signal(signal), true);
+      } else {
+        keeper.result(call, outcome);
+      }
+      if (!sink.flush()) {
+        if (!interrupted) {
+          keeper.not_run(calls, i + 1, "nobody was reading ochat's output any more.",
+                         Cut::output_closed, false);
+        }
+        return {TurnResult::End::output_closed, 0};
+      }
+      if (interrupted) {
         sink.done({"interrupted", stats});
         return {TurnResult::End::interrupted, signal};
-      }
-      keeper.result(call, outcome);
-      if (!sink.flush()) {
-        keeper.not_run(calls, i + 1, "nobody was reading ochat's output any more.",
-                       Cut::output_closed, false);
-        return {TurnResult::End::output_closed, 0};
       }
       request.messages.push_back(Keeper::tool_message(call, outcome.content));
     }

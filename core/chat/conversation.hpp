@@ -6,18 +6,20 @@
 #include <string>
 
 #include "core/chat/message_log.hpp"
+#include "core/chat/recovery.hpp"
 #include "core/chat/tool_runner.hpp"
 #include "core/chat/turn.hpp"
 
 namespace ochat::chat {
 
 struct ConversationOptions {
-  ToolRunner* tools = nullptr;  // none: the model is offered no tools
-  int max_rounds = 10;          // most requests sent to the model in one run
+  ToolRunner* tools = nullptr;    // none: the model is offered no tools
+  int max_rounds = 10;            // most answers asked of the model in one run
+  RecoveryOptions recovery = {};  // retries and continuations of each answer (none by default)
   // Where each reply and tool result goes once complete (a cut answer too, with the reason);
   // none: nothing is kept.
   MessageLog* log = nullptr;
-  // For the `start` event: the conversation's file (empty: not saved) and how many of the
+  // For the `start` event: the conversation's file (empty: none) and how many of the
   // request's messages came from it.
   std::string conversation = {};
   std::size_t earlier_messages = 0;
@@ -31,7 +33,9 @@ struct ConversationResult {
 };
 
 // Sends the request; while the model answers with tool calls, runs them (in call order),
-// sends the results back and streams the next answer. Throws ochat::Error (internal) when
+// sends the results back and streams the next answer. Each answer is run by
+// run_recovering_turn: a broken one is retried or continued as `recovery` allows, and only the
+// calls of an answer that completed are run. Throws ochat::Error (internal) when
 // the model still calls tools after `max_rounds` requests.
 // With a log, every reply is appended once it ends, before `done`: complete, or cut (by a
 // signal, a closed stdout or an error, which is then rethrown), unless the model said nothing;

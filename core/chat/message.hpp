@@ -1,12 +1,12 @@
 #pragma once
 // The conversation and the request settings, independent of the wire format.
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "core/chat/attachment.hpp"
 #include "core/chat/chunk.hpp"
 
 namespace ochat::chat {
@@ -15,9 +15,10 @@ struct Message {
   std::string role;  // "system", "user", "assistant", "tool"
   std::string content;
   std::string thinking;
-  std::vector<ToolCall> tool_calls;  // assistant turns
-  std::string tool_name;             // tool results
-  std::string tool_call_id;          // tool results
+  std::vector<ToolCall> tool_calls;     // assistant turns
+  std::string tool_name;                // tool results
+  std::string tool_call_id;             // tool results
+  std::vector<Attachment> attachments;  // user turns: images and text files, in command-line order
 
   static Message text(std::string role, std::string content) {
     Message m;
@@ -42,6 +43,19 @@ struct ChatRequest {
   std::optional<Think> think;
   std::optional<nlohmann::ordered_json> keep_alive;  // a duration string or a number of seconds
   nlohmann::ordered_json tools = nlohmann::ordered_json::array();
+  // The last message is the assistant's answer so far, cut by a broken stream: the model is to
+  // continue it rather than answer anew (see chat::run_recovering_turn).
+  bool continue_answer = false;
+
+  // True when a message carries an image (the server may refuse it: see vision_hint.hpp).
+  bool has_images() const {
+    for (const auto& m : messages) {
+      for (const auto& a : m.attachments) {
+        if (a.is_image()) return true;
+      }
+    }
+    return false;
+  }
 };
 
 }  // namespace ochat::chat

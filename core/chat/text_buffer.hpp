@@ -16,6 +16,11 @@ class TextBuffer {
 
   void append(std::string_view text);
   std::size_t size() const noexcept { return size_; }
+  // Empties it, giving the memory back.
+  void clear() noexcept {
+    blocks_.clear();
+    size_ = 0;
+  }
   bool empty() const noexcept { return size_ == 0; }
   // The whole text, in a string of exactly its size.
   std::string str() const;

@@ -1,11 +1,11 @@
 #include "core/config/option_value.hpp"
 
-#include <cctype>
-#include <cmath>
-#include <charconv>
-#include <cstdint>
-
 #include <fmt/format.h>
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
 
 #include "core/error.hpp"
 
@@ -19,10 +19,13 @@ Json typed_value(std::string_view text) {
   const char* first = text.data();
   const char* last = text.data() + text.size();
   std::int64_t i = 0;
-  if (auto [p, ec] = std::from_chars(first, last, i); !text.empty() && ec == std::errc() && p == last) return i;
+  if (auto [p, ec] = std::from_chars(first, last, i);
+      !text.empty() && ec == std::errc() && p == last)
+    return i;
   double d = 0;
-  const bool numeric_start = !text.empty() && (std::isdigit(static_cast<unsigned char>(text.front())) ||
-                                               text.front() == '-' || text.front() == '.');
+  const bool numeric_start =
+      !text.empty() && (std::isdigit(static_cast<unsigned char>(text.front())) ||
+                        text.front() == '-' || text.front() == '.');
   if (auto [p, ec] = std::from_chars(first, last, d, std::chars_format::general);
       numeric_start && ec == std::errc() && p == last && std::isfinite(d)) {
     return d;

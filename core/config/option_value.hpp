@@ -1,10 +1,9 @@
 #pragma once
 // -o KEY=VALUE pairs as Ollama `options`.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace ochat::config {
 

@@ -14,6 +14,8 @@ enum class Output { text, events };
 
 struct Options {
   std::vector<std::string> prompt;  // words of the prompt; "-" asks for standard input
+  bool no_stdin = false;            // --no-stdin: never read standard input
+  std::vector<std::string> attach;  // -a FILE, in order; "-" is standard input
   std::string host;                 // empty: not given
   std::string api;                  // --api: "ollama", "openai"; empty: not given
   std::string api_key_file;         // --api-key-file; empty: not given
@@ -26,21 +28,25 @@ struct Options {
   std::string keep_alive;
   Output output = Output::text;
   bool hide_thinking = false;
+  bool no_newline = false;  // -n: no newline added after an answer that lacks one
   bool verbose = false;
   double connect_timeout = 10;
   double idle_timeout = 600;
-  double timeout = 0;  // 0: none
+  double timeout = 0;                   // 0: none
+  std::optional<int> retries;           // --retries; not given: $OCHAT_RETRIES, else 2
   std::vector<std::string> tool_names;  // -t
   std::vector<std::string> tool_dirs;   // --tools-dir
   int max_rounds = 10;
   double tool_timeout = 60;
+  double describe_timeout = 10;
   bool confirm = false;
   std::vector<std::string> mcp_commands;  // --mcp
   // -t, --tools-dir and --mcp together, in command-line order (the parser fills it).
   std::vector<tools::ToolSource> tool_sources;
-  std::vector<std::string> mcp_configs;   // --mcp-config FILE
+  std::vector<std::string> mcp_configs;  // --mcp-config FILE
   bool no_mcp_config = false;
   double mcp_timeout = 30;
+  std::vector<std::string> mcp_env;  // --mcp-env NAME[=VALUE]
   bool list_tools = false;
   bool list_models = false;
   bool continue_last = false;  // -c

@@ -20,7 +20,8 @@ using Json = nlohmann::ordered_json;
 
 std::chrono::milliseconds to_ms(double seconds, std::string_view flag, bool zero_ok) {
   if (!std::isfinite(seconds) || seconds < 0 || (!zero_ok && seconds == 0) || seconds > 1e9) {
-    throw Error(ErrorKind::usage, fmt::format("{} takes a positive number of seconds, got {}", flag, seconds));
+    throw Error(ErrorKind::usage,
+                fmt::format("{} takes a positive number of seconds, got {}", flag, seconds));
   }
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(seconds * 1000.0)));
 }
@@ -29,7 +30,8 @@ chat::Think parse_think(const std::string& value) {
   if (value.empty() || value == "true") return true;
   if (value == "false") return false;
   if (value == "low" || value == "medium" || value == "high" || value == "max") return value;
-  throw Error(ErrorKind::usage, fmt::format("--think takes low, medium, high, max, true or false, got '{}'", value));
+  throw Error(ErrorKind::usage,
+              fmt::format("--think takes low, medium, high, max, true or false, got '{}'", value));
 }
 
 // Reads digits with an optional fraction ("12", "1.5") at `i`; false when there are none.
@@ -69,8 +71,10 @@ Json parse_keep_alive(const std::string& value) {
   std::size_t i = value.starts_with('-') ? 1 : 0;
   if (read_decimal(value, i) && i == value.size()) return typed_value(value);
   if (is_go_duration(value)) return value;
-  throw Error(ErrorKind::usage,
-              fmt::format("--keep-alive takes a duration such as 5m, 1h or 30s, or seconds, got '{}'", value));
+  throw Error(
+      ErrorKind::usage,
+      fmt::format("--keep-alive takes a duration such as 5m, 1h or 30s, or seconds, got '{}'",
+                  value));
 }
 
 Json parse_format(const std::string& value) {
@@ -84,7 +88,8 @@ Json parse_format(const std::string& value) {
   text << in.rdbuf();
   Json schema = Json::parse(text.str(), nullptr, false);
   if (!schema.is_object()) {
-    throw Error(ErrorKind::usage, fmt::format("--format: '{}' does not hold a JSON object (a JSON Schema)", value));
+    throw Error(ErrorKind::usage,
+                fmt::format("--format: '{}' does not hold a JSON object (a JSON Schema)", value));
   }
   return schema;
 }
@@ -110,7 +115,8 @@ std::string checked_key(std::string_view key, std::string_view source) {
   for (const char c : key) {
     const auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7F) {
-      throw Error(ErrorKind::usage, fmt::format("the API key in {} contains a control character", source));
+      throw Error(ErrorKind::usage,
+                  fmt::format("the API key in {} contains a control character", source));
     }
   }
   return std::string(key);
@@ -123,14 +129,17 @@ std::string read_key_file(const std::string& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw Error(ErrorKind::usage, fmt::format("--api-key-file: cannot read '{}': {}", path, std::strerror(errno)));
+    throw Error(ErrorKind::usage,
+                fmt::format("--api-key-file: cannot read '{}': {}", path, std::strerror(errno)));
   }
   std::string line;
   std::getline(in, line);
-  if (in.bad()) throw Error(ErrorKind::usage, fmt::format("--api-key-file: cannot read '{}'", path));
+  if (in.bad())
+    throw Error(ErrorKind::usage, fmt::format("--api-key-file: cannot read '{}'", path));
   const std::string_view key = trim_space(line);
   if (key.empty()) {
-    throw Error(ErrorKind::usage, fmt::format("--api-key-file: the first line of '{}' is empty", path),
+    throw Error(ErrorKind::usage,
+                fmt::format("--api-key-file: the first line of '{}' is empty", path),
                 "put the API key on the file's first line");
   }
   return checked_key(key, fmt::format("'{}'", path));
@@ -146,6 +155,32 @@ std::string api_key(const std::string& file, const BackendEntry& backend,
     if (!key.empty()) return checked_key(key, name);
   }
   return {};
+}
+
+int parse_retries(const std::optional<int>& flag, const sys::Getenv& getenv) {
+  if (flag) {
+    if (*flag < 0 || *flag > kMaxRetries) {
+      throw Error(ErrorKind::usage,
+                  fmt::format("--retries takes a number from 0 to {}, got {}", kMaxRetries, *flag));
+    }
+    return *flag;
+  }
+  const std::optional<std::string> value = getenv("OCHAT_RETRIES");
+  if (!value || trim_space(*value).empty()) return 2;
+  const std::string_view text = trim_space(*value);
+  int n = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9' || n > kMaxRetries) {
+      n = -1;
+      break;
+    }
+    n = n * 10 + (c - '0');
+  }
+  if (n < 0 || n > kMaxRetries) {
+    throw Error(ErrorKind::usage, fmt::format("OCHAT_RETRIES takes a number from 0 to {}, got '{}'",
+                                              kMaxRetries, text));
+  }
+  return n;
 }
 
 }  // namespace
@@ -172,7 +207,8 @@ Settings resolve_settings(const Options& o, const sys::Getenv& getenv,
   const Json given = parse_option_pairs(o.option_pairs);
   for (auto it = given.begin(); it != given.end(); ++it) s.request.options[it.key()] = *it;
   if (!o.format.empty()) s.request.format = parse_format(o.format);
-  if (o.think && o.no_think) throw Error(ErrorKind::usage, "--think and --no-think cannot be used together");
+  if (o.think && o.no_think)
+    throw Error(ErrorKind::usage, "--think and --no-think cannot be used together");
   if (o.think) s.request.think = parse_think(*o.think);
   if (o.no_think) s.request.think = false;
   if (!o.keep_alive.empty()) s.request.keep_alive = parse_keep_alive(o.keep_alive);
@@ -182,10 +218,14 @@ Settings resolve_settings(const Options& o, const sys::Getenv& getenv,
   s.timeouts.idle = to_ms(o.idle_timeout, "--idle-timeout", false);
   if (o.timeout != 0) s.timeouts.total = to_ms(o.timeout, "--timeout", false);
   if (o.timeout < 0) to_ms(o.timeout, "--timeout", false);
+  s.retries = parse_retries(o.retries, getenv);
 
   s.tool_timeout = to_ms(o.tool_timeout, "--tool-timeout", false);
+  s.describe_timeout = to_ms(o.describe_timeout, "--describe-timeout", false);
   s.mcp_timeout = to_ms(o.mcp_timeout, "--mcp-timeout", false);
-  if (o.max_rounds < 1) throw Error(ErrorKind::usage, fmt::format("--max-rounds must be at least 1, got {}", o.max_rounds));
+  if (o.max_rounds < 1)
+    throw Error(ErrorKind::usage,
+                fmt::format("--max-rounds must be at least 1, got {}", o.max_rounds));
   s.max_rounds = o.max_rounds;
   s.confirm = o.confirm;
   s.output = o.output;
@@ -197,6 +237,10 @@ Settings resolve_settings(const Options& o, const sys::Getenv& getenv,
     } else {
       s.prompt.push_back(word);
     }
+  }
+  s.no_stdin = o.no_stdin;
+  if (s.force_stdin && s.no_stdin) {
+    throw Error(ErrorKind::usage, "'-' reads standard input, which --no-stdin forbids");
   }
   return s;
 }

@@ -14,9 +14,11 @@
 
 namespace ochat::config {
 
+inline constexpr int kMaxRetries = 100;
+
 struct Settings {
   Api api = Api::ollama;
-  std::string host;   // resolved base URL
+  std::string host;  // resolved base URL
   // Sent as "Authorization: Bearer KEY"; empty: none. Never shown anywhere: not in messages,
   // events or --verbose output.
   std::string api_key;
@@ -24,22 +26,26 @@ struct Settings {
   std::string system;
   chat::ChatRequest request;  // options, format, think, keep_alive; no model or messages yet
   http::Timeouts timeouts;
+  int retries = 2;  // requests sent again per answer after a failure (0: none)
   Output output = Output::text;
   bool hide_thinking = false;
   bool verbose = false;
   std::chrono::milliseconds tool_timeout{60'000};
+  std::chrono::milliseconds describe_timeout{10'000};
   int max_rounds = 10;
   bool confirm = false;
   std::chrono::milliseconds mcp_timeout{30'000};
-  bool force_stdin = false;          // "-" was given
-  std::vector<std::string> prompt;   // the words, without "-"
+  bool force_stdin = false;         // "-" was given
+  bool no_stdin = false;            // --no-stdin: standard input is never read
+  std::vector<std::string> prompt;  // the words, without "-"
 };
 
 // Throws ochat::Error (usage) for any value that cannot be used, naming the flag.
 // The protocol is --api, else OCHAT_API, else ollama. The server is --host, else OLLAMA_HOST
 // (ollama) or OPENAI_BASE_URL (openai). The API key is the first line of --api-key-file, else
 // OCHAT_API_KEY, else (openai only, so that an OpenAI key never goes to an Ollama server)
-// OPENAI_API_KEY; spaces around it are removed and an empty value counts as unset.
+// OPENAI_API_KEY; spaces around it are removed and an empty value counts as unset. The number
+// of retries is --retries, else OCHAT_RETRIES, else 2 (0 to kMaxRetries).
 // `saved`: the settings of the conversation this run continues. Each one it records is used
 // unless the command line gives it (environment variables do not replace it): the protocol,
 // the server (also when the environment names another, unless --api changes the protocol),

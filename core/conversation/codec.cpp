@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/text/base64.hpp"
 #include "core/text/json_scanner.hpp"
 
 namespace ochat::conversation {
@@ -122,6 +123,81 @@ SavedSettings decode_settings(const Json& j, std::string_view where) {
 }
 
 // ---- messages ----
+
+// An image's media type from its first bytes, for images a person added by hand (ochat writes
+// each one's type with it).
+std::string image_type(std::string_view bytes) {
+  if (bytes.starts_with("\x89PNG")) return "image/png";
+  if (bytes.starts_with("\xFF\xD8\xFF")) return "image/jpeg";
+  if (bytes.starts_with("GIF8")) return "image/gif";
+  if (bytes.size() >= 12 && bytes.starts_with("RIFF") && bytes.substr(8, 4) == "WEBP") return "image/webp";
+  return "image/png";
+}
+
+// The images as Ollama's `images` (base64), and every attachment's name, type and size under
+// "ochat" (text files: their text is already in the content).
+void attachments_json(const chat::Message& m, Json& line, Json& own) {
+  Json images = Json::array();
+  Json list = Json::array();
+  for (const auto& a : m.attachments) {
+    list.push_back({{"name", a.name}, {"type", a.media_type}, {"size", a.size}});
+    if (a.is_image() && a.bytes) {
+      std::string text;
+      text::base64_append(*a.bytes, text);
+      images.push_back(std::move(text));
+    }
+  }
+  if (!images.empty()) line["images"] = std::move(images);
+  if (!list.empty()) own["attachments"] = std::move(list);
+}
+
+// The attachments of a message line: each image of `images` (decoded) with the name and type
+// its entry under "ochat" gives, the text files as entries alone (no bytes).
+std::vector<chat::Attachment> decode_attachments(const Json& line, std::string_view where) {
+  std::vector<std::string> images;
+  if (const auto it = line.find("images"); it != line.end() && !it->is_null()) {
+    if (!it->is_array()) bad(where, "'images' is not an array");
+    for (const auto& image : *it) {
+      std::optional<std::string> bytes;
+      if (image.is_string()) bytes = text::base64_decode(image.get<std::string>());
+      if (!bytes) bad(where, "an entry of 'images' is not an image in base64");
+      images.push_back(std::move(*bytes));
+    }
+  }
+  std::vector<chat::Attachment> out;
+  std::size_t next = 0;
+  const auto own = line.find("ochat");
+  if (own != line.end() && own->is_object()) {
+    if (const auto list = own->find("attachments"); list != own->end() && list->is_array()) {
+      for (const auto& entry : *list) {
+        if (!entry.is_object()) continue;
+        chat::Attachment a;
+        a.name = entry.value("name", std::string());
+        a.media_type = entry.value("type", std::string());
+        if (auto size = entry.find("size"); size != entry.end() && size->is_number_unsigned()) {
+          a.size = size->get<std::uint64_t>();
+        }
+        if (a.is_image()) {
+          if (next == images.size()) continue;  // its image was removed by hand
+          a.size = images[next].size();
+          a.bytes = std::make_shared<const std::string>(std::move(images[next++]));
+        } else if (a.media_type.empty()) {
+          continue;
+        }
+        out.push_back(std::move(a));
+      }
+    }
+  }
+  for (; next < images.size(); ++next) {  // images without ochat's entry (added by hand)
+    chat::Attachment a;
+    a.name = "image";
+    a.media_type = image_type(images[next]);
+    a.size = images[next].size();
+    a.bytes = std::make_shared<const std::string>(std::move(images[next]));
+    out.push_back(std::move(a));
+  }
+  return out;
+}
 
 Json tool_calls_json(const std::vector<chat::ToolCall>& calls) {
   Json list = Json::array();
@@ -261,10 +337,11 @@ std::string encode_message(const chat::Message& m, const Note& note) {
   j["role"] = m.role;
   j["content"] = m.content;
   if (!m.thinking.empty()) j["thinking"] = m.thinking;
+  Json own = note_json(note);
+  attachments_json(m, j, own);
   if (!m.tool_calls.empty()) j["tool_calls"] = tool_calls_json(m.tool_calls);
   if (!m.tool_name.empty()) j["tool_name"] = m.tool_name;
   if (!m.tool_call_id.empty()) j["tool_call_id"] = m.tool_call_id;
-  Json own = note_json(note);
   if (!own.empty()) j["ochat"] = std::move(own);
   return dump(j);
 }
@@ -365,6 +442,7 @@ Entry decode_message(const Json& line, std::string_view where) {
   }
   m.tool_name = string_member(line, "tool_name", where, "");
   m.tool_call_id = string_member(line, "tool_call_id", where, "");
+  m.attachments = decode_attachments(line, where);
   if (const auto own = line.find("ochat"); own != line.end()) e.note = decode_note(*own, where);
   return e;
 }

@@ -30,10 +30,7 @@ void wait_for_lock(int fd, const std::string& path, const LockOptions& options) 
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno == EINTR) continue;
     if (errno != EWOULDBLOCK) fail("cannot lock the conversation", path, errno);
-    if (options.cancel.requested() != 0) {
-      throw Error(ErrorKind::internal,
-                  fmt::format("interrupted while waiting for another ochat using {}", path));
-    }
+    if (const int signal = options.cancel.requested(); signal != 0) throw Error::interrupted(signal);
     if (!told && options.waiting && Clock::now() - start >= options.notice_after) {
       told = true;
       options.waiting(path);

@@ -35,8 +35,8 @@ class ConversationFile {
 
   // Opens `path` and, unless told not to, waits for its exclusive lock: another ochat holds it
   // for its whole run. Throws ochat::Error (internal) naming the file when it cannot be opened
-  // (missing, no permission), is not a regular file, cannot be locked, or when a signal came
-  // while waiting (the caller sees it on the cancel token).
+  // (missing, no permission), is not a regular file or cannot be locked; Error::interrupted
+  // when a signal came while waiting.
   static std::unique_ptr<ConversationFile> open(const std::string& path, Mode mode,
                                                 const LockOptions& options);
   // Creates `path` (mode 0600) and locks it; nullptr when it already exists.

@@ -76,6 +76,9 @@ std::string render_text(const Transcript& t) {
       text(summarised(m.content));
     } else {
       section("[" + m.role + "]");
+      for (const auto& a : m.attachments) {
+        out += fmt::format("(attached: {}, {}, {} bytes)\n", a.name, a.media_type, a.size);
+      }
       if (!m.thinking.empty()) out += fmt::format("(thinking: {} bytes)\n", m.thinking.size());
       text(m.content);
       for (const auto& call : m.tool_calls)
@@ -123,8 +126,13 @@ void replay(const Transcript& t, const std::string& path, events::EventSink& sin
     pending_ids.clear();
     call_number = 0;
   };
-  auto start_turn = [&](std::size_t first_index) {
-    sink.start({settings.model, settings.host, path, first_index});
+  // `user`: the message that begins the turn, whose attachments the `start` event lists.
+  auto start_turn = [&](std::size_t first_index, const chat::Message* user) {
+    std::vector<events::AttachmentInfo> attachments;
+    if (user != nullptr) {
+      for (const auto& a : user->attachments) attachments.push_back({a.name, a.media_type, a.size});
+    }
+    sink.start({settings.model, settings.host, std::move(attachments), path, first_index});
     in_turn = true;
     for (const Entry* w : waiting) sink.message(w->message.role, w->message.content);
     waiting.clear();
@@ -134,7 +142,7 @@ void replay(const Transcript& t, const std::string& path, events::EventSink& sin
     const Entry& e = t.entries[i];
     const chat::Message& m = e.message;
     if (m.role == "assistant" || m.role == "tool") {
-      if (!in_turn) start_turn(i - waiting.size());
+      if (!in_turn) start_turn(i - waiting.size(), nullptr);
       replied = true;
       last_note = &e.note.message;
       if (m.role == "tool") {
@@ -161,7 +169,7 @@ void replay(const Transcript& t, const std::string& path, events::EventSink& sin
     if (replied) end_turn();
     if (m.role == "user") {
       apply(settings, e.note.settings);
-      if (!in_turn) start_turn(i - waiting.size());
+      if (!in_turn) start_turn(i - waiting.size(), &m);
       sink.message(m.role, m.content);
     } else if (in_turn) {
       sink.message(m.role, m.content);
@@ -169,7 +177,7 @@ void replay(const Transcript& t, const std::string& path, events::EventSink& sin
       waiting.push_back(&e);
     }
   }
-  if (!in_turn && !waiting.empty()) start_turn(t.entries.size() - waiting.size());
+  if (!in_turn && !waiting.empty()) start_turn(t.entries.size() - waiting.size(), nullptr);
   end_turn();
   sink.flush();
 }

@@ -28,6 +28,12 @@ void JsonLinesSink::emit_text(std::string_view type, std::string_view text) {
 
 void JsonLinesSink::start(const StartInfo& info) {
   Json data = {{"schema_version", kSchemaVersion}, {"model", info.model}, {"host", info.host}};
+  if (!info.attachments.empty()) {
+    Json list = Json::array();
+    for (const auto& a : info.attachments)
+      list.push_back({{"name", a.name}, {"type", a.type}, {"size", a.size}});
+    data["attachments"] = std::move(list);
+  }
   data["conversation"] = info.conversation.empty() ? Json(nullptr) : Json(info.conversation);
   data["earlier_messages"] = info.earlier_messages;
   emit("start", data);
@@ -48,14 +54,30 @@ void JsonLinesSink::thinking(std::string_view text) {
 }
 
 void JsonLinesSink::tool_call(const ToolCallInfo& info) {
-  emit("tool_call", {{"id", info.id}, {"name", info.name},
+  emit("tool_call", {{"id", info.id},
+                     {"name", info.name},
                      {"arguments", info.arguments ? *info.arguments : Json::object()}});
   flush();
 }
 
 void JsonLinesSink::tool_result(const ToolResultInfo& info) {
-  emit("tool_result", {{"id", info.id}, {"name", info.name}, {"content", info.content},
-                       {"is_error", info.is_error}, {"duration_ms", info.duration_ms}});
+  emit("tool_result", {{"id", info.id},
+                       {"name", info.name},
+                       {"content", info.content},
+                       {"is_error", info.is_error},
+                       {"duration_ms", info.duration_ms}});
+  flush();
+}
+
+void JsonLinesSink::retry(const RetryInfo& info) {
+  Json data = {{"attempt", info.attempt},
+               {"retries", info.retries},
+               {"reason", info.reason},
+               {"delay_ms", info.delay_ms},
+               {"continues", info.continues}};
+  if (info.continues) data["answer_bytes"] = info.answer_bytes;
+  ++retries_;
+  emit("retry", data);
   flush();
 }
 
@@ -75,6 +97,7 @@ void JsonLinesSink::done(const DoneInfo& info) {
   put("load_duration_ns", info.stats.load_ns);
   put("prompt_eval_duration_ns", info.stats.prompt_eval_ns);
   put("eval_duration_ns", info.stats.eval_ns);
+  if (retries_ > 0) data["retries"] = retries_;
   emit("done", data);
   flush();
 }

@@ -17,6 +17,7 @@ class JsonLinesSink final : public EventSink {
   void thinking(std::string_view text) override;
   void tool_call(const ToolCallInfo& info) override;
   void tool_result(const ToolResultInfo& info) override;
+  void retry(const RetryInfo& info) override;
   void message(std::string_view role, std::string_view content) override;
   void notice(std::string_view) override {}
   void error(ErrorKind kind, std::string_view message) override;
@@ -30,6 +31,7 @@ class JsonLinesSink final : public EventSink {
 
   io::FdStream& out_;
   std::string line_;  // reused, so that a token costs no allocation
+  int retries_ = 0;   // `retry` events written, for `done`
 };
 
 }  // namespace ochat::events

@@ -21,7 +21,8 @@ std::string format_stats(const events::Stats& s) {
   if (s.prompt_tokens) line(out, "prompt tokens", fmt::format("{}", *s.prompt_tokens));
   if (s.generated_tokens) line(out, "generated tokens", fmt::format("{}", *s.generated_tokens));
   if (s.generated_tokens && s.eval_ns && *s.eval_ns > 0) {
-    const double rate = static_cast<double>(*s.generated_tokens) / (static_cast<double>(*s.eval_ns) / 1e9);
+    const double rate =
+        static_cast<double>(*s.generated_tokens) / (static_cast<double>(*s.eval_ns) / 1e9);
     line(out, "eval rate", fmt::format("{:.2f} tokens/s", rate));
   }
   if (s.load_ns) line(out, "load time", duration(*s.load_ns));

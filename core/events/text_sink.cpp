@@ -12,21 +12,45 @@ namespace ochat::events {
 namespace {
 constexpr std::string_view kDim = "\x1b[2m";
 constexpr std::string_view kReset = "\x1b[0m";
+// With --hide-thinking, on a terminal, while the model thinks unseen; erased by writing spaces
+// over it (no escape sequence, so NO_COLOR holds too).
+constexpr std::string_view kThinkingIndicator = "ochat: thinking...";
+// Without colour (NO_COLOR) on a terminal, thinking and answer are told apart by these.
+constexpr std::string_view kThinkingLabel = "Thinking:\n";
+constexpr std::string_view kAnswerLabel = "Answer:\n";
 }  // namespace
 
 void TextSink::token(std::string_view text) {
   if (text.empty()) return;
   end_thinking();
+  if (thought_ && labels() && out_.is_terminal()) {
+    err_.append(kAnswerLabel);
+    err_.flush();
+    thought_ = false;
+  }
   out_.append(text);
   out_.note_last_byte(text);
   wrote_answer_ = true;
 }
 
 void TextSink::thinking(std::string_view text) {
-  if (options_.hide_thinking || text.empty()) return;
+  if (text.empty()) return;
+  if (options_.hide_thinking) {
+    if (err_.is_terminal() && !indicator_) {
+      err_.append(kThinkingIndicator);
+      err_.flush();
+      indicator_ = true;
+    }
+    return;
+  }
   if (!in_thinking_) {
-    if (options_.color) err_.append(kDim);
+    if (options_.color) {
+      err_.append(kDim);
+    } else if (labels()) {
+      err_.append(kThinkingLabel);
+    }
     in_thinking_ = true;
+    thought_ = true;
   }
   err_.append(text);
   err_.note_last_byte(text);
@@ -36,14 +60,11 @@ void TextSink::thinking(std::string_view text) {
 // arguments are written before the tool runs, the outcome when it is known.
 void TextSink::tool_call(const ToolCallInfo& info) {
   if (!err_.is_terminal() && !options_.verbose) return;
-  end_thinking();
-  out_.flush();
-  if (out_.is_terminal() && out_.last_byte() != '\n' && out_.last_byte() != 0) {
-    out_.append("\n");  // the answer so far and the tool line share the terminal
-    out_.note_last_byte("\n");
-    out_.flush();
-  }
-  std::string args = info.arguments ? info.arguments->dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) : "{}";
+  end_lines();
+  std::string args =
+      info.arguments
+          ? info.arguments->dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+          : "{}";
   if (args.size() > 60) args = text::excerpt(args, 57);
   err_.append(fmt::format("ochat: tool {} {} -> ", info.name, args));
   err_.flush();
@@ -61,6 +82,29 @@ void TextSink::tool_result(const ToolResultInfo& info) {
   err_.flush();
 }
 
+void TextSink::retry(const RetryInfo& info) {
+  end_thinking();
+  out_.flush();  // the answer so far first
+  // On a terminal the answer's line may be open: the notice goes on a line of its own.
+  if (out_.is_terminal() && err_.is_terminal() && wrote_answer_ && out_.last_byte() != '\n') {
+    err_.append("\n");
+  }
+  const std::string delay = fmt::format("{:.1f} s", static_cast<double>(info.delay_ms) / 1000.0);
+  std::string what;
+  if (info.continues) {
+    what = fmt::format("{} after {} bytes of the answer; continuing it in {}", info.reason,
+                       info.answer_bytes, delay);
+  } else if (info.after_thinking) {
+    what = fmt::format("{} during the model's thinking; restarting the request in {}", info.reason,
+                       delay);
+  } else {
+    what = fmt::format("{}; retrying in {}", info.reason, delay);
+  }
+  err_.append(fmt::format("ochat: {} ({} of {})\n", what, info.attempt, info.retries));
+  err_.note_last_byte("\n");
+  err_.flush();
+}
+
 void TextSink::notice(std::string_view text) {
   if (!err_.is_terminal()) return;  // progress notes are for people, not logs
   end_thinking();
@@ -70,7 +114,32 @@ void TextSink::notice(std::string_view text) {
   err_.flush();
 }
 
+void TextSink::before_question() {
+  end_lines();
+  err_.flush();
+}
+
+void TextSink::end_lines() {
+  end_thinking();
+  out_.flush();
+  if (out_.is_terminal() && out_.last_byte() != '\n' && out_.last_byte() != 0) {
+    out_.append("\n");  // the answer so far and the line that follows share the terminal
+    out_.note_last_byte("\n");
+    out_.flush();
+  }
+}
+
+void TextSink::erase_indicator() {
+  if (!indicator_) return;
+  indicator_ = false;
+  err_.append("\r" + std::string(kThinkingIndicator.size(), ' ') + "\r");
+  err_.flush();  // before the answer, on stdout, takes its place
+}
+
+bool TextSink::labels() const { return err_.is_terminal() && !options_.color; }
+
 void TextSink::end_thinking() {
+  erase_indicator();
   if (!in_thinking_) return;
   in_thinking_ = false;
   if (options_.color) err_.append(kReset);
@@ -84,13 +153,21 @@ void TextSink::end_thinking() {
 
 void TextSink::done(const DoneInfo& info) {
   end_thinking();
-  if (out_.is_terminal() && wrote_answer_ && out_.last_byte() != '\n') out_.append("\n");
+  if (options_.final_newline && wrote_answer_ && out_.last_byte() != '\n') {
+    out_.append("\n");  // Unix text ends with a newline: `| while read`, `wc -l`, `>> log`
+    out_.note_last_byte("\n");
+  }
   if (options_.verbose) {
     const std::string stats = format_stats(info.stats);
     if (!stats.empty()) {
       out_.flush();  // the answer first, then the block below it
       err_.append(stats);
     }
+  }
+
+  if (info.reason == "length" && err_.is_terminal() && !failed_) {
+    out_.flush();  // below the answer it is about
+    err_.append("ochat: the answer stopped at the token limit (raise it with -o num_predict=N)\n");
   }
   flush();
 }

@@ -1,14 +1,17 @@
 #include "core/http/curl_transport.hpp"
 
 #include <curl/curl.h>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <memory>
 #include <mutex>
 
-#include <fmt/format.h>
+#include "core/http/request_body.hpp"
 
 namespace ochat::http {
 namespace {
@@ -56,11 +59,51 @@ size_t on_write(char* data, size_t size, size_t count, void* user) {
   return length;
 }
 
-size_t on_header(char*, size_t size, size_t count, void* user) {
+std::string_view trim_header(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
+  const size_t length = size * count;
   t->last_activity = Clock::now();
   t->got_bytes = true;
-  return size * count;
+  const std::string_view line(data, length);
+  const auto colon = line.find(':');
+  if (colon != std::string_view::npos && colon > 0 && !t->error) {
+    try {
+      t->handler->on_header(line.substr(0, colon), trim_header(line.substr(colon + 1)));
+    } catch (...) {
+      t->error = std::current_exception();
+      return 0;
+    }
+  }
+  return length;
+}
+
+// A body with inserts is read piece by piece: its base64 is encoded as it is sent.
+struct BodyReader {
+  const Request* request = nullptr;
+  std::size_t pos = 0;
+};
+
+size_t on_read(char* buffer, size_t size, size_t count, void* user) {
+  auto* r = static_cast<BodyReader*>(user);
+  const std::size_t n = read_body(*r->request, r->pos, buffer, size * count);
+  r->pos += n;
+  return n;
+}
+
+// libcurl rewinds when it sends the body again (a reused connection that turned out closed).
+int on_seek(void* user, curl_off_t offset, int origin) {
+  auto* r = static_cast<BodyReader*>(user);
+  if (origin != SEEK_SET || offset < 0) return CURL_SEEKFUNC_CANTSEEK;
+  r->pos = static_cast<std::size_t>(offset);
+  return CURL_SEEKFUNC_OK;
 }
 
 struct EasyDeleter {
@@ -69,6 +112,21 @@ struct EasyDeleter {
 struct SlistDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
+
+// Whether `code` says the other end reset or closed the connection.
+bool is_dropped(CURLcode code) {
+  switch (code) {
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return true;
+    default:
+      return false;
+  }
+}
 
 bool is_connect_failure(CURLcode code) {
   switch (code) {
@@ -154,7 +212,15 @@ Result CurlTransport::perform(const Request& request, ResponseHandler& handler,
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
-  if (request.method == "POST") {
+  BodyReader body_reader{&request, 0};
+  if (request.method == "POST" && !request.inserts.empty()) {
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(e, CURLOPT_READDATA, &body_reader);
+    curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, on_seek);
+    curl_easy_setopt(e, CURLOPT_SEEKDATA, &body_reader);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_size(request)));
+  } else if (request.method == "POST") {
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, request.body.data());
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   } else {
@@ -244,6 +310,8 @@ Result CurlTransport::perform(const Request& request, ResponseHandler& handler,
   long status = 0;
   curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
   result.status = status;
+  long os_errno = 0;
+  curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &os_errno);
   // Removing an unfinished transfer closes its connection: that is how the server learns
   // to stop generating.
   curl_multi_remove_handle(multi, e);
@@ -264,10 +332,16 @@ Result CurlTransport::perform(const Request& request, ResponseHandler& handler,
   } else if (is_connect_failure(code) && !t.got_bytes) {
     result.outcome = Outcome::connect_failed;
     result.message = *errbuf ? errbuf : curl_easy_strerror(code);
+    if (code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY) {
+      result.failure = NetFailure::resolve;
+    } else if (code == CURLE_COULDNT_CONNECT && os_errno == ECONNREFUSED) {
+      result.failure = NetFailure::refused;
+    }
   } else {
     if (!t.status_sent && status != 0) handler.on_status(status);
     result.outcome = Outcome::broken;
     result.message = *errbuf ? errbuf : curl_easy_strerror(code);
+    if (is_dropped(code)) result.failure = NetFailure::dropped;
   }
   return result;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The network, behind a small interface: the real one is CurlTransport, tests use fakes.
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,11 +11,19 @@
 
 namespace ochat::http {
 
+// Bytes sent base64-encoded inside a request body, before the byte at `offset` of the body's
+// text. They are encoded while the request is sent: a large image is never held twice.
+struct Base64Insert {
+  std::size_t offset = 0;
+  std::shared_ptr<const std::string> bytes;
+};
+
 struct Request {
   std::string method = "POST";  // "GET" or "POST"
   std::string url;
-  std::string body;
-  std::vector<std::string> headers;  // "Name: value"
+  std::string body;                   // the body, or its text around the inserts
+  std::vector<Base64Insert> inserts;  // by increasing offset; see request_body.hpp
+  std::vector<std::string> headers;   // "Name: value"
 };
 
 struct Timeouts {
@@ -33,6 +42,8 @@ class ResponseHandler {
  public:
   virtual ~ResponseHandler() = default;
   virtual void on_status(long status) = 0;
+  // Each header of the response as it arrives (name without the colon, value trimmed).
+  virtual void on_header(std::string_view /*name*/, std::string_view /*value*/) {}
   // Returns false to stop the transfer (for example when stdout was closed).
   virtual bool on_body(std::string_view bytes) = 0;
   // Called once the bytes of one network read have all gone through on_body(): the moment
@@ -46,22 +57,32 @@ class ResponseHandler {
 };
 
 enum class Outcome {
-  completed,      // the whole response was received
-  stopped,        // on_body() returned false
-  cancelled,      // the cancel token fired
-  connect_failed, // no connection could be made (refused, DNS, TLS...)
-  timed_out,      // see Result::timeout
-  broken,         // the connection failed after it was made
+  completed,       // the whole response was received
+  stopped,         // on_body() returned false
+  cancelled,       // the cancel token fired
+  connect_failed,  // no connection could be made (refused, DNS, TLS...)
+  timed_out,       // see Result::timeout
+  broken,          // the connection failed after it was made
 };
 
 enum class TimeoutKind { none, connect, idle, total };
 
+// What kind of network failure a connect_failed or broken outcome was, as far as deciding
+// whether to try again is concerned.
+enum class NetFailure {
+  other,
+  refused,  // nothing listens at the address (connection refused)
+  resolve,  // the host name could not be resolved
+  dropped,  // the connection was reset or closed by the other end
+};
+
 struct Result {
   Outcome outcome = Outcome::completed;
   TimeoutKind timeout = TimeoutKind::none;
-  long status = 0;          // 0 if no status line arrived
-  bool got_bytes = false;   // any response byte arrived
-  std::string message;      // what failed, for connect_failed and broken
+  long status = 0;                         // 0 if no status line arrived
+  bool got_bytes = false;                  // any response byte arrived
+  std::string message;                     // what failed, for connect_failed and broken
+  NetFailure failure = NetFailure::other;  // for connect_failed and broken
 };
 
 class Transport {
@@ -69,8 +90,8 @@ class Transport {
   virtual ~Transport() = default;
   // Sends `request` and streams the response into `handler`. Never throws for network
   // failures (they are in Result); rethrows what the handler threw.
-  virtual Result perform(const Request& request, ResponseHandler& handler,
-                         const Timeouts& timeouts, const sys::CancelToken& cancel) = 0;
+  virtual Result perform(const Request& request, ResponseHandler& handler, const Timeouts& timeouts,
+                         const sys::CancelToken& cancel) = 0;
 };
 
 }  // namespace ochat::http

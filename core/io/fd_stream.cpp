@@ -1,5 +1,6 @@
 #include "core/io/fd_stream.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -28,7 +29,9 @@ bool FdStream::flush() {
       ::poll(&p, 1, -1);
       continue;
     }
-    closed_ = true;  // EPIPE, EBADF, ENOSPC...: nobody can read what we write any more
+    // EPIPE, EBADF, ENOSPC...: nobody can read what we write any more
+    error_ = n < 0 ? errno : EIO;  // write() returning 0 for a non-empty buffer: treat as EIO
+    closed_ = true;
     break;
   }
   buffer_.clear();
@@ -38,6 +41,17 @@ bool FdStream::flush() {
 bool use_color(const FdStream& stream) {
   const char* no_color = std::getenv("NO_COLOR");
   return stream.is_terminal() && (no_color == nullptr || *no_color == '\0');
+}
+
+void reserve_standard_fds() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    const int opened = ::open("/dev/null", O_RDONLY);  // the lowest free fd: this one
+    if (opened >= 0 && opened != fd) {
+      ::dup2(opened, fd);
+      ::close(opened);
+    }
+  }
 }
 
 }  // namespace ochat::io

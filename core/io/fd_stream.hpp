@@ -29,15 +29,21 @@ class FdStream {
   // their bytes and return false too.
   bool flush();
   bool closed() const noexcept { return closed_; }
+  // The errno of the write that failed, 0 while none has. EPIPE means the reader went away
+  // (a quiet end); anything else (ENOSPC, EBADF, EIO...) means output was lost.
+  int error() const noexcept { return error_; }
   bool is_terminal() const noexcept { return terminal_; }
   // Last byte that was appended (0 if none yet).
   char last_byte() const noexcept { return last_byte_; }
-  void note_last_byte(std::string_view bytes) noexcept { if (!bytes.empty()) last_byte_ = bytes.back(); }
+  void note_last_byte(std::string_view bytes) noexcept {
+    if (!bytes.empty()) last_byte_ = bytes.back();
+  }
 
  private:
   int fd_;
   bool terminal_;
   bool closed_ = false;
+  int error_ = 0;
   char last_byte_ = 0;
   std::string buffer_;
 };
@@ -45,5 +51,11 @@ class FdStream {
 // True when colour escapes may be written to `stream`: it is a terminal and NO_COLOR is unset
 // or empty (https://no-color.org).
 bool use_color(const FdStream& stream);
+
+// Makes sure file descriptors 0, 1 and 2 are open, so that no file or socket ochat opens
+// later takes the place of a closed one (`ochat >&-` would otherwise write the answer into
+// the connection to the server). A closed one is reopened on /dev/null for reading only:
+// reads see end of file, and writes still fail with EBADF, as they did on the closed fd.
+void reserve_standard_fds();
 
 }  // namespace ochat::io

@@ -10,9 +10,10 @@ void LineSplitter::keep(std::string_view bytes) {
 }
 
 void LineSplitter::too_long() const {
-  throw Error(ErrorKind::stream, max_line_ >= (1u << 20)
-                                     ? fmt::format("the server sent a line longer than {} MiB", max_line_ >> 20)
-                                     : fmt::format("the server sent a line longer than {} bytes", max_line_));
+  throw Error(ErrorKind::stream,
+              max_line_ >= (1u << 20)
+                  ? fmt::format("the server sent a line longer than {} MiB", max_line_ >> 20)
+                  : fmt::format("the server sent a line longer than {} bytes", max_line_));
 }
 
 }  // namespace ochat::ndjson

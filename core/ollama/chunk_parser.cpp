@@ -63,7 +63,8 @@ chat::Chunk parse_chunk(std::string_view line) {
 chat::Chunk parse_chunk_dom(std::string_view line) {
   Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
-    throw Error(ErrorKind::stream, fmt::format("the server sent a line that is not JSON: {}", text::excerpt(line)));
+    throw Error(ErrorKind::stream,
+                fmt::format("the server sent a line that is not JSON: {}", text::excerpt(line)));
   }
   if (!j.is_object()) malformed(line, "not a JSON object");
 

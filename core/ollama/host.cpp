@@ -1,8 +1,8 @@
 #include "core/ollama/host.hpp"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "core/error.hpp"
 
@@ -28,13 +28,15 @@ bool valid_port(std::string_view p) {
 bool split_host_port(std::string_view hp, std::string_view& host, std::string_view& port) {
   if (!hp.empty() && hp.front() == '[') {
     const auto close = hp.find(']');
-    if (close == std::string_view::npos || close + 1 >= hp.size() || hp[close + 1] != ':') return false;
+    if (close == std::string_view::npos || close + 1 >= hp.size() || hp[close + 1] != ':')
+      return false;
     host = hp.substr(1, close - 1);
     port = hp.substr(close + 2);
     return true;
   }
   const auto colon = hp.find(':');
-  if (colon == std::string_view::npos || hp.find(':', colon + 1) != std::string_view::npos) return false;
+  if (colon == std::string_view::npos || hp.find(':', colon + 1) != std::string_view::npos)
+    return false;
   host = hp.substr(0, colon);
   port = hp.substr(colon + 1);
   return true;
@@ -57,9 +59,10 @@ std::string resolve_host(std::string_view value) {
     } else if (scheme == "https") {
       default_port = "443";
     } else {
-      throw Error(ErrorKind::usage, fmt::format("unsupported scheme '{}' in server address '{}'",
-                                                scheme, trim(value)),
-                  "use http:// or https://");
+      throw Error(
+          ErrorKind::usage,
+          fmt::format("unsupported scheme '{}' in server address '{}'", scheme, trim(value)),
+          "use http:// or https://");
     }
   } else if (rest == "ollama.com") {
     return "https://ollama.com:443";
@@ -78,7 +81,8 @@ std::string resolve_host(std::string_view value) {
   std::string_view port;
   if (!split_host_port(hostport, host, port)) {
     host = hostport;
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+      host = host.substr(1, host.size() - 2);
     port = default_port;
   }
   if (!valid_port(port)) port = default_port;

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/chat/image_slots.hpp"
+#include "core/chat/vision_hint.hpp"
 #include "core/http/error_body.hpp"
 #include "core/ndjson/line_splitter.hpp"
 #include "core/ollama/chunk_parser.hpp"
@@ -44,7 +46,7 @@ http::Request OllamaBackend::chat_request(const chat::ChatRequest& request) cons
   http::Request r;
   r.method = "POST";
   r.url = host_ + "/api/chat";
-  r.body = chat_body_text(request);
+  chat::set_body(r, chat_body_text(request), request);
   r.headers = {"Content-Type: application/json", "Accept: application/x-ndjson"};
   authorize(r);
   return r;
@@ -54,7 +56,9 @@ void OllamaBackend::authorize(http::Request& request) const {
   if (!api_key_.empty()) request.headers.push_back("Authorization: Bearer " + api_key_);
 }
 
-std::string OllamaBackend::connect_hint() const { return "is Ollama running? Start it with: ollama serve"; }
+std::string OllamaBackend::connect_hint() const {
+  return "is Ollama running? Start it with: ollama serve";
+}
 
 std::unique_ptr<chat::ChunkDecoder> OllamaBackend::decoder() const {
   return std::make_unique<NdjsonDecoder>();
@@ -67,19 +71,21 @@ Error OllamaBackend::http_error(long status, std::string_view body,
   std::string message = http::refusal_message(status, server_message);
 
   std::string hint;
-  if (status == 404 && from_json && !request.model.empty() && contains(server_message, "not found")) {
+  if (status == 404 && from_json && !request.model.empty() &&
+      contains(server_message, "not found")) {
     hint = fmt::format("try: ollama pull {}", request.model);
   } else if (status == 404 || status == 405) {
     hint = fmt::format("is {} an Ollama server? Check --host or OLLAMA_HOST", host_);
   } else if (status == 400 && contains(server_message, "does not support thinking")) {
     hint = "run without --think";
   } else if (status == 400 && contains(server_message, "does not support tools")) {
-    hint = "pick a model that supports tools, or run without tools";
+    hint = chat::kToolsRefusedHint;
   } else if (status == 403 && server_message.empty()) {
     hint = "the server refused this client; check for a proxy or the server's allowed hosts";
   } else if (status == 503 || status == 429) {
     hint = "the server is busy; try again later";
   }
+  if (hint.empty()) hint = chat::vision_hint(request, server_message);
   return Error(ErrorKind::http, std::move(message), std::move(hint));
 }
 

@@ -14,7 +14,8 @@ class OllamaBackend final : public chat::Backend {
   const std::string& host() const override { return host_; }
   http::Request chat_request(const chat::ChatRequest& request) const override;
   std::unique_ptr<chat::ChunkDecoder> decoder() const override;
-  Error http_error(long status, std::string_view body, const chat::ChatRequest& request) const override;
+  Error http_error(long status, std::string_view body,
+                   const chat::ChatRequest& request) const override;
   std::string connect_hint() const override;
   http::Request models_request() const override;
   std::vector<std::string> parse_models(std::string_view body) const override;

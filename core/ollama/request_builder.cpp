@@ -1,10 +1,11 @@
 #include "core/ollama/request_builder.hpp"
 
-#include "core/events/json_string.hpp"
-
 #include <algorithm>
 #include <deque>
 #include <utility>
+
+#include "core/chat/image_slots.hpp"
+#include "core/events/json_string.hpp"
 
 namespace ochat::ollama {
 namespace {
@@ -35,11 +36,17 @@ class CallNames {
   std::deque<std::pair<std::string, std::string>> unanswered_;  // id, name
 };
 
-Json message_json(const chat::Message& m, CallNames& names) {
+// `next_image`: the index of the message's first image among the request's images.
+Json message_json(const chat::Message& m, std::size_t& next_image, CallNames& names) {
   Json j = Json::object();
   j["role"] = m.role;
   j["content"] = m.content;
   if (!m.thinking.empty()) j["thinking"] = m.thinking;
+  Json images = Json::array();
+  for (const auto& a : m.attachments) {
+    if (a.is_image()) images.push_back(chat::image_slot(next_image++));
+  }
+  if (!images.empty()) j["images"] = std::move(images);
   if (!m.tool_calls.empty()) {
     Json calls = Json::array();
     int index = 0;
@@ -62,10 +69,13 @@ Json message_json(const chat::Message& m, CallNames& names) {
 }
 
 // A message as message_json() dumps it, written directly (a long conversation has thousands);
-// one with tool calls goes through the DOM.
-void append_message(std::string& out, const chat::Message& m, CallNames& names) {
-  if (!m.tool_calls.empty()) {
-    out += message_json(m, names).dump(-1, ' ', false, Json::error_handler_t::replace);
+// one with tool calls or images goes through the DOM.
+void append_message(std::string& out, const chat::Message& m, std::size_t& next_image,
+                    CallNames& names) {
+  const bool images = std::any_of(m.attachments.begin(), m.attachments.end(),
+                                  [](const auto& a) { return a.is_image(); });
+  if (!m.tool_calls.empty() || images) {
+    out += message_json(m, next_image, names).dump(-1, ' ', false, Json::error_handler_t::replace);
     return;
   }
   out += R"({"role":)";
@@ -108,8 +118,9 @@ nlohmann::ordered_json chat_body(const chat::ChatRequest& request) {
   Json body = Json::object();
   body["model"] = request.model;
   Json messages = Json::array();
+  std::size_t next_image = 0;
   CallNames names;
-  for (const auto& m : request.messages) messages.push_back(message_json(m, names));
+  for (const auto& m : request.messages) messages.push_back(message_json(m, next_image, names));
   body["messages"] = std::move(messages);
   const Json later = later_fields(request);
   for (auto it = later.begin(); it != later.end(); ++it) body[it.key()] = *it;
@@ -121,13 +132,15 @@ std::string chat_body_text(const chat::ChatRequest& request) {
   out.reserve(chat::text_size(request.messages));
   events::append_json_string(out, request.model);
   out += R"(,"messages":[)";
+  std::size_t next_image = 0;
   CallNames names;
   for (std::size_t i = 0; i < request.messages.size(); ++i) {
     if (i > 0) out += ',';
-    append_message(out, request.messages[i], names);
+    append_message(out, request.messages[i], next_image, names);
   }
   out += "],";
-  const std::string later = later_fields(request).dump(-1, ' ', false, Json::error_handler_t::replace);
+  const std::string later =
+      later_fields(request).dump(-1, ' ', false, Json::error_handler_t::replace);
   out.append(later, 1);  // "stream" is always there: never "{}"
   return out;
 }

@@ -1,8 +1,8 @@
 #include "core/openai/base_url.hpp"
 
-#include <cctype>
-
 #include <fmt/format.h>
+
+#include <cctype>
 
 #include "core/error.hpp"
 
@@ -21,7 +21,8 @@ std::string resolve_base_url(std::string_view value) {
     for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     rest = v.substr(sep + 3);
     if (scheme != "http" && scheme != "https") {
-      throw Error(ErrorKind::usage, fmt::format("unsupported scheme '{}' in server address '{}'", scheme, v),
+      throw Error(ErrorKind::usage,
+                  fmt::format("unsupported scheme '{}' in server address '{}'", scheme, v),
                   "use http:// or https://");
     }
   }

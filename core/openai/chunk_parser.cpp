@@ -12,7 +12,8 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 [[noreturn]] void malformed(std::string_view data, std::string_view what) {
-  throw Error(ErrorKind::stream, fmt::format("the server sent a malformed chunk ({}): {}", what, text::excerpt(data)));
+  throw Error(ErrorKind::stream,
+              fmt::format("the server sent a malformed chunk ({}): {}", what, text::excerpt(data)));
 }
 
 std::string get_string(const Json& obj, const char* key, std::string_view data) {
@@ -62,7 +63,8 @@ ToolCallDelta parse_tool_call(const Json& call, std::size_t position, std::strin
 
 void parse_choice(const Json& choice, std::string_view data, StreamEvent& event) {
   if (!choice.is_object()) malformed(data, "a choice is not an object");
-  if (auto index = choice.find("index"); index != choice.end() && index->is_number() && *index != 0) return;
+  if (auto index = choice.find("index"); index != choice.end() && index->is_number() && *index != 0)
+    return;
   if (auto delta = choice.find("delta"); delta != choice.end() && !delta->is_null()) {
     if (!delta->is_object()) malformed(data, "'delta' is not an object");
     event.content = get_string(*delta, "content", data);
@@ -78,13 +80,16 @@ void parse_choice(const Json& choice, std::string_view data, StreamEvent& event)
   }
   if (auto reason = choice.find("finish_reason"); reason != choice.end() && !reason->is_null()) {
     if (!reason->is_string()) malformed(data, "'finish_reason' is not a string");
-    if (!reason->get_ref<const std::string&>().empty()) event.finish_reason = reason->get<std::string>();
+    if (!reason->get_ref<const std::string&>().empty())
+      event.finish_reason = reason->get<std::string>();
   }
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -98,7 +103,8 @@ StreamEvent parse_event(std::string_view data) {
   }
   Json j = Json::parse(data, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
-    throw Error(ErrorKind::stream, fmt::format("the server sent an event that is not JSON: {}", text::excerpt(data)));
+    throw Error(ErrorKind::stream,
+                fmt::format("the server sent an event that is not JSON: {}", text::excerpt(data)));
   }
   if (!j.is_object()) malformed(data, "not a JSON object");
 

@@ -19,7 +19,8 @@ class OpenAiBackend final : public chat::Backend {
   std::unique_ptr<chat::ChunkDecoder> decoder() const override;
   // The server's message from {"error": {"message": ...}} (or Ollama's {"error": "..."}, or
   // the first line of a text body), with a hint for the usual causes (key, base URL, model).
-  Error http_error(long status, std::string_view body, const chat::ChatRequest& request) const override;
+  Error http_error(long status, std::string_view body,
+                   const chat::ChatRequest& request) const override;
   std::string connect_hint() const override;
   http::Request models_request() const override;
   std::vector<std::string> parse_models(std::string_view body) const override;

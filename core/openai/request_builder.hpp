@@ -18,10 +18,16 @@
 //   --no-think        "reasoning_effort": "none" (Ollama's /v1 and newer hosted models turn
 //                     thinking off with it; a server that does not know it may refuse it)
 //   --keep-alive      not sent (settings refuse it with --api openai)
+// A request that continues a broken answer (continue_answer) adds "continue_final_message":
+// true and "add_generation_prompt": false, which vLLM needs to continue the final assistant
+// message instead of starting a new one.
 // Messages: an assistant message's thinking is not sent back (some servers refuse it); its
 // tool calls are {"id", "type": "function", "function": {"name", "arguments": TEXT}} with the
 // arguments as the JSON text the server sent; a tool result is {"role": "tool",
-// "tool_call_id", "content"}.
+// "tool_call_id", "content"}. A message with images has its content as parts: an
+// {"type": "image_url", "image_url": {"url": "data:MEDIA_TYPE;base64,..."}} for each image, in
+// order, then {"type": "text", "text": CONTENT} (left out when the content is empty); the
+// base64 is written as chat::image_slot() for chat::set_body() to fill in.
 #include <string>
 
 #include "core/chat/message.hpp"

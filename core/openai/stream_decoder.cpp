@@ -37,7 +37,8 @@ void StreamDecoder::finish(chat::ChunkHandler& handler) {
   if (!done_ && finish_reason_) emit_done(handler);
   if (!saw_event_) {
     const auto start = head_.find_first_not_of(" \t\r\n");
-    if (start != std::string::npos && (head_[start] == '{' || head_[start] == '[' || head_[start] == '<')) {
+    if (start != std::string::npos &&
+        (head_[start] == '{' || head_[start] == '[' || head_[start] == '<')) {
       throw Error(ErrorKind::stream,
                   fmt::format("the server's reply is not a stream of server-sent events: {}",
                               text::excerpt(std::string_view(head_).substr(start))));
@@ -77,7 +78,7 @@ void StreamDecoder::emit_done(chat::ChunkHandler& handler) {
   chunk.done = true;
   chunk.done_reason = finish_reason_.value_or("stop");
   chunk.stats = stats_;
-  chunk.tool_calls = tool_calls_.take();
+  chunk.tool_calls = tool_calls_.take(chunk.done_reason == "length");
   handler.on_chunk(chunk);
 }
 

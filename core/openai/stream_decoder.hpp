@@ -21,7 +21,8 @@ namespace ochat::openai {
 // is a stream error that quotes it.
 class StreamDecoder final : public chat::ChunkDecoder {
  public:
-  explicit StreamDecoder(std::size_t max_event = sse::EventSplitter::kDefaultMaxEvent) : splitter_(max_event) {}
+  explicit StreamDecoder(std::size_t max_event = sse::EventSplitter::kDefaultMaxEvent)
+      : splitter_(max_event) {}
 
   void feed(std::string_view bytes, chat::ChunkHandler& handler) override;
   void finish(chat::ChunkHandler& handler) override;

@@ -21,7 +21,10 @@ class ToolCallBuilder {
   // The calls in index order, their arguments text parsed; empties the builder. A call
   // without an id gets "call_INDEX"; empty arguments mean {}. Throws ochat::Error (stream)
   // for a call without a name or whose arguments are not a JSON object, naming the tool.
-  std::vector<chat::ToolCall> take();
+  // With `cut` (the reply ended at the token limit, so the last call may be unfinished) nothing
+  // is refused: such a call keeps {} as its arguments and the text as it came in
+  // arguments_text; the caller runs none of them (see chat::CutToolCallsError).
+  std::vector<chat::ToolCall> take(bool cut = false);
 
  private:
   struct Partial {

@@ -57,7 +57,8 @@ void EventSplitter::take_line(std::string_view line, const OnEvent& on_event) {
   const std::size_t colon = line.find(':');
   const std::string_view field = line.substr(0, colon);
   if (field != "data") return;  // event, id, retry and unknown fields
-  std::string_view value = colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1);
+  std::string_view value =
+      colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1);
   if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   if (data_.size() + value.size() + 1 > max_event_) too_big();
   data_.append(value);
@@ -75,9 +76,10 @@ void EventSplitter::dispatch(const OnEvent& on_event) {
 }
 
 void EventSplitter::too_big() const {
-  throw Error(ErrorKind::stream, max_event_ >= (std::size_t{1} << 20)
-                                     ? fmt::format("the server sent an event larger than {} MiB", max_event_ >> 20)
-                                     : fmt::format("the server sent an event larger than {} bytes", max_event_));
+  throw Error(ErrorKind::stream,
+              max_event_ >= (std::size_t{1} << 20)
+                  ? fmt::format("the server sent an event larger than {} MiB", max_event_ >> 20)
+                  : fmt::format("the server sent an event larger than {} bytes", max_event_));
 }
 
 }  // namespace ochat::sse

@@ -47,10 +47,10 @@ class EventSplitter {
   [[noreturn]] void too_big() const;
 
   std::size_t max_event_;
-  std::string line_;         // the line read so far, without its end
-  std::string data_;         // the event's data so far, each line followed by '\n'
-  bool has_data_ = false;    // a data line was seen (the data may still be empty)
-  bool after_cr_ = false;    // the last byte was '\r': a '\n' right after it ends nothing
+  std::string line_;       // the line read so far, without its end
+  std::string data_;       // the event's data so far, each line followed by '\n'
+  bool has_data_ = false;  // a data line was seen (the data may still be empty)
+  bool after_cr_ = false;  // the last byte was '\r': a '\n' right after it ends nothing
 };
 
 }  // namespace ochat::sse

@@ -1,7 +1,6 @@
 #include "core/sys/child_process.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -9,141 +8,180 @@
 
 #include <cerrno>
 #include <cstring>
-#include <thread>
+#include <utility>
+
+extern char** environ;
 
 namespace ochat::sys {
 namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
 
 void close_fd(int& fd) {
   if (fd >= 0) ::close(fd);
   fd = -1;
 }
 
+// Both ends of a pipe, closed on destruction unless taken.
+struct Pipe {
+  int fd[2] = {-1, -1};
+  ~Pipe() {
+    close_fd(fd[0]);
+    close_fd(fd[1]);
+  }
+  bool open() { return ::pipe2(fd, O_CLOEXEC) == 0; }
+  int take(int end) { return std::exchange(fd[end], -1); }
+};
+
+ExitStatus to_exit_status(int status) {
+  ExitStatus s;
+  if (WIFEXITED(status)) s.code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) s.signal = WTERMSIG(status);
+  return s;
+}
+
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+  std::vector<char*> p;
+  for (auto& s : strings) p.push_back(s.data());
+  p.push_back(nullptr);
+  return p;
+}
+
 }  // namespace
 
-std::unique_ptr<ChildProcess> ChildProcess::start(const std::vector<std::string>& argv,
-                                                  const std::vector<std::string>& env, std::string& error) {
-  if (argv.empty() || argv[0].empty()) {
-    error = "no command";
+std::unique_ptr<ChildProcess> ChildProcess::spawn(const SpawnOptions& options, std::string& error) {
+  if (options.argv.empty() || options.argv[0].empty()) {
+    error = "no program";
     return nullptr;
   }
-  int in[2], out[2], err[2];
-  if (::pipe2(in, O_CLOEXEC) != 0) {
+  // O_CLOEXEC everywhere: the child gets only the three ends dup2'ed onto 0, 1 and 2, and a
+  // child started later does not inherit this one's pipes (which would hide its end of file).
+  Pipe in, out, err;
+  if (!in.open() || !out.open() || !err.open()) {
     error = std::strerror(errno);
-    return nullptr;
-  }
-  if (::pipe2(out, O_CLOEXEC) != 0) {
-    error = std::strerror(errno);
-    ::close(in[0]), ::close(in[1]);
-    return nullptr;
-  }
-  if (::pipe2(err, O_CLOEXEC) != 0) {
-    error = std::strerror(errno);
-    ::close(in[0]), ::close(in[1]), ::close(out[0]), ::close(out[1]);
     return nullptr;
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  posix_spawn_file_actions_adddup2(&actions, in.fd[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, out.fd[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err.fd[1], 2);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+  // Also what a library opened without O_CLOEXEC (a socket, a file) stays with ochat.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+#endif
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t all, none;
   sigfillset(&all);
   sigemptyset(&none);
-  posix_spawnattr_setsigdefault(&attr, &all);  // not our SIG_IGN for SIGPIPE
+  posix_spawnattr_setsigdefault(&attr, &all);  // not ochat's SIG_IGN for SIGPIPE
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setpgroup(&attr, 0);  // its own group: Ctrl-C reaches only ochat
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 
-  std::vector<std::string> args = argv, vars = env;
-  std::vector<char*> argp, envp;
-  for (auto& a : args) argp.push_back(a.data());
-  argp.push_back(nullptr);
-  for (auto& v : vars) envp.push_back(v.data());
-  envp.push_back(nullptr);
+  std::vector<std::string> args = options.argv;
+  std::vector<std::string> vars = options.env.value_or(std::vector<std::string>{});
+  std::vector<char*> argv = pointers(args);
+  std::vector<char*> envp = pointers(vars);
+  char** env = options.env ? envp.data() : environ;
   pid_t pid = -1;
-  const int rc = ::posix_spawnp(&pid, args[0].c_str(), &actions, &attr, argp.data(), envp.data());
+  const int rc = options.search_path
+                     ? ::posix_spawnp(&pid, args[0].c_str(), &actions, &attr, argv.data(), env)
+                     : ::posix_spawn(&pid, args[0].c_str(), &actions, &attr, argv.data(), env);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
-  ::close(in[0]);
-  ::close(out[1]);
-  ::close(err[1]);
   if (rc != 0) {
-    ::close(in[1]), ::close(out[0]), ::close(err[0]);
     error = std::strerror(rc);
     return nullptr;
   }
   std::unique_ptr<ChildProcess> child(new ChildProcess());
   child->pid_ = pid;
   child->group_ = TrackedProcessGroup(pid);
-  child->in_ = in[1];
-  child->out_ = out[0];
-  child->err_ = err[0];
-  for (int fd : {child->in_, child->out_, child->err_}) ::fcntl(fd, F_SETFL, O_NONBLOCK);
+  child->pipes_ = {in.take(1), out.take(0), err.take(0)};
+  for (int fd : {child->pipes_.in, child->pipes_.out, child->pipes_.err}) {
+    ::fcntl(fd, F_SETFL, O_NONBLOCK);
+  }
   return child;
 }
 
-ChildProcess::~ChildProcess() { shutdown(); }
+ChildProcess::~ChildProcess() {
+  if (!shut_down_) kill_group(SIGKILL);
+  wait();
+  group_.release();
+  close_stdin();
+  close_output();
+}
 
-void ChildProcess::close_stdin() { close_fd(in_); }
-void ChildProcess::close_stdout() { close_fd(out_); }
-void ChildProcess::close_stderr() { close_fd(err_); }
+void ChildProcess::pump(std::string& input, const OutputSinks& sinks, milliseconds wait,
+                        const CancelToken& cancel) {
+  sys::pump(pipes_, input, sinks, wait, cancel);
+}
 
-bool ChildProcess::exited() {
-  if (status_) return true;
+void ChildProcess::close_stdin() { close_fd(pipes_.in); }
+
+void ChildProcess::close_output() {
+  close_fd(pipes_.out);
+  close_fd(pipes_.err);
+}
+
+std::optional<ExitStatus> ChildProcess::poll_exit() {
+  if (status_) return status_;
   int status = 0;
   const pid_t r = ::waitpid(pid_, &status, WNOHANG);
   if (r == pid_) {
-    status_ = status;
+    status_ = to_exit_status(status);
   } else if (r < 0 && errno == ECHILD) {
-    status_ = 0;
+    status_ = ExitStatus{};  // reaped elsewhere: how it ended is unknown
   }
-  return status_.has_value();
+  return status_;
 }
 
-std::string ChildProcess::describe_exit() const {
-  if (!status_) return "is running";
-  if (WIFEXITED(*status_)) return "exited with status " + std::to_string(WEXITSTATUS(*status_));
-  if (WIFSIGNALED(*status_)) return "was killed by signal " + std::to_string(WTERMSIG(*status_));
-  return "exited";
-}
-
-bool ChildProcess::wait_for_exit(std::chrono::milliseconds limit) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  char buf[4096];
-  while (!exited()) {
-    if (std::chrono::steady_clock::now() >= until) return false;
-    // Keep draining: a child blocked on a full pipe could not exit.
-    for (int fd : {out_, err_}) {
-      if (fd >= 0) {
-        while (::read(fd, buf, sizeof buf) > 0) {
-        }
-      }
+ExitStatus ChildProcess::wait() {
+  while (!status_) {
+    int status = 0;
+    const pid_t r = ::waitpid(pid_, &status, 0);
+    if (r == pid_) {
+      status_ = to_exit_status(status);
+    } else if (r < 0 && errno != EINTR) {
+      status_ = ExitStatus{};
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  return true;
+  return *status_;
 }
 
-void ChildProcess::shutdown(std::chrono::milliseconds grace) {
-  if (shut_down_ || pid_ < 0) return;
+void ChildProcess::kill_group(int sig) noexcept {
+  if (pid_ > 0) ::kill(-pid_, sig);
+}
+
+std::optional<ExitStatus> ChildProcess::wait_exit(milliseconds limit) {
+  const auto until = Clock::now() + limit;
+  std::string nothing;
+  while (!poll_exit()) {
+    const auto left = std::chrono::duration_cast<milliseconds>(until - Clock::now());
+    if (left <= milliseconds(0)) return std::nullopt;
+    pump(nothing, {}, std::min(left, milliseconds(10)), {});
+  }
+  return status_;
+}
+
+void ChildProcess::shutdown(milliseconds grace) {
+  if (shut_down_) return;
   shut_down_ = true;
-  close_fd(in_);
-  if (!wait_for_exit(grace)) {
-    ::kill(-pid_, SIGTERM);
-    if (!wait_for_exit(grace)) {
-      ::kill(-pid_, SIGKILL);
-      int status = 0;
-      if (::waitpid(pid_, &status, 0) == pid_) status_ = status;
+  close_stdin();
+  if (!wait_exit(grace)) {
+    kill_group(SIGTERM);
+    if (!wait_exit(grace)) {
+      kill_group(SIGKILL);
+      wait();
     }
   }
-  // Helpers the server left in its group (npx leaves node) must not outlive ochat.
-  ::kill(-pid_, SIGKILL);
+  // Helpers it left in its group (npx leaves node) must not outlive ochat.
+  kill_group(SIGKILL);
   group_.release();
-  close_fd(out_);
-  close_fd(err_);
+  close_output();
 }
 
 }  // namespace ochat::sys

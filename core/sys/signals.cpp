@@ -1,19 +1,20 @@
 #include "core/sys/signals.hpp"
 
-#include "core/sys/process_groups.hpp"
-
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 
+#include "core/sys/process_groups.hpp"
+
 namespace ochat::sys {
 namespace {
 
 std::atomic<int> g_signal{0};
 int g_wake[2] = {-1, -1};
-struct sigaction g_old_int {}, g_old_term {}, g_old_pipe {};
+struct sigaction g_old_int {
+}, g_old_term{}, g_old_pipe{};
 
 extern "C" void on_signal(int sig) {
   int expected = 0;

@@ -1,7 +1,8 @@
 #pragma once
 // SIGINT and SIGTERM handling. The handler only records the signal and wakes poll() through
 // a pipe; the code checks the CancelToken at defined points. A second signal exits at once
-// with 128 + signal, killing the tracked child process groups (process_groups.hpp). SIGPIPE is ignored, so a closed stdout shows up as EPIPE.
+// with 128 + signal, killing the tracked child process groups (process_groups.hpp). SIGPIPE is
+// ignored, so a closed stdout shows up as EPIPE.
 #include "core/sys/cancel_token.hpp"
 
 namespace ochat::sys {

@@ -1,8 +1,8 @@
 #pragma once
-// Runs a program in its own process group with bytes on its stdin, collecting stdout and
-// stderr up to a cap, with a timeout and the cancel token. Whatever happens, the whole
+// Runs a program to its end (a plugin's --describe or --call): bytes on its stdin, stdout and
+// stderr collected up to a cap, with a timeout and the cancel token. Started by ChildProcess
+// (its own process group, never a shell) and fed by sys::pump(). Whatever happens, the whole
 // process group is gone when run_subprocess() returns: no child outlives ochat.
-// Arguments go straight to execve: never through a shell.
 #include <chrono>
 #include <string>
 #include <vector>

@@ -53,6 +53,43 @@ std::string valid_utf8(std::string_view s, bool* changed) {
   return out;
 }
 
+Utf8Scan scan_utf8(std::string_view s) noexcept {
+  auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = at(i);
+    if (c >= 0x01 && c < 0x80) {
+      ++i;
+      continue;
+    }
+    // The length of the character and the range of its second byte (which rules out overlong
+    // forms, surrogates and values past U+10FFFF); every later byte is 0x80..0xBF.
+    std::size_t len = 0;
+    unsigned char low = 0x80, high = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) low = 0xA0;
+      if (c == 0xED) high = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) low = 0x90;
+      if (c == 0xF4) high = 0x8F;
+    } else {
+      return {i, true};  // NUL, a continuation byte, C0, C1, F5..FF
+    }
+    for (std::size_t k = 1; k < len; ++k) {
+      if (i + k >= s.size()) return {i, false};  // unfinished
+      const unsigned char b = at(i + k);
+      const bool ok = k == 1 ? (b >= low && b <= high) : (b >= 0x80 && b <= 0xBF);
+      if (!ok) return {i, true};
+    }
+    i += len;
+  }
+  return {i, false};
+}
+
 void append_utf8(std::string& out, std::uint32_t cp) {
   auto put = [&](std::uint32_t x) { out.push_back(static_cast<char>(x)); };
   if (cp < 0x80) {

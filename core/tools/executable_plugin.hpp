@@ -13,11 +13,19 @@ namespace ochat::tools {
 // Most bytes of a tool's output that reach the model; the rest is cut and the model told so.
 inline constexpr std::size_t kMaxToolOutput = 1 << 20;
 
+struct PluginTimeouts {
+  std::chrono::milliseconds describe{10'000};  // PLUGIN --describe (--describe-timeout)
+  std::chrono::milliseconds call{60'000};      // each PLUGIN --call (--tool-timeout)
+};
+
 class ExecutablePlugin final : public ToolProvider {
  public:
   // Runs `path --describe` and checks what it printed. Throws ochat::Error naming the plugin
-  // when it cannot run, fails, times out, or prints something that is not a valid description.
-  static std::unique_ptr<ExecutablePlugin> load(const std::string& path, std::chrono::milliseconds timeout,
+  // when it is a directory or not executable (usage), cannot run, fails, or prints something
+  // that is not a valid description (the message quotes the first lines it printed, or says it
+  // printed nothing); ErrorKind::timeout when it takes longer than `timeouts.describe`;
+  // ErrorKind::interrupted (no message to show) when `cancel` fires.
+  static std::unique_ptr<ExecutablePlugin> load(const std::string& path, PluginTimeouts timeouts,
                                                 const sys::CancelToken& cancel);
 
   const std::string& source() const override { return path_; }

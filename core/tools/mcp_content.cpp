@@ -26,15 +26,18 @@ std::string render_item(const Json& item) {
   const std::string type = str(item, "type");
   if (type == "text") return str(item, "text");
   if (type == "image" || type == "audio") {
-    return fmt::format("[{} {}, {} bytes]", type, str(item, "mimeType"), base64_size(str(item, "data")));
+    return fmt::format("[{} {}, {} bytes]", type, str(item, "mimeType"),
+                       base64_size(str(item, "data")));
   }
   if (type == "resource") {
     const Json resource = item.is_object() && item.contains("resource") ? item["resource"] : Json();
-    if (resource.is_object() && resource.contains("text") && resource["text"].is_string()) return str(resource, "text");
+    if (resource.is_object() && resource.contains("text") && resource["text"].is_string())
+      return str(resource, "text");
     std::string mime = str(resource, "mimeType");
     return fmt::format("[resource {}{}{}]", str(resource, "uri"), mime.empty() ? "" : " ", mime);
   }
-  if (type == "resource_link") return fmt::format("[link {} {}]", str(item, "name"), str(item, "uri"));
+  if (type == "resource_link")
+    return fmt::format("[link {} {}]", str(item, "name"), str(item, "uri"));
   return fmt::format("[{} content]", type.empty() ? "unknown" : type);
 }
 
@@ -47,7 +50,8 @@ chat::ToolOutcome render_call_result(const Json& result, std::size_t max_bytes) 
     outcome.content = "The MCP server sent a tools/call result that is not an object.";
     return outcome;
   }
-  if (auto e = result.find("isError"); e != result.end() && e->is_boolean()) outcome.is_error = e->get<bool>();
+  if (auto e = result.find("isError"); e != result.end() && e->is_boolean())
+    outcome.is_error = e->get<bool>();
   std::string text;
   bool any = false;
   if (auto content = result.find("content"); content != result.end() && content->is_array()) {

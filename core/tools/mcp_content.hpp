@@ -1,8 +1,7 @@
 #pragma once
-// What the model is told about an MCP tools/call result (docs/mcp-client.md section 2.6).
-#include <string>
-
+// What the model is told about an MCP tools/call result (its content blocks and isError).
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/chat/tool_runner.hpp"
 

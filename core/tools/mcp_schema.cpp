@@ -20,7 +20,8 @@ const Json* resolve(const Json& root, const std::string& ref) {
   std::size_t pos = 2;
   while (true) {
     const std::size_t slash = ref.find('/', pos);
-    std::string token = ref.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
+    std::string token =
+        ref.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
     std::string key;
     for (std::size_t i = 0; i < token.size(); ++i) {
       if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
@@ -35,7 +36,8 @@ const Json* resolve(const Json& root, const std::string& ref) {
       if (it == at->end()) return nullptr;
       at = &*it;
     } else if (at->is_array()) {
-      if (key.empty() || key.find_first_not_of("0123456789") != std::string::npos || key.size() > 9) return nullptr;
+      if (key.empty() || key.find_first_not_of("0123456789") != std::string::npos || key.size() > 9)
+        return nullptr;
       const std::size_t index = std::stoul(key);
       if (index >= at->size()) return nullptr;
       at = &(*at)[index];
@@ -72,8 +74,9 @@ Json clean(const Json& node, Walk& walk, int depth) {
     bool recursive = false;
     for (const auto& a : walk.active) recursive = recursive || a == target;
     if (resolved == nullptr) {
-      out = unresolved(target.rfind('#', 0) == 0 ? "(unresolved reference " + target + ")"
-                                                 : "(remote reference " + target + " not followed)");
+      out =
+          unresolved(target.rfind('#', 0) == 0 ? "(unresolved reference " + target + ")"
+                                               : "(remote reference " + target + " not followed)");
     } else if (recursive) {
       out = unresolved("(recursive reference " + target + ")");
     } else if (walk.inlined >= kMaxInlined) {
@@ -89,12 +92,13 @@ Json clean(const Json& node, Walk& walk, int depth) {
     if (it.key() == "$ref" || it.key() == "$schema") continue;
     // The root's definitions are dropped (inlined where used): not worth cleaning, nor the budget.
     if (depth == 0 && (it.key() == "$defs" || it.key() == "definitions")) continue;
-    const bool is_map = it.key() == "properties" || it.key() == "patternProperties" || it.key() == "$defs" ||
-                        it.key() == "definitions";
+    const bool is_map = it.key() == "properties" || it.key() == "patternProperties" ||
+                        it.key() == "$defs" || it.key() == "definitions";
     if (is_map && it.value().is_object()) {
       // Keyed by the user's names: a property may well be called "$ref" or "$schema".
       Json map = Json::object();
-      for (auto p = it.value().begin(); p != it.value().end(); ++p) map[p.key()] = clean(p.value(), walk, depth + 1);
+      for (auto p = it.value().begin(); p != it.value().end(); ++p)
+        map[p.key()] = clean(p.value(), walk, depth + 1);
       out[it.key()] = std::move(map);
     } else {
       out[it.key()] = clean(it.value(), walk, depth + 1);
@@ -112,7 +116,8 @@ Json clean_schema(const Json& schema) {
   out.erase("$defs");  // (from a root $ref's target) everything they held was inlined where used
   out.erase("definitions");
   if (!out.contains("type")) out["type"] = "object";
-  if (!out.contains("properties") || !out["properties"].is_object()) out["properties"] = Json::object();
+  if (!out.contains("properties") || !out["properties"].is_object())
+    out["properties"] = Json::object();
   return out;
 }
 

@@ -1,17 +1,15 @@
 #include "core/tools/mcp_server.hpp"
 
-#include <poll.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
-
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
+
 #include "core/error.hpp"
-#include "core/tools/executable_plugin.hpp"
-#include "core/text/utf8.hpp"
+#include "core/sys/child_process.hpp"
 #include "core/text/excerpt.hpp"
+#include "core/text/utf8.hpp"
+#include "core/tools/executable_plugin.hpp"
 
 namespace ochat::tools {
 namespace {
@@ -22,31 +20,47 @@ std::string seconds(std::chrono::milliseconds ms) {
   return fmt::format("{:g} s", static_cast<double>(ms.count()) / 1000.0);
 }
 
+// How long a server that failed to start gets to exit before SIGTERM, and again before SIGKILL.
+constexpr std::chrono::milliseconds kFailedStartGrace{100};
+
+// "MCP server NAME (COMMAND ...)"
+std::string label_of(const McpServerConfig& config) {
+  std::string command;
+  for (const auto& a : config.argv) command += (command.empty() ? "" : " ") + a;
+  return fmt::format("MCP server {} ({})", config.name, text::excerpt(command, 100));
+}
+
 }  // namespace
 
-McpServer::McpServer(McpServerConfig config, McpOptions options)
+McpServer::McpServer(McpServerConfig config, std::unique_ptr<sys::Process> process,
+                     McpOptions options)
     : config_(std::move(config)),
       options_(std::move(options)),
       source_("mcp:" + config_.name),
+      process_(std::move(process)),
+      launched_(Clock::now()),
       session_([this](const std::string& line) { log(line); }) {}
 
-McpServer::~McpServer() = default;  // child_'s destructor shuts the process group down
+McpServer::~McpServer() { process_->shutdown(options_.shutdown_grace); }
 
-std::string McpServer::label() const {
-  std::string command;
-  for (const auto& a : config_.argv) command += (command.empty() ? "" : " ") + a;
-  return fmt::format("MCP server {} ({})", config_.name, text::excerpt(command, 100));
-}
+std::string McpServer::label() const { return label_of(config_); }
 
-std::unique_ptr<McpServer> McpServer::launch(McpServerConfig config, std::vector<std::string> env, McpOptions options) {
-  std::unique_ptr<McpServer> server(new McpServer(std::move(config), std::move(options)));
+std::unique_ptr<McpServer> McpServer::launch(McpServerConfig config, std::vector<std::string> env,
+                                             McpOptions options) {
   std::string error;
-  server->child_ = sys::ChildProcess::start(server->config_.argv, env, error);
-  if (!server->child_) {
-    throw Error(ErrorKind::usage, fmt::format("{} cannot be started: {}", server->label(), error),
+  auto child = sys::ChildProcess::spawn({config.argv, std::move(env), true}, error);
+  if (!child) {
+    throw Error(ErrorKind::usage, fmt::format("{} cannot be started: {}", label_of(config), error),
                 "check the command, or install the server");
   }
-  server->launched_ = Clock::now();
+  return attach(std::move(config), std::move(child), std::move(options));
+}
+
+std::unique_ptr<McpServer> McpServer::attach(McpServerConfig config,
+                                             std::unique_ptr<sys::Process> process,
+                                             McpOptions options) {
+  std::unique_ptr<McpServer> server(
+      new McpServer(std::move(config), std::move(process), std::move(options)));
   Json params = {{"protocolVersion", kMcpProtocolVersions[0]},
                  {"capabilities", Json::object()},
                  {"clientInfo", {{"name", "ochat"}, {"version", OCHAT_VERSION}}}};
@@ -72,31 +86,41 @@ void McpServer::send_notification(const std::string& method, Json params) {
 // Writes what it can at once. Never called while the session reads its stdout: answers to the
 // server's requests queued there go out with the next pump.
 void McpServer::flush_outbox_now() {
-  if (!child_ || child_->stdin_fd() < 0) {
+  if (!process_->stdin_open()) {
     session_.outbox().clear();  // nobody to read it
     return;
   }
-  pump(0, sys::CancelToken{});
+  pump(std::chrono::milliseconds(0), {});
 }
 
 void McpServer::flush_outbox(std::chrono::milliseconds limit) {
   const auto until = Clock::now() + limit;
-  while (!session_.outbox().empty() && child_ && child_->stdin_fd() >= 0 && !gone_ && Clock::now() < until) pump(10, {});
+  while (!session_.outbox().empty() && process_->stdin_open() && !gone_ && Clock::now() < until) {
+    pump(std::chrono::milliseconds(10), {});
+  }
 }
 
 void McpServer::mark_gone(std::string reason) {
   if (gone_) return;
   gone_ = true;
-  // Its stdout closed: give the process a moment to exit, so its status can be told.
-  for (int i = 0; i < 20 && !child_->exited(); ++i) ::usleep(10'000);
-  gone_reason_ = reason.empty() ? (child_->exited() ? child_->describe_exit() : "closed its standard output")
-                                : std::move(reason);
+  // Its stdout closed: give the process a moment to exit, so its status can be told, still
+  // reading its stderr (its last words are often there).
+  const auto until = Clock::now() + std::chrono::milliseconds(200);
+  std::optional<sys::ExitStatus> status;
+  std::string nothing;
+  while (!(status = process_->poll_exit()) && Clock::now() < until) {
+    process_->pump(nothing, {{}, [this](std::string_view b) { on_stderr(b); }},
+                   std::chrono::milliseconds(10), {});
+  }
+  if (reason.empty()) reason = status ? status->describe() : "closed its standard output";
+  gone_reason_ = std::move(reason);
   log(gone_reason_);
 }
 
 std::string McpServer::garbage_note() const {
   std::string note;
-  if (!last_stderr_.empty()) note += fmt::format("; its last line on stderr: {}", text::excerpt(last_stderr_, 160));
+  if (!last_stderr_.empty())
+    note += fmt::format("; its last line on stderr: {}", text::excerpt(last_stderr_, 160));
   if (!session_.last_garbage().empty()) {
     note += fmt::format("; it wrote something that is not JSON-RPC on its stdout: {}",
                         text::excerpt(session_.last_garbage(), 80));
@@ -104,64 +128,35 @@ std::string McpServer::garbage_note() const {
   return note;
 }
 
-void McpServer::pump(int timeout_ms, const sys::CancelToken& cancel) {
-  if (!child_) return;
-  pollfd fds[4];
-  nfds_t n = 0;
-  const int in = child_->stdin_fd(), out = child_->stdout_fd(), err = child_->stderr_fd();
-  if (out >= 0) fds[n++] = {out, POLLIN, 0};
-  if (err >= 0) fds[n++] = {err, POLLIN, 0};
-  std::string& outbox = session_.outbox();
-  if (in >= 0 && !outbox.empty()) fds[n++] = {in, POLLOUT, 0};
-  if (cancel.wake_fd >= 0) fds[n++] = {cancel.wake_fd, POLLIN, 0};
-  if (n == 0) {
-    if (timeout_ms > 0) ::usleep(static_cast<useconds_t>(timeout_ms) * 1000);
-    return;
-  }
-  if (::poll(fds, n, timeout_ms) <= 0) return;
-  char buf[65536];
-  for (nfds_t i = 0; i < n; ++i) {
-    if (fds[i].revents == 0 || fds[i].fd == cancel.wake_fd) continue;
-    if (fds[i].fd == in) {
-      const ssize_t w = ::write(in, outbox.data(), outbox.size());
-      if (w > 0) {
-        outbox.erase(0, static_cast<std::size_t>(w));
-      } else if (w < 0 && errno != EAGAIN && errno != EINTR) {
-        outbox.clear();  // EPIPE: it stopped reading; its stdout tells the rest
-        child_->close_stdin();
-      }
-    } else if (fds[i].fd == out) {
-      const ssize_t r = ::read(out, buf, sizeof buf);
-      if (r == 0) {
-        child_->close_stdout();
-        mark_gone({});
-      } else if (r > 0) {
-        try {
-          session_.feed(std::string_view(buf, static_cast<std::size_t>(r)));
-        } catch (const Error&) {
-          child_->close_stdout();
-          mark_gone("wrote a line longer than 64 MiB on its stdout");
-        }
-      }
-    } else if (fds[i].fd == err) {
-      const ssize_t r = ::read(err, buf, sizeof buf);
-      if (r == 0) {
-        child_->close_stderr();
-      } else if (r > 0) {
-        try {
-          err_lines_.feed(std::string_view(buf, static_cast<std::size_t>(r)), [&](std::string_view line) {
-            last_stderr_ = text::valid_utf8(line);
-            log(last_stderr_);
-          });
-        } catch (const Error&) {
-          err_lines_ = ndjson::LineSplitter(1 << 20);  // a huge stderr line is only logging: drop it
-        }
-      }
-    }
+void McpServer::on_stderr(std::string_view bytes) {
+  try {
+    err_lines_.feed(bytes, [&](std::string_view line) {
+      last_stderr_ = text::valid_utf8(line);
+      log(last_stderr_);
+    });
+  } catch (const Error&) {
+    err_lines_ = ndjson::LineSplitter(1 << 20);  // a huge stderr line is only logging: drop it
   }
 }
 
-McpServer::Wait McpServer::await(long long id, Json& response, Clock::time_point deadline, const sys::CancelToken& cancel) {
+void McpServer::pump(std::chrono::milliseconds wait, const sys::CancelToken& cancel) {
+  std::string broke;  // why its stdout was given up on, when not at end of file
+  const sys::OutputSinks sinks{[&](std::string_view bytes) {
+                                 try {
+                                   session_.feed(bytes);
+                                   return true;
+                                 } catch (const Error&) {
+                                   broke = "wrote a line longer than 64 MiB on its stdout";
+                                   return false;
+                                 }
+                               },
+                               [this](std::string_view bytes) { on_stderr(bytes); }};
+  process_->pump(session_.outbox(), sinks, wait, cancel);
+  if (!process_->stdout_open()) mark_gone(std::move(broke));
+}
+
+McpServer::Wait McpServer::await(long long id, Json& response, Clock::time_point deadline,
+                                 const sys::CancelToken& cancel) {
   for (;;) {
     if (auto answer = session_.take_response(id)) {
       response = std::move(*answer);
@@ -172,36 +167,53 @@ McpServer::Wait McpServer::await(long long id, Json& response, Clock::time_point
     const auto now = Clock::now();
     if (now >= deadline) return Wait::timed_out;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
-    pump(static_cast<int>(std::clamp<long long>(left, 1, 100)), cancel);
+    pump(std::chrono::milliseconds(std::clamp<long long>(left, 1, 100)), cancel);
   }
 }
 
-McpServer::Json McpServer::request(const std::string& method, Json params, Clock::time_point deadline,
-                                   const sys::CancelToken& cancel, long long id) {
+McpServer::Json McpServer::request(const std::string& method, Json params,
+                                   Clock::time_point deadline, const sys::CancelToken& cancel,
+                                   long long id) {
   if (id == 0) id = send_request(method, std::move(params));
   Json response;
   switch (await(id, response, deadline, cancel)) {
     case Wait::answered:
       break;
     case Wait::cancelled:
-      throw Error(ErrorKind::internal, "interrupted");
+      throw Error::interrupted(cancel.requested());
     case Wait::timed_out:
       throw Error(ErrorKind::timeout,
-                  fmt::format("{} did not answer {} within {}{}", label(), method, seconds(options_.startup_timeout), garbage_note()),
+                  fmt::format("{} did not answer {} within {}{}", label(), method,
+                              seconds(options_.startup_timeout), garbage_note()),
                   "raise --mcp-timeout if the server is only slow to start");
     case Wait::gone:
-      throw Error(ErrorKind::internal, fmt::format("{} {} before answering {}{}", label(), gone_reason_, method, garbage_note()));
+      throw Error(ErrorKind::internal, fmt::format("{} {} before answering {}{}", label(),
+                                                   gone_reason_, method, garbage_note()));
   }
   if (auto e = response.find("error"); e != response.end()) {
-    throw Error(ErrorKind::internal, fmt::format("{} refused {}: {}", label(), method, rpc_error_text(*e)));
+    throw Error(ErrorKind::internal,
+                fmt::format("{} refused {}: {}", label(), method, rpc_error_text(*e)));
   }
   return response.contains("result") ? response["result"] : Json();
 }
 
 void McpServer::finish_startup(const sys::CancelToken& cancel) {
+  try {
+    list_tools(cancel);
+  } catch (...) {
+    // It will not be used: stop it at once, so that the error is reported at the bound and not
+    // one grace period or two later (npx, say, does not stop at the end of its stdin).
+    process_->shutdown(kFailedStartGrace);
+    throw;
+  }
+}
+
+void McpServer::list_tools(const sys::CancelToken& cancel) {
   const auto deadline = launched_ + options_.startup_timeout;
-  const McpInitializeResult init = read_initialize_result(request("initialize", {}, deadline, cancel, initialize_id_));
-  if (!init.error.empty()) throw Error(ErrorKind::internal, fmt::format("{} {}", label(), init.error), init.hint);
+  const McpInitializeResult init =
+      read_initialize_result(request("initialize", {}, deadline, cancel, initialize_id_));
+  if (!init.error.empty())
+    throw Error(ErrorKind::internal, fmt::format("{} {}", label(), init.error), init.hint);
   send_notification("notifications/initialized");
   if (!init.has_tools) {
     log("offers no tools (no \"tools\" capability)");
@@ -209,18 +221,20 @@ void McpServer::finish_startup(const sys::CancelToken& cancel) {
   }
   Json cursor;
   for (int page = 0; page < 1000; ++page) {
-    const Json list = request("tools/list", cursor.is_null() ? Json::object() : Json{{"cursor", cursor}}, deadline, cancel);
-    auto next = read_tools_page(list, cursor, tools_, [this](const std::string& line) { log(line); });
+    const Json list =
+        request("tools/list", cursor.is_null() ? Json::object() : Json{{"cursor", cursor}},
+                deadline, cancel);
+    auto next =
+        read_tools_page(list, cursor, tools_, [this](const std::string& line) { log(line); });
     if (!next) return;
     cursor = std::move(*next);
   }
 }
 
-void McpServer::begin_shutdown() {
-  if (child_) child_->close_stdin();
-}
+void McpServer::begin_shutdown() { process_->close_stdin(); }
 
-chat::ToolOutcome McpServer::call(const std::string& name, const Json& arguments, const sys::CancelToken& cancel) {
+chat::ToolOutcome McpServer::call(const std::string& name, const Json& arguments,
+                                  const sys::CancelToken& cancel) {
   chat::ToolOutcome outcome;
   const auto start = Clock::now();
   auto finish = [&](bool is_error, std::string content) {
@@ -229,13 +243,16 @@ chat::ToolOutcome McpServer::call(const std::string& name, const Json& arguments
     outcome.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
     return outcome;
   };
-  if (gone_) return finish(true, fmt::format("The MCP server {} is not running: it {}{}.", config_.name, gone_reason_, garbage_note()));
+  if (gone_)
+    return finish(true, fmt::format("The MCP server {} is not running: it {}{}.", config_.name,
+                                    gone_reason_, garbage_note()));
   Json args = arguments;
   if (args.is_string()) args = Json::parse(args.get<std::string>(), nullptr, false);
   if (args.is_null()) args = Json::object();
   if (!args.is_object()) return finish(true, "The arguments must be a JSON object.");
 
-  const long long id = send_request("tools/call", Json{{"name", name}, {"arguments", std::move(args)}});
+  const long long id =
+      send_request("tools/call", Json{{"name", name}, {"arguments", std::move(args)}});
   Json response;
   const Wait wait = await(id, response, start + options_.call_timeout, cancel);
   auto cancel_request = [&](const char* reason) {
@@ -251,10 +268,12 @@ chat::ToolOutcome McpServer::call(const std::string& name, const Json& arguments
       return finish(true, "The tool was interrupted by the user.");
     case Wait::timed_out:
       cancel_request("timed out");
-      return finish(true, fmt::format("The tool {} did not answer within {}; the call was cancelled{}.", name,
-                                      seconds(options_.call_timeout), garbage_note()));
+      return finish(
+          true, fmt::format("The tool {} did not answer within {}; the call was cancelled{}.", name,
+                            seconds(options_.call_timeout), garbage_note()));
     case Wait::gone:
-      return finish(true, fmt::format("The MCP server {} {} during the call{}.", config_.name, gone_reason_, garbage_note()));
+      return finish(true, fmt::format("The MCP server {} {} during the call{}.", config_.name,
+                                      gone_reason_, garbage_note()));
   }
   chat::ToolOutcome rendered = read_call_response(response, kMaxToolOutput);
   return finish(rendered.is_error, std::move(rendered.content));

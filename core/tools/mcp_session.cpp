@@ -5,7 +5,9 @@
 namespace ochat::tools {
 namespace {
 
-std::string dump(const McpSession::Json& j) { return j.dump(-1, ' ', false, McpSession::Json::error_handler_t::replace); }
+std::string dump(const McpSession::Json& j) {
+  return j.dump(-1, ' ', false, McpSession::Json::error_handler_t::replace);
+}
 
 }  // namespace
 
@@ -71,7 +73,9 @@ void McpSession::on_message(const Json& m) {
       send(Json{{"jsonrpc", "2.0"}, {"id", *id}, {"result", Json::object()}});
     } else {
       log("refused request " + method->get<std::string>());
-      send(Json{{"jsonrpc", "2.0"}, {"id", *id}, {"error", {{"code", -32601}, {"message", "Method not found"}}}});
+      send(Json{{"jsonrpc", "2.0"},
+                {"id", *id},
+                {"error", {{"code", -32601}, {"message", "Method not found"}}}});
     }
     return;
   }
@@ -84,7 +88,8 @@ void McpSession::on_message(const Json& m) {
     return;
   }
   last_garbage_ = dump(m).substr(0, 200);
-  log("ignored a message that is neither request, notification nor response: " + text::excerpt(dump(m), 120));
+  log("ignored a message that is neither request, notification nor response: " +
+      text::excerpt(dump(m), 120));
 }
 
 }  // namespace ochat::tools

@@ -1,15 +1,14 @@
 #pragma once
-// The JSON-RPC side of one MCP stdio session, without the process (docs/mcp-client.md 2.2-2.3):
+// The JSON-RPC side of one MCP stdio session, without the process (MCP's stdio transport):
 // the bytes the server writes on its stdout go in; responses to our requests come out by id;
 // answers to the server's own requests (`{}` for ping, -32601 for anything else) and our
 // requests and notifications queue up as bytes for its stdin. McpServer moves the bytes.
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "core/ndjson/line_splitter.hpp"
 

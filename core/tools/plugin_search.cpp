@@ -1,12 +1,11 @@
 #include "core/tools/plugin_search.hpp"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 
@@ -41,7 +40,8 @@ std::vector<std::string> search_dirs(const sys::Getenv& getenv) {
 
 std::string find_plugin(const std::string& name, const sys::Getenv& getenv) {
   if (name.find('/') != std::string::npos) {
-    if (!std::filesystem::exists(name)) throw Error(ErrorKind::usage, fmt::format("plugin {} does not exist", name));
+    if (!std::filesystem::exists(name))
+      throw Error(ErrorKind::usage, fmt::format("plugin {} does not exist", name));
     return name;
   }
   const auto dirs = search_dirs(getenv);
@@ -49,18 +49,24 @@ std::string find_plugin(const std::string& name, const sys::Getenv& getenv) {
     const std::string candidate = dir + "/" + name;
     if (is_executable_file(candidate)) return candidate;
   }
-  throw Error(ErrorKind::usage, fmt::format("no plugin named '{}' in {}", name, dirs.empty() ? "any directory" : fmt::format("{}", fmt::join(dirs, ", "))),
-              "give a path, or set OCHAT_PLUGIN_PATH");
+  throw Error(
+      ErrorKind::usage,
+      fmt::format("no plugin named '{}' in {}", name,
+                  dirs.empty() ? "any directory" : fmt::format("{}", fmt::join(dirs, ", "))),
+      "give a path, or set OCHAT_PLUGIN_PATH");
 }
 
 std::vector<std::string> plugins_in_dir(const std::string& dir) {
   std::error_code ec;
   std::vector<std::string> found;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().filename().string().starts_with(".")) continue;  // hidden: never a plugin
     const std::string path = entry.path().string();
     if (is_executable_file(path)) found.push_back(path);
   }
-  if (ec) throw Error(ErrorKind::usage, fmt::format("--tools-dir: cannot read {}: {}", dir, ec.message()));
+  if (ec)
+    throw Error(ErrorKind::usage,
+                fmt::format("--tools-dir: cannot read {}: {}", dir, ec.message()));
   std::sort(found.begin(), found.end());
   return found;
 }

@@ -12,8 +12,8 @@ namespace ochat::tools {
 // Throws ochat::Error (usage) when it is nowhere, listing where it looked.
 std::string find_plugin(const std::string& name_or_path, const sys::Getenv& getenv);
 
-// Every executable regular file in `dir`, sorted by name. Throws ochat::Error (usage) when the
-// directory cannot be read.
+// Every executable regular file in `dir` whose name does not start with '.', sorted by name. Throws
+// ochat::Error (usage) when the directory cannot be read.
 std::vector<std::string> plugins_in_dir(const std::string& dir);
 
 }  // namespace ochat::tools

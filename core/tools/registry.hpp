@@ -15,9 +15,11 @@ class Registry final : public chat::ToolRunner {
   Registry& operator=(const Registry&) = delete;
   ~Registry() override;  // lets every provider begin its shutdown before any is destroyed
 
-  // Adds every tool of `provider`. When a tool's name is already offered and the provider has a
-  // clash_prefix() (an MCP server), the tool is offered as PREFIX__NAME. Otherwise, or when that
-  // name is taken too, throws ochat::Error (usage) naming both sources.
+  // Adds every tool of `provider`. One rule, whatever the order: a plugin's tool keeps its name;
+  // a tool of a provider with a clash_prefix() (an MCP server) whose name a plugin or an earlier
+  // server offers is offered as PREFIX__NAME (a server's tool added first is renamed when a plugin
+  // with the same name comes later). Two plugins offering one name, or a PREFIX__NAME that is taken
+  // too, throws ochat::Error (usage) naming both sources; the registry is then unchanged.
   void add(std::unique_ptr<ToolProvider> provider);
   bool empty() const { return entries_.empty(); }
 

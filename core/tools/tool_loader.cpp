@@ -35,7 +35,7 @@ class ProcessFactory final : public ProviderFactory {
 
   std::unique_ptr<ToolProvider> load_plugin(const std::string& path,
                                             const sys::CancelToken& cancel) override {
-    return ExecutablePlugin::load(path, limits_.tool_timeout, cancel);
+    return ExecutablePlugin::load(path, {limits_.describe_timeout, limits_.tool_timeout}, cancel);
   }
 
   std::unique_ptr<ToolProvider> launch_server(const McpServerConfig& config) override {
@@ -57,9 +57,15 @@ class ProcessFactory final : public ProviderFactory {
 
 }  // namespace
 
+bool default_config_applies(const std::vector<ToolSource>& sources,
+                            const ToolLoadOptions& options) {
+  if (options.no_default_config) return false;
+  return options.listing || !sources.empty() || !options.config_files.empty();
+}
+
 std::vector<McpServerConfig> mcp_servers(const std::vector<ToolSource>& sources,
-                                         const ToolLoadOptions& options,
-                                         const sys::Getenv& getenv) {
+                                         const ToolLoadOptions& options, const sys::Getenv& getenv,
+                                         LoadedTools* loaded) {
   std::vector<McpServerConfig> servers;
   std::vector<std::string> names;
   for (const auto& source : sources) {
@@ -70,9 +76,12 @@ std::vector<McpServerConfig> mcp_servers(const std::vector<ToolSource>& sources,
     servers.push_back(std::move(server));
   }
   std::vector<std::string> files;
-  if (options.read_default_config) {
+  if (default_config_applies(sources, options)) {
     const std::string path = default_mcp_config_path(getenv);
-    if (!path.empty() && ::access(path.c_str(), F_OK) == 0) files.push_back(path);
+    if (!path.empty() && ::access(path.c_str(), F_OK) == 0) {
+      files.push_back(path);
+      if (loaded) loaded->default_config = path;
+    }
   }
   for (const auto& f : options.config_files) {
     if (std::find(files.begin(), files.end(), f) == files.end()) files.push_back(f);
@@ -87,45 +96,75 @@ std::vector<McpServerConfig> mcp_servers(const std::vector<ToolSource>& sources,
       for (const auto& w : warnings) options.warn(w);
     }
   }
+  std::vector<std::string> warnings;
+  const auto passed = passed_environment(options.server_env, getenv, warnings);
+  if (options.warn) {
+    for (const auto& w : warnings) options.warn(w);
+  }
+  for (auto& server : servers) {
+    for (const auto& [name, value] : passed) server.env[name] = value;
+  }
   return servers;
 }
 
-void load_tools(const std::vector<ToolSource>& sources, const ToolLoadOptions& options,
-                const sys::Getenv& getenv, ProviderFactory& factory, const sys::CancelToken& cancel,
-                Registry& registry) {
+LoadedTools load_tools(const std::vector<ToolSource>& sources, const ToolLoadOptions& options,
+                       const sys::Getenv& getenv, ProviderFactory& factory,
+                       const sys::CancelToken& cancel, Registry& registry) {
+  LoadedTools loaded;
   // Every server starts now; each is waited for when its turn in the order comes.
   std::vector<std::unique_ptr<ToolProvider>> servers;
-  for (const auto& server : mcp_servers(sources, options, getenv))
-    servers.push_back(factory.launch_server(server));
-
   std::vector<std::unique_ptr<ToolProvider>> providers;  // in order; nullptr: the next server
-  for (const auto& source : sources) {
-    switch (source.kind) {
-      case ToolSource::Kind::mcp_command:
-        providers.push_back(nullptr);
-        break;
-      case ToolSource::Kind::plugin:
-        providers.push_back(factory.load_plugin(find_plugin(source.value, getenv), cancel));
-        break;
-      case ToolSource::Kind::plugin_dir:
-        for (const auto& path : plugins_in_dir(source.value))
-          providers.push_back(factory.load_plugin(path, cancel));
-        break;
-    }
-  }
-  const auto from_command_line =
-      static_cast<std::size_t>(std::count(providers.begin(), providers.end(), nullptr));
-  for (std::size_t i = from_command_line; i < servers.size(); ++i)
-    providers.push_back(nullptr);  // the files' servers
+  try {
+    for (const auto& server : mcp_servers(sources, options, getenv, &loaded))
+      servers.push_back(factory.launch_server(server));
 
-  std::size_t next_server = 0;
-  for (auto& provider : providers) {
-    if (!provider) {
-      provider = std::move(servers[next_server++]);
-      factory.finish_startup(*provider, cancel);
+    for (const auto& source : sources) {
+      switch (source.kind) {
+        case ToolSource::Kind::mcp_command:
+          providers.push_back(nullptr);
+          break;
+        case ToolSource::Kind::plugin:
+          providers.push_back(factory.load_plugin(find_plugin(source.value, getenv), cancel));
+          break;
+        case ToolSource::Kind::plugin_dir:
+          // A folder may hold other programs: one that is not a plugin is skipped, with a word.
+          for (const auto& path : plugins_in_dir(source.value)) {
+            try {
+              providers.push_back(factory.load_plugin(path, cancel));
+            } catch (const Error& e) {
+              if (e.kind() == ErrorKind::interrupted) throw;
+              if (options.warn) {
+                options.warn(fmt::format("--tools-dir {}: {}; skipped as not a plugin",
+                                         source.value, e.what()));
+              }
+            }
+          }
+          break;
+      }
     }
-    registry.add(std::move(provider));
+    const auto from_command_line =
+        static_cast<std::size_t>(std::count(providers.begin(), providers.end(), nullptr));
+    for (std::size_t i = from_command_line; i < servers.size(); ++i)
+      providers.push_back(nullptr);  // the files' servers
+
+    std::size_t next_server = 0;
+    for (auto& provider : providers) {
+      if (!provider) {
+        provider = std::move(servers[next_server++]);
+        factory.finish_startup(*provider, cancel);
+      }
+      registry.add(std::move(provider));
+    }
+  } catch (...) {
+    // The servers not yet in the registry stop together, not one after the other.
+    for (auto* list : {&servers, &providers}) {
+      for (auto& p : *list) {
+        if (p) p->begin_shutdown();
+      }
+    }
+    throw;
   }
+  return loaded;
 }
 
 std::unique_ptr<ProviderFactory> process_factory(ProcessLimits limits, sys::Getenv getenv) {

@@ -1,9 +1,8 @@
 #pragma once
 // A source of tools: an executable plugin or an MCP server.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/chat/tool_runner.hpp"
 

@@ -387,6 +387,40 @@ def conversations(args, srv):
     print("| CPU (user+sys) | %.1f | %.1f | %.1f |" % (statistics.median(cpus), min(cpus), max(cpus)))
     print("target: under 100 ms")
     subprocess.run(["rm", "-rf", state])
+def attach(args, srv):
+    """Peak RSS with a large image attached, from a file and from a pipe, against a tiny one: the
+    image is held once (its bytes) and encoded into the body while it is sent."""
+    size = args.image_mb * 2**20
+    print("\n## Peak RSS of ochat with an image attached (GNU time %%M), %d MiB image" % args.image_mb)
+    print("| how | 1 KiB image | %d MiB image | growth | growth / image size |" % args.image_mb)
+    print("|---|---:|---:|---:|---:|")
+    png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"
+    with tempfile.TemporaryDirectory() as d:
+        paths = {}
+        for name, n in (("small", 1024), ("big", size)):
+            paths[name] = os.path.join(d, name + ".png")
+            with open(paths[name], "wb") as f:
+                f.write(png + os.urandom(n - len(png)))
+        for how in ("-a FILE", "< FILE", "cat FILE |"):
+            rss = []
+            for name in ("small", "big"):
+                with tempfile.NamedTemporaryFile("r") as f:
+                    cmd = ["/usr/bin/time", "-f", "%M", "-o", f.name, args.ochat, "--host", srv.url, "-m", "many:1"]
+                    if how == "-a FILE":
+                        cmd += ["-a", paths[name]]
+                    cmd.append("what is in this picture?")
+                    if how == "cat FILE |":
+                        _, _, _, st = run_pipeline([["cat", paths[name]], cmd])
+                    else:
+                        with open(paths[name], "rb") as stdin:
+                            st = [subprocess.run(cmd, stdin=stdin if how == "< FILE" else subprocess.DEVNULL,
+                                                 stdout=subprocess.DEVNULL).returncode]
+                    check("ochat " + how, st)
+                    rss.append(int(f.read().split()[-1]))
+            growth = (rss[1] - rss[0]) / 1024
+            label = "cat FILE \\| ochat" if how == "cat FILE |" else "ochat " + how
+            print("| %s | %.1f MiB | %.1f MiB | %.1f MiB | %.2fx |"
+                  % (label, rss[0] / 1024, rss[1] / 1024, growth, growth * 2**20 / (size - 1024)))
 
 
 def main():
@@ -399,7 +433,8 @@ def main():
     ap.add_argument("--messages", type=int, default=10_000, help="messages of the continued conversation")
     ap.add_argument("--listed", type=int, default=1000, help="conversations --conversations lists")
     ap.add_argument("--conversation-runs", type=int, default=20)
-    ap.add_argument("--only", choices=["throughput", "latency", "startup", "memory", "conversations"],
+    ap.add_argument("--image-mb", type=int, default=20, help="size of the image for the attach measurement")
+    ap.add_argument("--only", choices=["throughput", "latency", "startup", "memory", "attach", "conversations"],
                     action="append")
     args = ap.parse_args()
     # The streaming measurements save nothing (and never into the user's state directory).
@@ -408,7 +443,7 @@ def main():
     os.environ["OCHAT_SAVE"] = "0"
     srv = Server()
     for name, fn in (("throughput", throughput), ("latency", pingpong), ("startup", startup), ("memory", memory),
-                     ("conversations", conversations)):
+                     ("attach", attach), ("conversations", conversations)):
         if not args.only or name in args.only:
             fn(args, srv)
     subprocess.run(["rm", "-rf", state])

@@ -96,6 +96,16 @@ check_conversations() {
   PATH=$real_path
 }
 
+# check_attach: -a and --attach offer the files of the working directory (TMP/work).
+check_attach() {
+  local tmp=$1 files
+  touch "$tmp/work/photo.jpg" "$tmp/work/notes.txt"
+  files=$(cd "$tmp/work" && ls -1)
+  expect_lines "-a offers files" "$files" "$(cd "$tmp/work" && complete_line 'ochat -a ')"
+  expect_lines "--attach offers files" "$files" "$(cd "$tmp/work" && complete_line 'ochat -m x --attach ')"
+  expect_lines "-a p offers photo.jpg" "photo.jpg" "$(cd "$tmp/work" && complete_line 'ochat -a p')"
+}
+
 # Puts into TMP/bin an `ochat` that runs OCHAT, and into TMP/decoy an `ochat` that offers
 # only "decoy:model", to tell which one a completion ran.
 make_ochats() {

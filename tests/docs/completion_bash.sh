@@ -1,18 +1,28 @@
 #!/bin/bash
-# Loads completions/ochat.bash into bash with bash-completion and checks what it offers.
-# Usage: completion_bash.sh OCHAT SOURCE_DIR [FAKE_OLLAMA]
+# Loads completions/ochat.bash into bash with bash-completion (or, with --plain, without it:
+# a bash whose user sources the script from ~/.bashrc) and checks what it offers, and that
+# it writes nothing on stderr.
+# Usage: completion_bash.sh OCHAT SOURCE_DIR [FAKE_OLLAMA] [--plain]
 bin=$1
 src=$2
 fake_ollama=${3-}
+plain=${4-}
 # shellcheck source=common.sh
 . "$src/tests/docs/common.sh"
 
-bash_completion=/usr/share/bash-completion/bash_completion
-[[ -r $bash_completion ]] || skip "bash-completion is not installed ($bash_completion): apt-get install bash-completion"
-# shellcheck source=/dev/null
-. "$bash_completion"
+if [[ $plain == --plain ]]; then
+  echo "bash without bash-completion"
+else
+  bash_completion=/usr/share/bash-completion/bash_completion
+  [[ -r $bash_completion ]] || skip "bash-completion is not installed ($bash_completion): apt-get install bash-completion"
+  # shellcheck source=/dev/null
+  . "$bash_completion"
+fi
 # shellcheck source=/dev/null
 . "$src/completions/ochat.bash"
+if [[ $plain == --plain ]] && declare -F _init_completion _filedir __ltrim_colon_completions dequote >/dev/null; then
+  fail "bash-completion's helpers are loaded: the test would not show the script working without them"
+fi
 
 tmp=$(mktemp -d)
 trap 'stop_fake_ollama; rm -rf "$tmp"' EXIT
@@ -51,7 +61,9 @@ split_like_readline() {
 complete_line() {
   local COMP_WORDS COMP_CWORD COMP_LINE=$1 COMP_POINT=${#1} COMPREPLY=()
   split_like_readline "$1"
-  _ochat ochat "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+  _ochat ochat "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}" 2>"$tmp/stderr"
+  # complete_line runs in $(...): the failure is counted at the end, from this file.
+  [[ -s $tmp/stderr ]] && printf "completing '%s' wrote on stderr: %s\n" "$1" "$(cat "$tmp/stderr")" >>"$tmp/stderr.log"
   ((${#COMPREPLY[@]} > 0)) && printf '%s\n' "${COMPREPLY[@]}"
   return 0
 }
@@ -69,6 +81,7 @@ expect_lines "nothing is offered for a free value" "" "$(complete_line 'ochat --
 expect_lines "nothing is offered after --" "" "$(complete_line 'ochat -- -')"
 
 check_format "$tmp"
+check_attach "$tmp"
 check_models "$bin" "$fake_ollama" "$tmp"
 check_conversations "$bin" "$tmp"
 
@@ -81,4 +94,5 @@ expect_lines "model names with a colon complete after the colon" "latest" \
   "$(complete_line 'ochat --model llama3.2:la')"
 expect_lines "--model= offers the models" "qwen3:8b" "$(complete_line 'ochat --model=q')"
 stop_fake_ollama
+[[ -s $tmp/stderr.log ]] && fail "$(cat "$tmp/stderr.log")"
 finish

@@ -31,6 +31,7 @@ expect_lines "a word after a bare --think is the prompt" "" "$(complete_line 'oc
 expect_lines "nothing is offered for a free value" "" "$(complete_line 'ochat --system ')"
 
 check_format "$tmp"
+check_attach "$tmp"
 check_models "$bin" "$fake_ollama" "$tmp"
 check_conversations "$bin" "$tmp"
 finish

@@ -31,6 +31,7 @@ expect_lines "-m is not offered again" "" "$(complete_line 'ochat -m x --mod' | 
 expect_lines "-o can be given again" "--option" "$(complete_line 'ochat -o a=1 --opt')"
 
 check_format "$tmp"
+check_attach "$tmp"
 check_models "$bin" "$fake_ollama" "$tmp"
 check_conversations "$bin" "$tmp"
 finish

@@ -123,7 +123,7 @@ TEST_CASE(
   auto r1 = c.run({"--chat", file, "-m", "text", "-s", "be brief", "one"});
   CHECK(r1.exit_code == 0);
   CHECK(r1.err.empty());
-  CHECK(r1.out == "Hello, world!");
+  CHECK(r1.out == printed("Hello, world!"));
   auto r2 = c.run({"--chat", file, "two"});
   CHECK(r2.exit_code == 0);
   CHECK(r2.err.empty());
@@ -147,7 +147,7 @@ TEST_CASE(
   CHECK(lines[0]["settings"]["api"] == "ollama");
   CHECK(lines[0]["settings"]["host"] == c.ochat.server.url());
   CHECK(lines[1]["role"] == "system");
-  CHECK(lines[3]["content"] == "Hello, world!");
+  CHECK(lines[3]["content"] == "Hello, world!");  // without the newline ochat printed after it
   CHECK(lines[3]["ochat"]["done_reason"] == "stop");
   CHECK(lines[3]["ochat"]["stats"]["generated_tokens"] == 4);
   CHECK(lines[7]["role"] == "assistant");
@@ -284,7 +284,7 @@ TEST_CASE("conversations: tool calls and results are saved and sent again on the
   const std::string file = c.work.file("c.jsonl");
   auto r1 = c.run({"-m", "tool", "-t", plugin("weather"), "--chat", file, "weather?"});
   CHECK(r1.exit_code == 0);
-  CHECK(r1.out == "Let me check.Tool said: weather for {\"city\":\"Paris\"}");
+  CHECK(r1.out == printed("Let me check.Tool said: weather for {\"city\":\"Paris\"}"));
   // The next turn reuses the tool and sends the whole first turn, tools included.
   auto r2 = c.run({"--chat", file, "-m", "echo", "thanks"});
   CHECK(r2.exit_code == 0);
@@ -312,7 +312,7 @@ TEST_CASE("conversations: a conversation begun with Ollama continues with --api 
   auto r2 = c.run({"--chat", file, "--api", "openai", "--host", v1, "-m", "echo", "thanks"});
   CHECK(r2.exit_code == 0);
   CHECK(r2.err.empty());
-  CHECK(r2.out == "thanks");
+  CHECK(r2.out == printed("thanks"));
   const auto reqs = c.ochat.server.requests();
   REQUIRE(reqs.size() == 3);
   CHECK(reqs[2].path == "/v1/chat/completions");
@@ -423,7 +423,7 @@ TEST_CASE("conversations: an answer cut by SIGINT is saved as cut and sent on th
   CHECK(lines[2]["ochat"]["cut"] == "interrupted");
   const std::string partial = lines[2]["content"];
   CHECK_THAT(partial, Catch::StartsWith("s0 s1 s2 "));
-  CHECK(r1.out == partial);
+  CHECK(answer_of(r1.out) == partial);
   CHECK(c.run({"--chat", file, "-m", "echo", "go on"}).exit_code == 0);
   CHECK(c.messages(1) ==
         json::array({msg("user", "count"), msg("assistant", partial), msg("user", "go on")}));
@@ -457,7 +457,7 @@ TEST_CASE(
     "turn") {
   Chat c;
   const std::string file = c.work.file("c.jsonl");
-  auto r1 = c.run({"-m", "drop", "--chat", file, "hi"});
+  auto r1 = c.run({"-m", "drop", "--retries", "0", "--chat", file, "hi"});
   CHECK(r1.exit_code == 5);
   check_one_error_line(r1);
   const auto lines = lines_of(file);
@@ -625,7 +625,7 @@ TEST_CASE(
             "again"};
   auto r = run_process("/bin/sh", o);
   CHECK(r.exit_code == 1);
-  CHECK(r.out == "Hello, world!");  // the answer stays printed
+  CHECK(r.out == printed("Hello, world!"));  // the answer stays printed
   CHECK(r.err == "ochat: error: this turn was not saved: cannot append to the conversation " +
                      file + ": File too large\n");
   CHECK(slurp(file) == before);
@@ -801,4 +801,49 @@ TEST_CASE(
   auto missing = c.run({"--show", "nothing-here"});
   CHECK(missing.exit_code == 1);
   check_one_error_line(missing);
+}
+
+TEST_CASE("conversations: an attached image is saved with its message and sent again on the next turn") {
+  Chat c;
+  const std::string file = c.work.file("c.jsonl");
+  std::string png = "\x89PNG\r\n\x1a\n";
+  png += std::string(1000, 'p');
+  const std::string image = c.work.file("cat.png");
+  write_file(image, png);
+  write_file(c.work.file("notes.txt"), "some notes\n");
+  CHECK(c.run({"-m", "echo", "--chat", file, "-a", image, "-a", c.work.file("notes.txt"), "what is it?"})
+            .exit_code == 0);
+  CHECK(c.run({"--chat", file, "and now?"}).exit_code == 0);
+  const json second = c.messages(1);
+  REQUIRE(second.size() == 3);
+  REQUIRE(second[0]["images"].size() == 1);
+  CHECK(second[0]["images"] == c.messages(0)[0]["images"]);
+  CHECK(second[0]["content"] == c.messages(0)[0]["content"]);
+  CHECK_FALSE(second[2].contains("images"));
+  const auto lines = lines_of(file);
+  CHECK(lines[1]["ochat"]["attachments"] ==
+        json::parse(R"([{"name":")" + image + R"(","type":"image/png","size":1008},)" +
+                    R"({"name":")" + c.work.file("notes.txt") + R"(","type":"text/plain","size":11}])"));
+  // With the other protocol: the image as a data: URL.
+  CHECK(c.run({"--chat", file, "--api", "openai", "--host", c.ochat.server.url() + "/v1", "more"}).exit_code == 0);
+  const json openai = c.messages(2);
+  CHECK(openai[0]["content"][0]["type"] == "image_url");
+  auto shown = c.run({"--show", file});
+  CHECK_THAT(shown.out, Catch::Contains("(attached: " + image + ", image/png, 1008 bytes)"));
+}
+
+TEST_CASE("conversations: an answer continued after a broken connection is saved whole, once") {
+  Chat c;
+  const std::string file = c.work.file("c.jsonl");
+  RunOptions o;
+  o.unset_env.push_back("OCHAT_RETRIES");
+  auto r = c.run({"-m", "drop-once", "--chat", file, "hi"}, o);
+  CHECK(r.exit_code == 0);
+  const auto lines = lines_of(file);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[2]["content"] == std::string(kContinueText));
+  CHECK_FALSE(lines[2]["ochat"].contains("cut"));
+  CHECK(c.run({"--chat", file, "-m", "echo", "next"}).exit_code == 0);
+  CHECK(c.messages(2) == json::array({msg("user", "hi"), msg("assistant", std::string(kContinueText)),
+                                      msg("user", "next")}));
 }

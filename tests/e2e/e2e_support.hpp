@@ -5,11 +5,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <string>
-#include <vector>
-
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "fake_ollama.hpp"
 #include "process.hpp"
@@ -33,6 +33,22 @@ struct Ochat {
     return nlohmann::json::parse(reqs[n].body, nullptr, false);
   }
 };
+
+// What ochat prints on stdout (not a terminal) for an answer: its bytes, and a newline when it
+// does not end with one (-n/--no-newline leaves it out).
+inline std::string printed(std::string_view answer) {
+  std::string out(answer);
+  if (!out.empty() && out.back() != '\n') out += '\n';
+  return out;
+}
+
+// The answer in what ochat printed for an answer cut short (interrupted, timed out): `out` less
+// the final newline ochat added, which must be there.
+inline std::string answer_of(const std::string& out) {
+  CHECK_FALSE(out.empty());
+  if (out.empty() || out.back() != '\n') return "NO FINAL NEWLINE: " + out;
+  return out.substr(0, out.size() - 1);
+}
 
 // Parses JSON Lines; every line must be one JSON object (a failed parse gives a "discarded" entry).
 inline std::vector<nlohmann::json> parse_lines(const std::string& text) {
@@ -65,8 +81,8 @@ inline std::string joined_text(const std::vector<nlohmann::json>& events, const 
 }
 
 // The nth event of `type`, or nullptr.
-inline const nlohmann::json* find_event(const std::vector<nlohmann::json>& events, const std::string& type,
-                                        std::size_t nth = 0) {
+inline const nlohmann::json* find_event(const std::vector<nlohmann::json>& events,
+                                        const std::string& type, std::size_t nth = 0) {
   for (const auto& e : events) {
     if (e.value("type", "") == type && nth-- == 0) return &e;
   }

@@ -6,7 +6,8 @@
 
 using namespace ochat::test;
 
-TEST_CASE("models: --list-models prints the server's models one a line, with no model or prompt needed") {
+TEST_CASE(
+    "models: --list-models prints the server's models one a line, with no model or prompt needed") {
   Ochat ochat;
   auto r = ochat.run({"--list-models"});
   INFO(r.err);

@@ -92,11 +92,20 @@ RunResult run_process(const std::string& program, const RunOptions& o) {
   int master = -1;
   if (o.terminal) {
     master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) throw std::runtime_error("no pty");
-    posix_spawn_file_actions_addopen(&actions, 1, ::ptsname(master), O_RDWR | O_NOCTTY, 0);
+    if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0)
+      throw std::runtime_error("no pty");
+    // Without O_NOCTTY: the first terminal a session leader opens becomes its controlling one.
+    posix_spawn_file_actions_addopen(&actions, 1, ::ptsname(master), O_RDWR, 0);
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
   } else {
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    if (o.stdout_path) {
+      posix_spawn_file_actions_addopen(&actions, 1, o.stdout_path->c_str(),
+                                       O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    } else if (o.stdout_closed) {
+      posix_spawn_file_actions_addclose(&actions, 1);
+    } else {
+      posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    }
     posix_spawn_file_actions_adddup2(&actions, err[1], 2);
   }
 
@@ -108,7 +117,9 @@ RunResult run_process(const std::string& program, const RunOptions& o) {
   sigemptyset(&none);
   posix_spawnattr_setsigdefault(&attr, &all);
   posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  posix_spawnattr_setflags(&attr,
+                           static_cast<short>(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
+                                              (o.terminal ? POSIX_SPAWN_SETSID : 0)));
 
   std::vector<std::string> args{program};
   args.insert(args.end(), o.args.begin(), o.args.end());
@@ -146,8 +157,10 @@ RunResult run_process(const std::string& program, const RunOptions& o) {
     ::fcntl(in_fd, F_SETFL, O_NONBLOCK);
   }
   bool signalled = false;
-  std::optional<std::pair<int, Clock::time_point>> first_signal;  // (signal, when), for signal_again_after
+  std::optional<std::pair<int, Clock::time_point>>
+      first_signal;  // (signal, when), for signal_again_after
   std::optional<Clock::time_point> text_seen_at;
+  std::size_t next_typed = 0, typed_from = 0;
   ::signal(SIGPIPE, SIG_IGN);
 
   while (out_fd >= 0 || err_fd >= 0) {
@@ -173,7 +186,16 @@ RunResult run_process(const std::string& program, const RunOptions& o) {
         first_signal = {o.signal_on_text->first, now};
       }
     }
-    if (first_signal && o.signal_again_after && now - first_signal->second >= *o.signal_again_after) {
+    if (o.terminal && next_typed < o.typed.size()) {
+      const auto& [wait_for, keys] = o.typed[next_typed];
+      if (const auto at = r.out.find(wait_for, typed_from); at != std::string::npos) {
+        [[maybe_unused]] const ssize_t w = ::write(master, keys.data(), keys.size());
+        typed_from = at + wait_for.size();
+        ++next_typed;
+      }
+    }
+    if (first_signal && o.signal_again_after &&
+        now - first_signal->second >= *o.signal_again_after) {
       ::kill(pid, first_signal->first);
       first_signal.reset();
     }

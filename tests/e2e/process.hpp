@@ -11,27 +11,37 @@
 namespace ochat::test {
 
 struct RunOptions {
-  std::vector<std::string> args;                              // argv[1..]
+  std::vector<std::string> args;  // argv[1..]
   // Set these. XDG_STATE_HOME, unless set here, is a directory of the test process (removed
   // when it exits), so that conversations are never saved into the user's own state; the
   // environment's XDG_STATE_HOME and OCHAT_SAVE are never passed on.
   std::vector<std::pair<std::string, std::string>> env;
-  std::vector<std::string> unset_env = {"OLLAMA_HOST", "OCHAT_MODEL", "NO_COLOR", "OCHAT_API",
-                                        "OCHAT_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"};
-  std::optional<std::string> stdin_data;                      // none: stdin is /dev/null
-  std::optional<std::size_t> close_stdout_after;              // like `| head -c N`
-  std::optional<std::pair<int, std::size_t>> signal_after;    // (signal, once stdout has N bytes)
+  std::vector<std::string> unset_env = {"OLLAMA_HOST",    "OCHAT_MODEL",   "NO_COLOR",
+                                        "OCHAT_API",      "OCHAT_API_KEY", "OPENAI_API_KEY",
+                                        "OPENAI_BASE_URL"};
+  std::optional<std::string> stdin_data;                    // none: stdin is /dev/null
+  std::optional<std::size_t> close_stdout_after;            // like `| head -c N`
+  std::optional<std::string> stdout_path;                   // stdout is this file (`> PATH`)
+  bool stdout_closed = false;                               // no stdout at all (`>&-`)
+  std::optional<std::pair<int, std::size_t>> signal_after;  // (signal, once stdout has N bytes)
   std::optional<std::pair<int, std::chrono::milliseconds>> signal_at;  // (signal, after a delay)
   std::optional<std::pair<int, std::string>> signal_on_text;  // (signal, once stdout contains this)
   std::chrono::milliseconds signal_on_text_delay{0};          // ... and this much later
-  std::optional<std::pair<std::string, std::string>> signal_gate;  // ... and once this file has this text
-  std::optional<std::chrono::milliseconds> signal_again_after;  // the same signal again, this much later
-  std::chrono::milliseconds timeout{30'000};                  // only catches hangs
-  bool terminal = false;  // stdout and stderr share a pseudo-terminal; all output lands in `out`
+  std::optional<std::pair<std::string, std::string>>
+      signal_gate;  // ... and once this file has this text
+  std::optional<std::chrono::milliseconds>
+      signal_again_after;                     // the same signal again, this much later
+  std::chrono::milliseconds timeout{30'000};  // only catches hangs
+  // stdout and stderr share a pseudo-terminal, which is also the controlling terminal (/dev/tty)
+  // of the program, started in a session of its own; all output lands in `out`.
+  bool terminal = false;
+  // With `terminal`: what is typed on it, each once `out` contains the text (from where the
+  // previous one was found), in order: {"[y/N] ", "y\n"}, or "\x03" for Ctrl-C.
+  std::vector<std::pair<std::string, std::string>> typed;
 };
 
 struct RunResult {
-  int exit_code = -1;    // -1 when killed by a signal
+  int exit_code = -1;  // -1 when killed by a signal
   int term_signal = 0;
   bool timed_out = false;
   std::string out;

@@ -14,15 +14,23 @@ here="$(cd "$(dirname "$0")" && pwd)"
 
 # The rows, in order: every fault the end-to-end tests inject that the README promises something about.
 faults=(
-  "server down" "HTTP 4xx/5xx" "mid-stream error" "dropped connection" "stream ends without done"
+  "server down" "HTTP 4xx/5xx" "server busy (HTTP 503), then free" "server always busy"
+  "server hangs up before replying" "mid-stream error" "dropped connection"
+  "break inside a UTF-8 character" "break during the thinking" "model restarts instead of continuing"
+  "continuation refused" "every stream breaks"
+  "mid-stream error, \`--retries 0\`" "dropped connection, \`--retries 0\`"
+  "stream ends without done, \`--retries 0\`"
   "stall" "garbage line" "split UTF-8" "SIGINT" "SIGTERM" "closed stdout"
-  "plugin crash" "plugin hang" "plugin flood"
+  "stdout write fails (full disk: /dev/full)"
+  "plugin crash" "plugin hang" "plugin flood" "plugin --describe hangs"
   "MCP: server crashes mid-call" "MCP: call hangs" "MCP: server never answers initialize"
   "MCP: server writes only garbage" "second SIGINT while a server will not stop"
-  "OpenAI: error event" "OpenAI: neither \`finish_reason\` nor \`[DONE]\`"
+  "OpenAI: break inside tool-call deltas"
+  "OpenAI: error event, \`--retries 0\`" "OpenAI: neither \`finish_reason\` nor \`[DONE]\`, \`--retries 0\`"
   "OpenAI: no \`[DONE]\` after a \`finish_reason\`"
   "OpenAI: \`finish_reason\`, then the connection stays open" "OpenAI: events cut across reads"
   "OpenAI: server quotes the API key"
+  "binary standard input" "image sent to a model without vision"
   "conversation file truncated mid-line" "conversation file locked by another ochat"
 )
 

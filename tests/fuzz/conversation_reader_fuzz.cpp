@@ -43,6 +43,15 @@ bool same_message(const chat::Message& a, const chat::Message& b) {
       a.tool_calls.size() != b.tool_calls.size()) {
     return false;
   }
+  if (a.attachments.size() != b.attachments.size()) return false;
+  for (std::size_t i = 0; i < a.attachments.size(); ++i) {
+    const auto& x = a.attachments[i];
+    const auto& y = b.attachments[i];
+    if (x.name != y.name || x.media_type != y.media_type || x.size != y.size ||
+        (x.bytes ? *x.bytes : std::string()) != (y.bytes ? *y.bytes : std::string())) {
+      return false;
+    }
+  }
   for (std::size_t i = 0; i < a.tool_calls.size(); ++i) {
     const auto& x = a.tool_calls[i];
     const auto& y = b.tool_calls[i];

@@ -40,7 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& server : ochat::tools::parse_mcp_config(in, "mcp.json", warnings)) {
       require(!server.argv.empty() && !server.argv[0].empty());
       require(!server.name.empty());
-      for (char c : server.name) require(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-');
+      for (char c : server.name)
+        require(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-');
       ochat::tools::unique_server_name(server.name, taken);
       ochat::tools::server_environment(server.env, [](std::string_view) { return std::nullopt; });
     }

@@ -10,9 +10,9 @@
 // name and an object schema with properties; results in valid UTF-8 and within the cap.
 #include <cstdlib>
 
+#include "core/text/utf8.hpp"
 #include "core/tools/mcp_results.hpp"
 #include "core/tools/mcp_session.hpp"
-#include "core/text/utf8.hpp"
 #include "split_decode.hpp"
 
 namespace {
@@ -86,8 +86,9 @@ std::string run(std::string_view stream, const std::vector<std::size_t>& sizes) 
       log += "  initialize: " + init.error + (init.has_tools ? " tools" : "") + "\n";
       std::vector<ochat::tools::ToolSpec> tools;
       for (const Json& cursor : {Json(), Json("page2")}) {
-        auto next = ochat::tools::read_tools_page(result, cursor, tools,
-                                                  [&](const std::string& line) { log += "  list: " + line + "\n"; });
+        auto next = ochat::tools::read_tools_page(
+            result, cursor, tools,
+            [&](const std::string& line) { log += "  list: " + line + "\n"; });
         if (next) {
           require(next->is_string() && *next != cursor);
           log += "  next: " + next->get<std::string>() + "\n";
@@ -95,8 +96,8 @@ std::string run(std::string_view stream, const std::vector<std::size_t>& sizes) 
       }
       for (const auto& t : tools) {
         require(!t.name.empty() && t.name.size() <= 128);
-        require(t.parameters.is_object() && t.parameters.contains("type") && t.parameters.contains("properties") &&
-                t.parameters["properties"].is_object());
+        require(t.parameters.is_object() && t.parameters.contains("type") &&
+                t.parameters.contains("properties") && t.parameters["properties"].is_object());
         log += "  tool " + t.name + ": " + t.description + " " + dump(t.parameters) + "\n";
       }
     }

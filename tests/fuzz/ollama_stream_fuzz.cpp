@@ -21,8 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto fast = ochat::ollama::parse_content_chunk(in)) {
     // The DOM parser must accept the line (an ochat::Error escaping is a crash) and agree.
     auto dom = ochat::ollama::parse_chunk_dom(in);
-    if (fast->content != dom.content || !dom.thinking.empty() || !dom.tool_calls.empty() || dom.done ||
-        dom.error || !dom.done_reason.empty()) {
+    if (fast->content != dom.content || !dom.thinking.empty() || !dom.tool_calls.empty() ||
+        dom.done || dom.error || !dom.done_reason.empty()) {
       std::abort();
     }
   }

@@ -18,7 +18,8 @@ struct Recorder final : chat::ChunkHandler {
   std::string log;
   void on_chunk(chat::Chunk& c) override {
     log += "content:" + c.content + "\nthinking:" + c.thinking + "\n";
-    for (const auto& t : c.tool_calls) log += "tool:" + t.id + "/" + t.name + "/" + t.arguments.dump() + "\n";
+    for (const auto& t : c.tool_calls)
+      log += "tool:" + t.id + "/" + t.name + "/" + t.arguments.dump() + "\n";
     if (c.done) log += "done:" + c.done_reason + "\n";
     if (c.error) log += "error:" + *c.error + "\n";
   }
@@ -26,7 +27,8 @@ struct Recorder final : chat::ChunkHandler {
 
 // Everything the decoder handed out, then "throw:MESSAGE" if it threw ochat::Error. Any other
 // exception escapes (libFuzzer reports it as a crash).
-inline std::string decode(const chat::Backend& backend, std::string_view stream, const std::vector<std::size_t>& sizes) {
+inline std::string decode(const chat::Backend& backend, std::string_view stream,
+                          const std::vector<std::size_t>& sizes) {
   auto decoder = backend.decoder();
   Recorder rec;
   try {

@@ -22,18 +22,42 @@
 //   no-newline        one done chunk with content "done without newline" and no trailing '\n'
 //   status:CODE       the real Ollama error body for CODE (400 401 403 429 499 500 503)
 //   echo              the content of the last request message as one token
+//   no-vision         a request with images: 500 with the error of a model that has no vision
+//                     projector; otherwise like echo
 //   load:MS           waits MS ms (default 1000) before sending anything, then like "text"
 //   tool / tool-done  tool calls (extra, see make_plan)
+//   tool-length       like tool, but the done chunk's done_reason is "length"
 //   tool-unknown      a call to a function no tool offers, then the echo of the results
 //   tool-prompt       the call is the last user message, {"name":N,"arguments":{...}} (without
 //                     "name": the first offered tool), then the echo of the results
+//   busy:N            503 (Ollama's "server busy" body) for the first N requests with this model
+//                     (default 1), then like "text"; busy-retry-after:N adds "Retry-After: 1";
+//                     rate-limit:N is 429 "rate limit exceeded" with "Retry-After: 1"
+//   busy-long         503 with "Retry-After: 60", always
+//   hang-up           closes the connection without replying
+//   drop-once:K       kContinueText: K tokens (default 3), then close without the terminating
+//                     chunk; a request whose last message is the assistant's text so far (a
+//                     continuation) gets the rest of the tokens and done. A continuation whose
+//                     text is not exactly the first K tokens gets 400 "fake: the continuation
+//                     does not end with the answer so far: ..."
+//   error-once:K      like drop-once, with Ollama's mid-stream error line instead of the close
+//   stall-once:K      like drop-once, but the server then says nothing until the client leaves
+//   refuse-continuation:K  like drop-once, but a continuation gets 400
+//   restart:K         like drop-once, but a continuation gets the whole answer again from the
+//                     start (as a model whose template does not continue a message)
+//   drop-always       kContinueText: each request gets one more token than the text it
+//                     continues (the first request two), then the connection closes
+//   cut-utf8          kCutUtf8Text: three lines, then the fourth cut in the middle of a
+//                     three-byte character and the connection closed; a continuation of the
+//                     first three tokens gets the rest
+//   think-break       the first request: thinking "Let me", " think", then the connection closes;
+//                     later ones like "think" (a continuation gets 400)
 //   anything else     404 {"error":"model 'NAME' not found"}
 // POST /v1/chat/completions and GET /v1/models speak the OpenAI-compatible protocol instead:
 // see fake_openai.cpp for their scenarios.
 // A known model with no messages gets the load reply (done_reason "load", or "unload" with
 // keep_alive 0), as Ollama does. "stream": false gets one aggregated JSON object.
 #include "fake_ollama.hpp"
-#include "fake_openai.hpp"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
@@ -54,6 +78,7 @@
 #include <exception>
 #include <iterator>
 #include <list>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -61,6 +86,8 @@
 #include <stdexcept>
 #include <system_error>
 #include <thread>
+
+#include "fake_openai.hpp"
 
 namespace ochat::test {
 
@@ -578,17 +605,19 @@ struct Item {
 };
 
 struct Plan {
-  enum class Kind { kFixed, kStream, kStallHeaders, kMany } kind = Kind::kStream;
+  enum class Kind { kFixed, kStream, kStallHeaders, kMany, kHangUp } kind = Kind::kStream;
   // kFixed
   int status = 200;
   std::string content_type;
   std::string body;
+  std::string headers;  // extra header lines, each ending in CRLF
   // kStream / kMany
   std::vector<Item> items;
   int delay_ms = 0;      // between items
   int pre_delay_ms = 0;  // before anything is sent (model load)
   bool split = false;
   bool stall_after_headers = false;
+  bool stall_at_end = false;  // after the items: nothing more until the client leaves
   enum class End { kClean, kFin, kRst } end = End::kClean;
   bool final_newline = true;
   std::size_t many = 0;
@@ -674,11 +703,28 @@ constexpr std::size_t kSplitMergeLast = 9;
 
 struct ChatRequest {
   std::string model;
+  std::size_t earlier = 0;  // requests with this model the server had received before
   bool stream = true;
   std::vector<std::pair<std::string, std::string>> messages;  // role (lower-cased), content
   json tools;                                                 // null or array
   bool unload = false;                                        // keep_alive is 0
+  bool has_images = false;                                    // a message has "images"
 };
+
+// Where `text` stops being padded standard base64, as Go's encoding/base64 reports it when it
+// decodes the []byte of an image: the offset of the first bad byte (the length when it is cut
+// short); std::nullopt when it is valid.
+std::optional<std::size_t> base64_error(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/') continue;
+    const bool padding = c == '=' && i + 2 >= text.size() && text.size() % 4 == 0 &&
+                         (i + 1 == text.size() || text[i + 1] == '=');
+    if (!padding) return i;
+  }
+  if (text.size() % 4 != 0) return text.size() / 4 * 4;
+  return std::nullopt;
+}
 
 std::string tool_call_json(std::string_view id, int index, const json& tool) {
   std::string name(kDefaultToolName);
@@ -745,6 +791,65 @@ std::optional<int> parse_arg_int(std::string_view arg, int def, int min, int max
 
 Plan not_found(const ChatRequest& rq) {
   return fixed(404, error_json(fmt::format("model '{}' not found", rq.model)));
+}
+
+// ---- Recovery scenarios: an answer cut after some tokens, and its continuation ----
+
+std::string render_chunk(std::string_view model, const Chunk& c, std::string_view created_at);
+
+std::string joined(const std::vector<std::string>& tokens, std::size_t from, std::size_t to) {
+  std::string out;
+  for (std::size_t i = from; i < std::min(to, tokens.size()); ++i) out += tokens[i];
+  return out;
+}
+
+// The content of the last message when it is the assistant's (a request that continues an
+// answer), else nullopt.
+std::optional<std::string> continued_text(const ChatRequest& rq) {
+  if (rq.messages.empty() || rq.messages.back().first != "assistant") return std::nullopt;
+  return rq.messages.back().second;
+}
+
+// The reply to a continuation that does not end with the text it should: a 400 the test sees.
+Plan mismatch(std::string_view expected, std::string_view got) {
+  return fixed(400,
+               error_json(fmt::format("fake: the continuation does not end with the answer so far: "
+                                      "expected {}, got {}",
+                                      go_quote(expected), go_quote(got))));
+}
+
+// The tokens from `from` on, then done.
+std::vector<Item> rest_of(const std::vector<std::string>& tokens, std::size_t from) {
+  std::vector<Item> items;
+  for (std::size_t i = from; i < tokens.size(); ++i) items.push_back(token(tokens[i]));
+  items.push_back(done_item());
+  return items;
+}
+
+// For a request that continues `tokens` cut after `cut`: the rest of them, or the mismatch
+// reply. nullopt for a request that continues nothing.
+std::optional<Plan> continuation_reply(const ChatRequest& rq,
+                                       const std::vector<std::string>& tokens, std::size_t cut) {
+  const auto text = continued_text(rq);
+  if (!text) return std::nullopt;
+  const std::string expected = joined(tokens, 0, cut);
+  if (*text != expected) return mismatch(expected, *text);
+  Plan p;
+  p.items = rest_of(tokens, cut);
+  return p;
+}
+
+// busy, busy-retry-after, rate-limit: the refusal of the first N requests.
+Plan refusal(std::string_view name) {
+  if (name == "rate-limit") {
+    Plan p = fixed(429, error_json("rate limit exceeded"));
+    p.headers = "Retry-After: 1\r\n";
+    return p;
+  }
+  Plan p =
+      fixed(503, error_json("server busy, please try again.  maximum pending requests exceeded"));
+  if (name == "busy-retry-after") p.headers = "Retry-After: 1\r\n";
+  return p;
 }
 
 Plan make_plan(const ChatRequest& rq) {
@@ -826,7 +931,9 @@ Plan make_plan(const ChatRequest& rq) {
       default:
         return fixed(*code, error_json(fmt::format("fake error with status {}", *code)));
     }
-  } else if (name == "echo") {
+  } else if (name == "no-vision" && rq.has_images) {
+    return fixed(500, error_json("this model is missing data required for image input"));
+  } else if (name == "echo" || name == "no-vision") {
     items = {token(rq.messages.empty() ? std::string() : rq.messages.back().second), done_item()};
   } else if (name == "load") {
     auto ms = parse_arg_int(arg, 1000, 0, 600000);
@@ -839,7 +946,8 @@ Plan make_plan(const ChatRequest& rq) {
       items = {token("Tool said: "), token(*results), done_item()};
     } else {
       Item call = token("");
-      call.chunk.tool_calls = {R"({"id":"call_unknown0","function":{"index":0,"name":"no_such_tool","arguments":{}}})"};
+      call.chunk.tool_calls = {
+          R"({"id":"call_unknown0","function":{"index":0,"name":"no_such_tool","arguments":{}}})"};
       items = {call, done_item()};
     }
   } else if (name == "tool-prompt") {
@@ -857,15 +965,16 @@ Plan make_plan(const ChatRequest& rq) {
         if (role == "user") prompt = json::parse(content, nullptr, false);
       std::string args = "{}";
       if (prompt.is_object()) {
-        if (const json* n = find_field(prompt, "name"); n && n->is_string()) fn = n->get<std::string>();
+        if (const json* n = find_field(prompt, "name"); n && n->is_string())
+          fn = n->get<std::string>();
         if (const json* a = find_field(prompt, "arguments")) args = a->dump();
       }
       Item call = token("");
-      call.chunk.tool_calls = {"{\"id\":\"call_prompt0\",\"function\":{\"index\":0,\"name\":" + go_quote(fn) +
-                               ",\"arguments\":" + args + "}}"};
+      call.chunk.tool_calls = {"{\"id\":\"call_prompt0\",\"function\":{\"index\":0,\"name\":" +
+                               go_quote(fn) + ",\"arguments\":" + args + "}}"};
       items = {call, done_item()};
     }
-  } else if (name == "tool" || name == "tool-done") {
+  } else if (name == "tool" || name == "tool-done" || name == "tool-length") {
     // Round 1: tool calls (one per request tool, at most 2; get_weather{"city":"Paris"} without
     // tools). "tool": text "Let me check." then a chunk with the calls (ids "call_<8>"), then done.
     // "tool-done": the calls ride in the done chunk (llama-server path, 32-char ids).
@@ -885,21 +994,90 @@ Plan make_plan(const ChatRequest& rq) {
                                         : fmt::format("Xa7bQ2cD9eF4gH1iJ6kL3mN8oP5qR0s{}", i);
         calls.push_back(tool_call_json(id, static_cast<int>(i), tools[i]));
       }
-      if (name == "tool") {
+      if (name == "tool" || name == "tool-length") {
         Item call = token("");
         call.chunk.tool_calls = calls;
-        items = {token("Let me check."), call, done_item()};
+        items = {token("Let me check."), call, done_item(name == "tool" ? "stop" : "length")};
       } else {
         Item done = done_item();
         done.chunk.tool_calls = calls;
         items = {done};
       }
     }
+  } else if (name == "busy" || name == "busy-retry-after" || name == "rate-limit") {
+    auto n = parse_arg_int(arg, 1, 0, 1000);
+    if (!n) return not_found(rq);
+    if (rq.earlier < static_cast<std::size_t>(*n)) return refusal(name);
+    items = {token("Hello"), token(","), token(" world"), token("!"), done_item()};
+  } else if (name == "hang-up") {
+    p.kind = Plan::Kind::kHangUp;
+    p.needs_messages = false;
+  } else if (name == "busy-long") {
+    Plan busy = refusal("busy");
+    busy.headers = "Retry-After: 60\r\n";
+    return busy;
+  } else if (name == "drop-once" || name == "error-once" || name == "refuse-continuation" ||
+             name == "restart" || name == "stall-once") {
+    auto cut = parse_arg_int(arg, 3, 1, 8);
+    if (!cut) return not_found(rq);
+    const auto tokens = continue_tokens();
+    const auto k = static_cast<std::size_t>(*cut);
+    if (continued_text(rq)) {
+      if (name == "refuse-continuation") {
+        return fixed(400, error_json("fake: this model cannot continue a message"));
+      }
+      if (name == "restart") {
+        items = rest_of(tokens, 0);  // the answer again from its start
+      } else {
+        return *continuation_reply(rq, tokens, k);
+      }
+    } else {
+      for (std::size_t i = 0; i < k; ++i) items.push_back(token(tokens[i]));
+      if (name == "error-once") {
+        items.push_back(error_line(std::string(kMidstreamErrorMessage)));
+      } else if (name == "stall-once") {
+        p.stall_at_end = true;
+      } else {
+        p.end = Plan::End::kFin;
+      }
+    }
+  } else if (name == "drop-always") {
+    // Each request gets the next token (the first one two), then the connection closes.
+    const auto tokens = continue_tokens();
+    std::size_t have = 0;
+    if (const auto text = continued_text(rq)) {
+      while (have < tokens.size() && joined(tokens, 0, have) != *text) ++have;
+      if (have >= tokens.size() - 1) return mismatch("a shorter part of the answer", *text);
+    }
+    items = {token(tokens[have])};
+    if (have == 0) items.push_back(token(tokens[1]));
+    p.end = Plan::End::kFin;
+  } else if (name == "cut-utf8") {
+    // Three whole lines, then the fourth up to the middle of its first character (of three bytes).
+    const auto tokens = cut_utf8_tokens();
+    if (auto reply = continuation_reply(rq, tokens, 3)) return *reply;
+    for (std::size_t i = 0; i < 3; ++i) items.push_back(token(tokens[i]));
+    Chunk cut;
+    cut.content = tokens[3];
+    const std::string line = render_chunk(rq.model, cut, created_at_now());
+    items.push_back(raw_line(line.substr(0, line.find('\xE4') + 2)));
+    p.end = Plan::End::kFin;
+  } else if (name == "think-break") {
+    // The first request breaks during the thinking; later ones get the whole answer.
+    if (const auto text = continued_text(rq)) return mismatch("no assistant message", *text);
+    if (rq.earlier == 0) {
+      items = {thinking_token("Let me"), thinking_token(" think")};
+      p.end = Plan::End::kFin;
+    } else {
+      items = {thinking_token("Let me"),      thinking_token(" think"), thinking_token("."),
+               thinking_token("!", "Answer"), token(" is 42"),          done_item()};
+    }
   } else {
     return not_found(rq);
   }
 
   std::int64_t evals = 0;
+
   for (auto& it : items) {
     if (it.kind != Item::Kind::kChunk) continue;
     if (!it.chunk.content.empty() || !it.chunk.thinking.empty()) ++evals;
@@ -971,6 +1149,15 @@ std::string many_text(std::size_t n) {
     out += ' ';
   }
   return out;
+}
+
+std::vector<std::string> continue_tokens() {
+  return {"The ", "quick ", "brown ", "fox ", "jumps ", "over ", "the ", "lazy ", "dog."};
+}
+
+std::vector<std::string> cut_utf8_tokens() {
+  return {"Caf",  "\xC3\xA9 au ", "lait: ", "\xE4\xBD\xA0\xE5\xA5\xBD", " \xF0\x9F\x98\x80",
+          " end."};
 }
 
 std::string slow_text(std::size_t n) {
@@ -1047,6 +1234,14 @@ struct FakeOllama::Impl {
   mutable std::condition_variable req_cv;
   std::vector<RecordedRequest> reqs;
   std::function<void(const RecordedRequest&)> hook;
+  // Chat requests received, by path and model (for the scenarios that change after N of them).
+  std::map<std::string, std::size_t> chat_requests;
+
+  // How many requests with this key came before; counts this one.
+  std::size_t count_request(const std::string& key) {
+    std::lock_guard lk(req_mu);
+    return chat_requests[key]++;
+  }
 
   void start(std::uint16_t want_port);
   void shutdown_all();
@@ -1339,10 +1534,11 @@ class Conn {
 
   // A complete reply with Content-Length (gin c.JSON / c.String, Go computes the length).
   bool send_fixed(const Request& rq, int status, std::string_view content_type,
-                  std::string_view body) {
+                  std::string_view body, std::string_view headers = {}) {
     status_ = status;
     std::string head = status_line(status, rq.http10);
     if (!content_type.empty()) head += fmt::format("Content-Type: {}\r\n", content_type);
+    head += headers;
     head += fmt::format("Date: {}\r\n", http_date_now());
     if (!(rq.method == "HEAD" && body.empty()))
       head += fmt::format("Content-Length: {}\r\n", body.size());
@@ -1353,7 +1549,7 @@ class Conn {
   }
 
   bool send_plan_fixed(const Request& rq, const Plan& p) {
-    return send_fixed(rq, p.status, p.content_type, p.body);
+    return send_fixed(rq, p.status, p.content_type, p.body, p.headers);
   }
 
   // Streaming body writer: one HTTP chunk per write (raw bytes for HTTP/1.0).
@@ -1408,8 +1604,9 @@ class Conn {
   class OpenAiWire final : public fake_openai::Wire {
    public:
     OpenAiWire(Conn& c, const Request& rq) : c_(c), rq_(rq) {}
-    bool reply(int status, std::string_view content_type, std::string_view body) override {
-      return c_.send_fixed(rq_, status, content_type, body);
+    bool reply(int status, std::string_view content_type, std::string_view body,
+               std::string_view headers) override {
+      return c_.send_fixed(rq_, status, content_type, body, headers);
     }
     void start(std::string_view content_type) override {
       c_.close_requested_ = rq_.close;
@@ -1453,8 +1650,8 @@ class Conn {
     };
     static const std::vector<Route> kRoutes = {
         {"/", {"GET", "HEAD"}},  {"/api/tags", {"GET", "HEAD"}}, {"/api/version", {"GET", "HEAD"}},
-        {"/api/chat", {"POST"}}, {"/api/show", {"POST"}},
-        {"/v1/chat/completions", {"POST"}}, {"/v1/models", {"GET"}},
+        {"/api/chat", {"POST"}}, {"/api/show", {"POST"}},        {"/v1/chat/completions", {"POST"}},
+        {"/v1/models", {"GET"}},
     };
     auto route = std::find_if(kRoutes.begin(), kRoutes.end(),
                               [&](const Route& r) { return r.path == path; });
@@ -1469,7 +1666,13 @@ class Conn {
     if (path == "/v1/models" || path == "/v1/chat/completions") {
       OpenAiWire wire(*this, rq);
       if (path == "/v1/models") return fake_openai::handle_models(wire);
-      return fake_openai::handle_chat_completions(rq.body, rq.header("Authorization"), wire);
+      const json doc = json::parse(rq.body, nullptr, false);
+      std::string model;
+      if (doc.is_object() && doc.contains("model") && doc["model"].is_string())
+        model = doc["model"];
+      const std::size_t earlier = srv_.count_request("/v1/chat/completions " + model);
+      return fake_openai::handle_chat_completions(rq.body, rq.header("Authorization"), earlier,
+                                                  wire);
     }
     return handle_chat(rq);
   }
@@ -1529,6 +1732,16 @@ class Conn {
         if (const json* c = find_field(m, "content"); c && !c->is_null()) {
           if (!c->is_string()) return field_err(*c, "Alias.content", "string");
           msg.second = c->get<std::string>();
+        }
+        if (const json* images = find_field(m, "images"); images && !images->is_null()) {
+          if (!images->is_array()) return field_err(*images, "Alias.images", "[]api.ImageData");
+          for (const auto& image : *images) {
+            if (!image.is_string()) return field_err(image, "Alias.images", "api.ImageData");
+            if (auto bad = base64_error(image.get_ref<const std::string&>())) {
+              return fmt::format("illegal base64 data at input byte {}", *bad);
+            }
+            out.has_images = true;
+          }
         }
         out.messages.push_back(std::move(msg));
       }
@@ -1613,8 +1826,10 @@ class Conn {
     if (!valid_model_name(creq.model))
       return send_fixed(rq, 400, kJsonType, error_json("invalid model name"));
 
+    creq.earlier = srv_.count_request("/api/chat " + creq.model);
     Plan p = make_plan(creq);
     if (p.kind == Plan::Kind::kFixed) return send_plan_fixed(rq, p);
+    if (p.kind == Plan::Kind::kHangUp) return false;  // closes the connection without a reply
     if (p.kind == Plan::Kind::kStallHeaders) {
       wait_or_give_up(-1);
       return false;
@@ -1715,6 +1930,10 @@ class Conn {
       }
       bool last = i + 1 == p.items.size();
       if (!s.write(render_item(creq, p.items[i], !last || p.final_newline))) return false;
+    }
+    if (p.stall_at_end) {
+      wait_or_give_up(-1);
+      return false;
     }
     return end_stream(s, p);
   }

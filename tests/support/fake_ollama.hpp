@@ -7,8 +7,8 @@
 //
 // The reply is chosen by the request's "model" (`NAME` or `NAME:ARG`); see the scenario list in
 // fake_ollama.cpp (`make_plan`) and the constants below for the exact expected output.
-// POST /v1/chat/completions and GET /v1/models speak the OpenAI-compatible protocol instead (server-
-// sent events); see fake_openai.hpp.
+// POST /v1/chat/completions and GET /v1/models speak the OpenAI-compatible protocol instead
+// (server- sent events); see fake_openai.hpp.
 //
 // Thread-safety: every public member may be called from any thread. The server runs one thread per
 // connection; the destructor stops and joins all of them promptly, even while a reply is stalling.
@@ -75,6 +75,16 @@ inline constexpr std::string_view kNoNewlineText = "done without newline";
 std::string many_text(std::size_t n);
 // model "slow:MS": token i is "s" + i + " ", 100 tokens. Returns the first n tokens.
 std::string slow_text(std::size_t n = 100);
+
+// ---- Recovery scenarios (both protocols; see fake_ollama.cpp and fake_openai.cpp) ----
+// drop-once:K, error-once:K, refuse-continuation:K, restart:K and drop-always answer
+// kContinueText in the tokens of continue_tokens(), cut after K of them (default 3); cut-utf8
+// answers kCutUtf8Text (cut_utf8_tokens()), cut after three tokens in the middle of a character.
+inline constexpr std::string_view kContinueText = "The quick brown fox jumps over the lazy dog.";
+inline constexpr std::string_view kCutUtf8Text =
+    "Caf\xC3\xA9 au lait: \xE4\xBD\xA0\xE5\xA5\xBD \xF0\x9F\x98\x80 end.";
+std::vector<std::string> continue_tokens();
+std::vector<std::string> cut_utf8_tokens();
 
 // Metrics carried by every done chunk (fixed, so a client's --verbose output is deterministic).
 // eval_count is the number of chunks that carried content or thinking (text: 4).

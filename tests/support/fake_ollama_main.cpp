@@ -6,9 +6,9 @@
 // listening (atomically, via rename), prints "listening on http://127.0.0.1:PORT" to stderr,
 // appends one JSON line per finished request to --log
 // ({"method","path","body","disconnected_early","status"}), and exits 0 on SIGTERM or SIGINT.
-#include <sys/stat.h>
 #include <fmt/format.h>
 #include <pthread.h>
+#include <sys/stat.h>
 
 #include <csignal>
 #include <cstdio>

@@ -1,7 +1,6 @@
 // Self-test of the fake Ollama server, through a minimal raw-socket HTTP client so that the exact
 // bytes (framing, headers, JSON shapes) are checked.
 #include "fake_ollama.hpp"
-#include "fake_openai.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -19,6 +18,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "fake_openai.hpp"
 
 using ochat::test::FakeOllama;
 using json = nlohmann::json;
@@ -544,12 +545,15 @@ TEST_CASE("FakeOllama destructor returns promptly while replies are stalling") {
 
 namespace {
 
-std::string v1_body(std::string_view model, std::string_view extra = R"(,"stream_options":{"include_usage":true})") {
-  return R"({"model":")" + std::string(model) + R"(","stream":true,"messages":[{"role":"user","content":"hi"}])" +
-         std::string(extra) + "}";
+std::string v1_body(std::string_view model,
+                    std::string_view extra = R"(,"stream_options":{"include_usage":true})") {
+  return R"({"model":")" + std::string(model) +
+         R"(","stream":true,"messages":[{"role":"user","content":"hi"}])" + std::string(extra) +
+         "}";
 }
 
-Response v1_chat(const FakeOllama& srv, std::string_view body, std::string_view extra_headers = {}) {
+Response v1_chat(const FakeOllama& srv, std::string_view body,
+                 std::string_view extra_headers = {}) {
   return roundtrip(srv, request("POST", "/v1/chat/completions", body, extra_headers));
 }
 
@@ -573,7 +577,8 @@ std::string sse_content(std::string_view body) {
     if (d == "[DONE]") continue;
     auto j = json::parse(d);
     for (const auto& c : j["choices"]) {
-      if (c["delta"].contains("content") && c["delta"]["content"].is_string()) s += c["delta"]["content"];
+      if (c["delta"].contains("content") && c["delta"]["content"].is_string())
+        s += c["delta"]["content"];
     }
   }
   return s;
@@ -581,7 +586,8 @@ std::string sse_content(std::string_view body) {
 
 }  // namespace
 
-TEST_CASE("FakeOllama /v1 text streams one SSE event per HTTP chunk, ending with usage and [DONE]") {
+TEST_CASE(
+    "FakeOllama /v1 text streams one SSE event per HTTP chunk, ending with usage and [DONE]") {
   FakeOllama srv;
   auto r = v1_chat(srv, v1_body("text"), "Authorization: Bearer sk-self-test\r\n");
   CHECK(r.status == 200);
@@ -599,7 +605,8 @@ TEST_CASE("FakeOllama /v1 text streams one SSE event per HTTP chunk, ending with
   CHECK(json::parse(data[0])["choices"][0]["delta"]["role"] == "assistant");
   CHECK(json::parse(data[4])["choices"][0]["finish_reason"] == "stop");
   CHECK(json::parse(data[5])["choices"].empty());
-  CHECK(json::parse(data[5])["usage"] == json::parse(R"({"completion_tokens":4,"prompt_tokens":33,"total_tokens":37})"));
+  CHECK(json::parse(data[5])["usage"] ==
+        json::parse(R"({"completion_tokens":4,"prompt_tokens":33,"total_tokens":37})"));
   CHECK(data[6] == "[DONE]");
   REQUIRE(srv.wait_finished(1, 5s));
   CHECK(srv.requests()[0].path == "/v1/chat/completions");
@@ -613,14 +620,16 @@ TEST_CASE("FakeOllama /v1 sends the usage chunk only when the request asks for i
   CHECK(r.body.find("\"usage\"") == std::string::npos);
 }
 
-TEST_CASE("FakeOllama /v1 split and tool cut the body inside UTF-8 sequences, the same events whole") {
+TEST_CASE(
+    "FakeOllama /v1 split and tool cut the body inside UTF-8 sequences, the same events whole") {
   FakeOllama srv;
   auto r = v1_chat(srv, v1_body("split"));
   REQUIRE(r.complete);
   CHECK(sse_content(r.body) == ochat::test::kOpenAiSplitText);
   CHECK(r.chunks.size() > 20);
   bool cut_in_utf8 = false;
-  for (const auto& ch : r.chunks) cut_in_utf8 = cut_in_utf8 || (static_cast<unsigned char>(ch[0]) & 0xC0) == 0x80;
+  for (const auto& ch : r.chunks)
+    cut_in_utf8 = cut_in_utf8 || (static_cast<unsigned char>(ch[0]) & 0xC0) == 0x80;
   CHECK(cut_in_utf8);
   auto t = v1_chat(srv, v1_body("tool"));
   REQUIRE(t.complete);
@@ -629,7 +638,8 @@ TEST_CASE("FakeOllama /v1 split and tool cut the body inside UTF-8 sequences, th
     if (d == "[DONE]") continue;
     const auto j = json::parse(d);
     if (j["choices"].empty() || !j["choices"][0]["delta"].contains("tool_calls")) continue;
-    arguments += j["choices"][0]["delta"]["tool_calls"][0]["function"]["arguments"].get<std::string>();
+    arguments +=
+        j["choices"][0]["delta"]["tool_calls"][0]["function"]["arguments"].get<std::string>();
   }
   CHECK(arguments == ochat::test::kOpenAiWeatherArguments);
   bool tool_cut_in_utf8 = false;
@@ -654,11 +664,14 @@ TEST_CASE("FakeOllama /v1 crlf ends every line with CRLF, cut between CR and LF"
   CHECK(r.body.find("\n") == r.body.find("\r\n") + 1);
 }
 
-TEST_CASE("FakeOllama /v1 errors: the OpenAI error object, the key quoted on 401, Ollama's shape otherwise") {
+TEST_CASE(
+    "FakeOllama /v1 errors: the OpenAI error object, the key quoted on 401, Ollama's shape "
+    "otherwise") {
   FakeOllama srv;
   auto bad = v1_chat(srv, v1_body("status:401"), "Authorization: Bearer sk-quoted\r\n");
   CHECK(bad.status == 401);
-  CHECK_THAT(json::parse(bad.body)["error"]["message"].get<std::string>(), Catch::Contains("sk-quoted"));
+  CHECK_THAT(json::parse(bad.body)["error"]["message"].get<std::string>(),
+             Catch::Contains("sk-quoted"));
   auto unknown = v1_chat(srv, v1_body("nope"));
   CHECK(unknown.status == 404);
   CHECK(json::parse(unknown.body)["error"]["type"] == "not_found_error");
@@ -669,11 +682,13 @@ TEST_CASE("FakeOllama /v1 errors: the OpenAI error object, the key quoted on 401
 
 TEST_CASE("FakeOllama /v1 checks requests as a strict server does") {
   FakeOllama srv;
-  CHECK(v1_chat(srv, R"({"model":"text","messages":[{"role":"user","content":"hi"}]})").status == 400);  // no stream
+  CHECK(v1_chat(srv, R"({"model":"text","messages":[{"role":"user","content":"hi"}]})").status ==
+        400);  // no stream
   CHECK(v1_chat(srv, "not json").status == 400);
   const std::string orphan =
       R"({"model":"tool","stream":true,"messages":[{"role":"user","content":"hi"},{"role":"tool","tool_call_id":"x","content":"r"}]})";
-  CHECK_THAT(v1_chat(srv, orphan).body, Catch::Contains("must be a response to a preceding message"));
+  CHECK_THAT(v1_chat(srv, orphan).body,
+             Catch::Contains("must be a response to a preceding message"));
   const std::string object_args =
       R"({"model":"tool","stream":true,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"","tool_calls":[{"id":"a","type":"function","function":{"name":"f","arguments":{}}}]},{"role":"tool","tool_call_id":"a","content":"r"}]})";
   CHECK_THAT(v1_chat(srv, object_args).body, Catch::Contains("arguments as a string"));

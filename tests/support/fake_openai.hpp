@@ -1,6 +1,6 @@
 // The OpenAI-compatible side of the fake server: POST /v1/chat/completions streams server-sent
-// events the way Ollama's /v1 and llama.cpp's llama-server do (see
-// ../shared/docs/openai-streaming.md), and GET /v1/models lists the scenarios. FakeOllama's
+// events the way Ollama's /v1 and llama.cpp's llama-server do (man ochat(1), OPENAI-COMPATIBLE
+// SERVERS, says what ochat relies on), and GET /v1/models lists the scenarios. FakeOllama's
 // router hands these two paths to the functions below; the reply is chosen by the request's
 // "model" (`NAME` or `NAME:ARG`), see the scenario list in fake_openai.cpp.
 #pragma once
@@ -42,6 +42,8 @@ inline constexpr std::string_view kOpenAiMidstreamMessage = "Context size has be
 // one call get_weather(kOpenAiWeatherArguments).
 inline constexpr std::string_view kOpenAiWeatherArguments = "{\"city\": \"S\xC3\xA3o Paulo\"}";
 inline constexpr std::string_view kOpenAiCityValue = "S\xC3\xA3o Paulo";
+// "tool-length": the arguments text of the last call, cut by the token limit.
+inline constexpr std::string_view kOpenAiCutArguments = "{\n  \"city\": \"S\xC3\xA3o Pa";
 // The id of call i is kOpenAiCallIdPrefix + i.
 inline constexpr std::string_view kOpenAiCallIdPrefix = "call_Zq81kT0";
 
@@ -52,8 +54,10 @@ namespace fake_openai {
 class Wire {
  public:
   virtual ~Wire() = default;
-  // A whole reply with Content-Length. Returns whether the connection may be kept.
-  virtual bool reply(int status, std::string_view content_type, std::string_view body) = 0;
+  // A whole reply with Content-Length, with extra header lines (each ending in CRLF). Returns
+  // whether the connection may be kept.
+  virtual bool reply(int status, std::string_view content_type, std::string_view body,
+                     std::string_view headers = {}) = 0;
   // Starts a chunked 200 reply (the headers go out with the first write).
   virtual void start(std::string_view content_type) = 0;
   // One write of the body: one HTTP chunk, one send().
@@ -67,8 +71,10 @@ class Wire {
   virtual bool end(bool clean) = 0;
 };
 
-// POST /v1/chat/completions with this body and Authorization header value.
-bool handle_chat_completions(std::string_view body, std::string_view authorization, Wire& wire);
+// POST /v1/chat/completions with this body and Authorization header value; `earlier` is the
+// number of requests with the same model the server received before this one.
+bool handle_chat_completions(std::string_view body, std::string_view authorization,
+                             std::size_t earlier, Wire& wire);
 // GET /v1/models.
 bool handle_models(Wire& wire);
 

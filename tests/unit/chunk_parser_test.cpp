@@ -1,9 +1,9 @@
-#include <catch2/catch.hpp>
+#include "core/ollama/chunk_parser.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 
 #include "core/error.hpp"
-#include "core/ollama/chunk_parser.hpp"
 
 using ochat::Error;
 using ochat::ErrorKind;
@@ -93,7 +93,8 @@ TEST_CASE("ollama::parse_chunk reads tool calls with ids, names and ordered obje
   REQUIRE(chunk.tool_calls.size() == 2);
   CHECK(chunk.tool_calls[0].id == "call_k3j9x0qa");
   CHECK(chunk.tool_calls[0].name == "get_weather");
-  CHECK(chunk.tool_calls[0].arguments.dump() == R"({"zone":"CET","city":"Paris","days":3,"metric":true})");
+  CHECK(chunk.tool_calls[0].arguments.dump() ==
+        R"({"zone":"CET","city":"Paris","days":3,"metric":true})");
   CHECK(chunk.tool_calls[1].id.empty());
   CHECK(chunk.tool_calls[1].name == "get_time");
   CHECK(chunk.tool_calls[1].arguments.is_object());
@@ -124,7 +125,8 @@ TEST_CASE("ollama::parse_chunk rejects tool call arguments that are not an objec
 }
 
 TEST_CASE("ollama::parse_chunk reports an error line in chunk.error") {
-  const auto chunk = parse_chunk(R"({"error":"an error was encountered while running the model: CUDA error"})");
+  const auto chunk =
+      parse_chunk(R"({"error":"an error was encountered while running the model: CUDA error"})");
   REQUIRE(chunk.error.has_value());
   CHECK(*chunk.error == "an error was encountered while running the model: CUDA error");
   CHECK(chunk.content.empty());
@@ -140,13 +142,13 @@ TEST_CASE("ollama::parse_chunk gives an empty error a text") {
 TEST_CASE("ollama::parse_chunk decodes Go's HTML-safe escapes and surrogate pairs") {
   const auto chunk = parse_chunk(
       R"({"model":"m","created_at":"2026-08-21T10:15:02Z","message":{"role":"assistant","content":"\u003cb\u003e \u0026 x\u2028y\u2029 \ud83d\ude00 caf\u00e9\n\t"},"done":false})");
-  CHECK(chunk.content ==
-        "<b> & x\xE2\x80\xA8y\xE2\x80\xA9 \xF0\x9F\x98\x80 caf\xC3\xA9\n\t");
+  CHECK(chunk.content == "<b> & x\xE2\x80\xA8y\xE2\x80\xA9 \xF0\x9F\x98\x80 caf\xC3\xA9\n\t");
 }
 
 TEST_CASE("ollama::parse_chunk keeps raw UTF-8 as it is") {
   const auto chunk = parse_chunk(
-      "{\"message\":{\"role\":\"assistant\",\"content\":\"\xE4\xBD\xA0\xE5\xA5\xBD \xF0\x9F\x98\x80\"},\"done\":false}");
+      "{\"message\":{\"role\":\"assistant\",\"content\":\"\xE4\xBD\xA0\xE5\xA5\xBD "
+      "\xF0\x9F\x98\x80\"},\"done\":false}");
   CHECK(chunk.content == "\xE4\xBD\xA0\xE5\xA5\xBD \xF0\x9F\x98\x80");
 }
 
@@ -163,28 +165,25 @@ TEST_CASE("ollama::parse_chunk throws a stream error for a truncated JSON line")
 
 TEST_CASE("ollama::parse_chunk throws a stream error for fields of the wrong type") {
   SECTION("content is a number") {
-    const auto message = stream_error(R"({"message":{"role":"assistant","content":42},"done":false})");
+    const auto message =
+        stream_error(R"({"message":{"role":"assistant","content":42},"done":false})");
     CHECK_THAT(message, Catch::Contains("content"));
     CHECK_THAT(message, Catch::Contains(R"("content":42)"));
   }
   SECTION("done is a string") {
-    const auto message = stream_error(R"({"message":{"role":"assistant","content":"x"},"done":"true"})");
+    const auto message =
+        stream_error(R"({"message":{"role":"assistant","content":"x"},"done":"true"})");
     CHECK_THAT(message, Catch::Contains("done"));
   }
   SECTION("thinking is an object") {
     stream_error(R"({"message":{"role":"assistant","content":"","thinking":{}},"done":false})");
   }
-  SECTION("message is a string") {
-    stream_error(R"({"message":"hello","done":false})");
-  }
+  SECTION("message is a string") { stream_error(R"({"message":"hello","done":false})"); }
   SECTION("tool_calls is an object") {
     stream_error(R"({"message":{"role":"assistant","content":"","tool_calls":{}},"done":false})");
   }
   SECTION("done_reason is a number") {
     stream_error(R"({"message":{"role":"assistant","content":""},"done":true,"done_reason":1})");
   }
-  SECTION("the line is a JSON array") {
-    stream_error("[1,2,3]");
-  }
+  SECTION("the line is a JSON array") { stream_error("[1,2,3]"); }
 }
-

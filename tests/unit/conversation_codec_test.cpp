@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <memory>
 #include <string>
 
 #include "core/conversation/codec.hpp"
@@ -159,7 +160,7 @@ TEST_CASE(
     "OpenAI-style arguments") {
   const auto e = decode_message(
       Json::parse(
-          R"({"role":"assistant","images":["x"],"mood":"good","tool_calls":[{"id":"a","type":"function",)"
+          R"({"role":"assistant","extra":["x"],"mood":"good","tool_calls":[{"id":"a","type":"function",)"
           R"("function":{"name":"f","arguments":"{\"x\": 1}"}}],"ochat":{"time":5,"cut":"weird"}})"),
       "f:2");
   CHECK(e.message.content.empty());
@@ -206,4 +207,32 @@ TEST_CASE("conversation::decode_message names the line of a line that is not a m
 TEST_CASE("conversation::encode_message replaces invalid UTF-8 instead of failing") {
   const std::string line = encode_message(Message::text("assistant", "ok \xFF end"), {});
   CHECK(line == "{\"role\":\"assistant\",\"content\":\"ok \xEF\xBF\xBD end\"}\n");
+}
+
+TEST_CASE("conversation::encode_message keeps images as Ollama's base64 images, and each attachment's name") {
+  Message m = Message::text("user", "<file name=\"notes.txt\">\nhi\n</file>\n\nwhat is this?");
+  ochat::chat::Attachment text{"notes.txt", "text/plain", 3, nullptr};
+  ochat::chat::Attachment png{"cat.png", "image/png", 8, std::make_shared<const std::string>("\x89PNG\r\n\x1a\n")};
+  m.attachments = {text, png};
+  const std::string line = encode_message(m, {});
+  const Json j = parse(line);
+  CHECK(j["images"] == Json::array({"iVBORw0KGgo="}));
+  CHECK(j["ochat"]["attachments"] == Json::parse(R"([{"name":"notes.txt","type":"text/plain","size":3},)"
+                                                 R"({"name":"cat.png","type":"image/png","size":8}])"));
+  const auto e = decode_message(j, "f:2");
+  REQUIRE(e.message.attachments.size() == 2);
+  CHECK(e.message.attachments[0].name == "notes.txt");
+  CHECK(e.message.attachments[0].bytes == nullptr);
+  CHECK(e.message.attachments[1].media_type == "image/png");
+  REQUIRE(e.message.attachments[1].bytes);
+  CHECK(*e.message.attachments[1].bytes == *png.bytes);
+}
+
+TEST_CASE("conversation::decode_message reads images added by hand, and refuses one that is not base64") {
+  const auto e = decode_message(Json::parse(R"({"role":"user","content":"x","images":["/9j/4AA="]})"), "f:2");
+  REQUIRE(e.message.attachments.size() == 1);
+  CHECK(e.message.attachments[0].media_type == "image/jpeg");
+  CHECK(e.message.attachments[0].size == 5);
+  CHECK_THROWS_WITH(decode_message(Json::parse(R"({"role":"user","images":["not base64!"]})"), "f:2"),
+                    "f:2: an entry of 'images' is not an image in base64");
 }

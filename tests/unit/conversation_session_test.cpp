@@ -42,14 +42,14 @@ TEST_CASE("conversation::Session creates an automatic name in the directory and 
   FixedClock clock;
   SessionOptions options;
   options.dir = state.file("conversations");
-  options.state = state.path;
+  options.state = state.path();
   options.clock = &clock;
   auto first = Session::open(options);
   auto second = Session::open(options);  // the same second: another name
   CHECK(first->path() == options.dir + "/20260501-100000.jsonl");
   CHECK(second->path() == options.dir + "/20260501-100000-2.jsonl");
   turn(*second, settings("m"), "", "hi");
-  CHECK(most_recent(state.path, options.dir) == second->path());
+  CHECK(most_recent(state.path(), options.dir) == second->path());
 }
 
 TEST_CASE("conversation::Session: the header goes with the first reply; a turn without a reply writes nothing") {

@@ -97,7 +97,7 @@ TEST_CASE(
   ::utime(dir.file("a.jsonl").c_str(), &old);
   ::utime(dir.file("b.jsonl").c_str(), &newer);
   std::vector<std::string> warnings;
-  const auto list = list_conversations(dir.path, warnings);
+  const auto list = list_conversations(dir.path(), warnings);
   REQUIRE(list.size() == 2);
   CHECK(listing_line(list[0]) == "b\t1970-01-01T00:33:20Z\tm-b\t1\tsecond\n");
   CHECK(listing_line(list[1]) == "a\t1970-01-01T00:16:40Z\tm-a\t2\tfirst question\n");

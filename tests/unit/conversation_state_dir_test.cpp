@@ -90,7 +90,7 @@ TEST_CASE("conversation::most_recent: the recorded last conversation, else the n
   TempDir state;
   const std::string dir = state.file("conversations");
   make_private_dir(dir);
-  CHECK_FALSE(most_recent(state.path, dir));
+  CHECK_FALSE(most_recent(state.path(), dir));
 
   write_file(dir + "/old.jsonl", "x");
   write_file(dir + "/new.jsonl", "x");
@@ -100,16 +100,16 @@ TEST_CASE("conversation::most_recent: the recorded last conversation, else the n
   set_mtime(dir + "/new.jsonl", 2000);
   set_mtime(dir + "/.hidden.jsonl", 3000);
   set_mtime(dir + "/notes.txt", 3000);
-  CHECK(most_recent(state.path, dir) == dir + "/new.jsonl");
+  CHECK(most_recent(state.path(), dir) == dir + "/new.jsonl");
 
   TempDir elsewhere;
   write_file(elsewhere.file("mine.jsonl"), "x");
-  remember_last(state.path, elsewhere.file("mine.jsonl"));
-  CHECK(most_recent(state.path, dir) == elsewhere.file("mine.jsonl"));
+  remember_last(state.path(), elsewhere.file("mine.jsonl"));
+  CHECK(most_recent(state.path(), dir) == elsewhere.file("mine.jsonl"));
   struct stat st {};
   REQUIRE(::stat(state.file("last-conversation").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777u) == 0600u);
 
   ::unlink(elsewhere.file("mine.jsonl").c_str());  // gone: the newest file again
-  CHECK(most_recent(state.path, dir) == dir + "/new.jsonl");
+  CHECK(most_recent(state.path(), dir) == dir + "/new.jsonl");
 }

@@ -1,11 +1,11 @@
-#include <catch2/catch.hpp>
+#include "core/chat/conversation.hpp"
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <csignal>
 #include <string>
 #include <vector>
 
-#include "core/chat/conversation.hpp"
 #include "core/chat/model_list.hpp"
 #include "core/chat/text_buffer.hpp"
 #include "core/error.hpp"
@@ -27,7 +27,8 @@ struct Fixture {
   std::atomic<int> signal{0};
 
   ochat::chat::TurnContext context() {
-    return ochat::chat::TurnContext{backend, transport, sink, {}, ochat::sys::CancelToken{&signal, -1}};
+    return ochat::chat::TurnContext{
+        backend, transport, sink, {}, ochat::sys::CancelToken{&signal, -1}};
   }
 
   ochat::chat::ConversationResult run() {
@@ -46,12 +47,13 @@ const std::string kHello = R"({"message":{"role":"assistant","content":"Hello"},
 TEST_CASE("chat::run_conversation sends start, the tokens and done with the stats") {
   Fixture f;
   f.transport.pieces = {
-      kHello + R"({"message":{"role":"assistant","content":""},"done":true,"done_reason":"stop","eval_count":7,"eval_duration":1000})"
-               "\n"};
+      kHello +
+      R"({"message":{"role":"assistant","content":""},"done":true,"done_reason":"stop","eval_count":7,"eval_duration":1000})"
+      "\n"};
   const auto result = f.run();
   CHECK(result.end == TurnResult::End::done);
-  CHECK(f.sink.calls ==
-        std::vector<std::string>{"start:llama3.2@http://127.0.0.1:11434", "token:Hello", "flush", "done:stop"});
+  CHECK(f.sink.calls == std::vector<std::string>{"start:llama3.2@http://127.0.0.1:11434", "flush",
+                                                 "token:Hello", "flush", "done:stop"});
   REQUIRE(f.sink.dones.size() == 1);
   CHECK(f.sink.dones[0].stats.generated_tokens == 7);
   CHECK(f.sink.dones[0].stats.eval_ns == 1000);
@@ -59,8 +61,9 @@ TEST_CASE("chat::run_conversation sends start, the tokens and done with the stat
 
 TEST_CASE("chat::run_conversation passes the length done reason on") {
   Fixture f;
-  f.transport.pieces = {kHello + R"({"message":{"role":"assistant","content":""},"done":true,"done_reason":"length"})"
-                                 "\n"};
+  f.transport.pieces = {
+      kHello + R"({"message":{"role":"assistant","content":""},"done":true,"done_reason":"length"})"
+               "\n"};
   f.run();
   CHECK(f.sink.calls.back() == "done:length");
 }
@@ -92,13 +95,14 @@ TEST_CASE("chat::run_conversation leaves error and done to the caller on failure
   f.transport.result.outcome = Outcome::connect_failed;
   f.transport.result.message = "Connection refused";
   CHECK_THROWS_AS(f.run(), Error);
-  CHECK(f.sink.calls == std::vector<std::string>{"start:llama3.2@http://127.0.0.1:11434"});
+  CHECK(f.sink.calls == std::vector<std::string>{"start:llama3.2@http://127.0.0.1:11434", "flush"});
 }
 
 TEST_CASE("chat::list_models gets the model names from host/api/tags") {
   Fixture f;
   f.transport.pieces = {R"({"models":[{"name":"llama3.2:latest"},)", R"({"name":"qwen3:8b"}]})"};
-  CHECK(ochat::chat::list_models(f.context()) == std::vector<std::string>{"llama3.2:latest", "qwen3:8b"});
+  CHECK(ochat::chat::list_models(f.context()) ==
+        std::vector<std::string>{"llama3.2:latest", "qwen3:8b"});
   CHECK(f.transport.request.method == "GET");
   CHECK(f.transport.request.url == "http://127.0.0.1:11434/api/tags");
 }
@@ -190,7 +194,8 @@ class FakeTools final : public ochat::chat::ToolRunner {
  public:
   std::vector<std::string> ran;
   bool fail = false;
-  ochat::chat::ToolOutcome run(const ochat::chat::ToolCall& call, const ochat::sys::CancelToken&) override {
+  ochat::chat::ToolOutcome run(const ochat::chat::ToolCall& call,
+                               const ochat::sys::CancelToken&) override {
     ran.push_back(call.name + call.arguments.dump());
     ochat::chat::ToolOutcome outcome;
     outcome.content = fail ? "no such city" : call.name + " ok";
@@ -220,7 +225,8 @@ ochat::chat::ChatRequest weather_request() {
   ochat::chat::ChatRequest request;
   request.model = "llama3.2";
   request.messages.push_back(ochat::chat::Message::text("user", "Weather in Paris?"));
-  request.tools = nlohmann::ordered_json::parse(R"([{"type":"function","function":{"name":"get_weather"}}])");
+  request.tools =
+      nlohmann::ordered_json::parse(R"([{"type":"function","function":{"name":"get_weather"}}])");
   return request;
 }
 
@@ -234,14 +240,16 @@ TEST_CASE("chat::run_conversation runs the tools the model calls and sends the r
   CHECK(result.end == TurnResult::End::done);
   CHECK(tools.ran == std::vector<std::string>{R"(get_weather{"city":"Paris"})"});
   REQUIRE(f.transport.requests.size() == 2);
-  CHECK(f.transport.requests[1].body ==
-        R"({"model":"llama3.2","messages":[)"
-        R"({"role":"user","content":"Weather in Paris?"},)"
-        R"({"role":"assistant","content":"","tool_calls":[{"id":"call_k3j9x0qa","function":{"index":0,"name":"get_weather","arguments":{"city":"Paris"}}}]},)"
-        R"({"role":"tool","content":"get_weather ok","tool_name":"get_weather","tool_call_id":"call_k3j9x0qa"}],)"
-        R"("tools":[{"type":"function","function":{"name":"get_weather"}}],"stream":true})");
+  CHECK(
+      f.transport.requests[1].body ==
+      R"({"model":"llama3.2","messages":[)"
+      R"({"role":"user","content":"Weather in Paris?"},)"
+      R"({"role":"assistant","content":"","tool_calls":[{"id":"call_k3j9x0qa","function":{"index":0,"name":"get_weather","arguments":{"city":"Paris"}}}]},)"
+      R"({"role":"tool","content":"get_weather ok","tool_name":"get_weather","tool_call_id":"call_k3j9x0qa"}],)"
+      R"("tools":[{"type":"function","function":{"name":"get_weather"}}],"stream":true})");
   CHECK(f.sink.calls == std::vector<std::string>{
                             "start:llama3.2@http://127.0.0.1:11434",
+                            "flush",
                             "flush",
                             R"(tool_call:call_k3j9x0qa:get_weather:{"city":"Paris"})",
                             "tool_result:call_k3j9x0qa:get_weather:ok:get_weather ok",
@@ -262,9 +270,12 @@ TEST_CASE("chat::run_conversation tells the model about a failed tool") {
   tools.fail = true;
   ochat::chat::run_conversation(f.context(), weather_request(), {&tools, 10});
   REQUIRE(f.transport.requests.size() == 2);
-  CHECK_THAT(f.transport.requests[1].body,
-             Catch::Contains(R"({"role":"tool","content":"no such city","tool_name":"get_weather","tool_call_id":"call_k3j9x0qa"})"));
-  CHECK_THAT(f.sink.calls, Catch::VectorContains(std::string("tool_result:call_k3j9x0qa:get_weather:error:no such city")));
+  CHECK_THAT(
+      f.transport.requests[1].body,
+      Catch::Contains(
+          R"({"role":"tool","content":"no such city","tool_name":"get_weather","tool_call_id":"call_k3j9x0qa"})"));
+  CHECK_THAT(f.sink.calls, Catch::VectorContains(std::string(
+                               "tool_result:call_k3j9x0qa:get_weather:error:no such city")));
 }
 
 TEST_CASE("chat::run_conversation without tools ends at the first reply even if it calls one") {
@@ -295,10 +306,12 @@ TEST_CASE("chat::run_conversation sends a long answer back whole with the tool r
   // The reply's text is kept in blocks (chat::TextBuffer); this one spans several.
   std::string stream, text;
   for (int i = 0; i < 150; ++i) {
-    const std::string piece = std::to_string(i) + ":" + std::string(997, static_cast<char>('a' + i % 26)) + " ";
+    const std::string piece =
+        std::to_string(i) + ":" + std::string(997, static_cast<char>('a' + i % 26)) + " ";
     text += piece;
-    stream += R"({"model":"llama3.2","created_at":"2026-08-21T10:15:02Z","message":{"role":"assistant","content":")" +
-              piece + R"("},"done":false})" + "\n";
+    stream +=
+        R"({"model":"llama3.2","created_at":"2026-08-21T10:15:02Z","message":{"role":"assistant","content":")" +
+        piece + R"("},"done":false})" + "\n";
   }
   REQUIRE(text.size() > 2 * ochat::chat::TextBuffer::kBlockSize);
   Fixture f;
@@ -307,7 +320,8 @@ TEST_CASE("chat::run_conversation sends a long answer back whole with the tool r
   ochat::chat::run_conversation(f.context(), weather_request(), {&tools, 10});
   REQUIRE(f.transport.requests.size() == 2);
   CHECK_THAT(f.transport.requests[1].body,
-             Catch::Contains(R"({"role":"assistant","content":")" + text + R"(","tool_calls":[{"id":"call_k3j9x0qa")"));
+             Catch::Contains(R"({"role":"assistant","content":")" + text +
+                             R"(","tool_calls":[{"id":"call_k3j9x0qa")"));
 }
 
 namespace {

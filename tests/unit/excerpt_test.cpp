@@ -1,9 +1,8 @@
 // text::excerpt: untrusted bytes shown in a message.
-#include <catch2/catch.hpp>
-
-#include <string>
-
 #include "core/text/excerpt.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
 
 using ochat::text::excerpt;
 
@@ -29,10 +28,27 @@ TEST_CASE("text::excerpt cuts at a UTF-8 character boundary and marks the cut") 
 }
 
 TEST_CASE("text::excerpt replaces control characters") {
-  CHECK(excerpt(std::string("a\tb\nc\rd\x1b[0m\x7f" "e\0f", 15), 120) == "a?b?c?d?[0m?e?f");
+  CHECK(excerpt(std::string("a\tb\nc\rd\x1b[0m\x7f"
+                            "e\0f",
+                            15),
+                120) == "a?b?c?d?[0m?e?f");
 }
 
 TEST_CASE("text::excerpt is at most 120 bytes plus the mark by default") {
   const std::string long_line(500, 'x');
   CHECK(excerpt(long_line) == std::string(120, 'x') + "...");
+}
+
+TEST_CASE("text::quoted_lines shows the first lines that are not blank, each quoted") {
+  using ochat::text::quoted_lines;
+  CHECK(quoted_lines("") == "");
+  CHECK(quoted_lines(" \n\t\r\n\n") == "");
+  CHECK(quoted_lines("one") == "\"one\"");
+  CHECK(quoted_lines("one\r\n\n  two  \nthree\n") == "\"one\", \"  two\", \"three\"");
+  CHECK(quoted_lines("1\n2\n3\n4\n") == "\"1\", \"2\", \"3\" (and 1 more line)");
+  CHECK(quoted_lines("1\n2\n3\n4\n\n5", 2) == "\"1\", \"2\" (and 3 more lines)");
+  CHECK(quoted_lines("a\tb\x01"
+                     "c\n",
+                     3, 100) == "\"a?b?c\"");
+  CHECK(quoted_lines("abcdef\n", 3, 3) == "\"abc...\"");
 }

@@ -1,9 +1,9 @@
-#include <catch2/catch.hpp>
+#include "core/ollama/host.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 
 #include "core/error.hpp"
-#include "core/ollama/host.hpp"
 
 using ochat::ollama::resolve_host;
 

@@ -1,13 +1,12 @@
-#include <catch2/catch.hpp>
+#include "core/events/json_string.hpp"
 
+#include <catch2/catch.hpp>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "core/events/json_string.hpp"
 #include "core/text/utf8.hpp"
 
 using ochat::events::append_json_string;
@@ -16,7 +15,8 @@ namespace {
 
 // What the JSON DOM path wrote for the same text (the bytes append_json_string must match).
 std::string dom_dump(const std::string& text) {
-  return nlohmann::ordered_json(text).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  return nlohmann::ordered_json(text).dump(-1, ' ', false,
+                                           nlohmann::ordered_json::error_handler_t::replace);
 }
 
 std::string escaped(const std::string& text) {
@@ -55,14 +55,15 @@ TEST_CASE("events::append_json_string escapes quotes, backslashes and control ch
   CHECK(escaped("say \"hi\" \\ /") == R"("say \"hi\" \\ /")");
   CHECK(escaped("a\nb\tc\rd\be\ff") == R"("a\nb\tc\rd\be\ff")");
   CHECK(escaped(std::string("\x00\x01\x1f\x7f", 4)) == "\"\\u0000\\u0001\\u001f\x7f\"");
-  CHECK(escaped("Caf\xC3\xA9 \xE4\xBD\xA0\xF0\x9F\x98\x80") == "\"Caf\xC3\xA9 \xE4\xBD\xA0\xF0\x9F\x98\x80\"");
+  CHECK(escaped("Caf\xC3\xA9 \xE4\xBD\xA0\xF0\x9F\x98\x80") ==
+        "\"Caf\xC3\xA9 \xE4\xBD\xA0\xF0\x9F\x98\x80\"");
 }
 
 TEST_CASE("events::append_json_string replaces invalid UTF-8 with U+FFFD") {
   CHECK(escaped("bad \xFF\xFE bytes") == "\"bad \xEF\xBF\xBD\xEF\xBF\xBD bytes\"");
-  CHECK(escaped("cut \xE4\xBD") == "\"cut \xEF\xBF\xBD\"");                 // cut at the end: one
-  CHECK(escaped("\xE4\xBDx") == "\"\xEF\xBF\xBDx\"");                        // cut before ASCII
-  CHECK(escaped("\xC0\xAF") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");              // overlong
+  CHECK(escaped("cut \xE4\xBD") == "\"cut \xEF\xBF\xBD\"");      // cut at the end: one
+  CHECK(escaped("\xE4\xBDx") == "\"\xEF\xBF\xBDx\"");            // cut before ASCII
+  CHECK(escaped("\xC0\xAF") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");  // overlong
   CHECK(escaped("\xED\xA0\x80") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");  // a surrogate
   CHECK(escaped("\xF4\x90\x80\x80") ==
         "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");  // above U+10FFFF
@@ -78,22 +79,27 @@ TEST_CASE("events::append_json_string writes what the JSON DOM writes for every 
   }
 }
 
-TEST_CASE("events::append_json_string writes what the JSON DOM writes for every one- and two-byte string") {
+TEST_CASE(
+    "events::append_json_string writes what the JSON DOM writes for every one- and two-byte "
+    "string") {
   for (int a = 0; a < 256; ++a) {
     check_same_as_dom(std::string(1, static_cast<char>(a)));
     for (int b = 0; b < 256; ++b) check_same_as_dom({static_cast<char>(a), static_cast<char>(b)});
   }
 }
 
-TEST_CASE("events::append_json_string writes what the JSON DOM writes for mixes of boundary bytes") {
+TEST_CASE(
+    "events::append_json_string writes what the JSON DOM writes for mixes of boundary bytes") {
   // The bytes where UTF-8 validity changes, with ASCII and escapes between them.
-  const std::vector<unsigned char> pool = {0x00, 0x1F, 'a',  '"',  0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF,
-                                           0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF};
+  const std::vector<unsigned char> pool = {0x00, 0x1F, 'a',  '"',  0x7F, 0x80, 0x8F,
+                                           0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF,
+                                           0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF};
   for (unsigned char a : pool)
     for (unsigned char b : pool)
       for (unsigned char c : pool)
         for (unsigned char d : pool) {
-          check_same_as_dom({static_cast<char>(a), static_cast<char>(b), static_cast<char>(c), static_cast<char>(d)});
+          check_same_as_dom({static_cast<char>(a), static_cast<char>(b), static_cast<char>(c),
+                             static_cast<char>(d)});
         }
   std::mt19937 random(20261129);
   std::uniform_int_distribution<std::size_t> pick(0, pool.size() - 1), length(0, 24);

@@ -1,11 +1,11 @@
-#include <catch2/catch.hpp>
+#include "core/ndjson/line_splitter.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
-#include "core/ndjson/line_splitter.hpp"
 #include "stream_splits.hpp"
 
 using ochat::ndjson::LineSplitter;
@@ -149,7 +149,9 @@ TEST_CASE("ndjson::LineSplitter accepts a line of exactly max_line bytes") {
   CHECK(lines == std::vector<std::string>{std::string(8, 'a') + std::string(8, 'b')});
 }
 
-TEST_CASE("ndjson::LineSplitter rejects a too-long line that arrives in one read (bug: only split lines were checked)") {
+TEST_CASE(
+    "ndjson::LineSplitter rejects a too-long line that arrives in one read (bug: only split lines "
+    "were checked)") {
   ochat::ndjson::LineSplitter s(16);
   auto ignore = [](std::string_view) {};
   REQUIRE_THROWS_AS(s.feed(std::string(100, 'x') + "\n", ignore), ochat::Error);

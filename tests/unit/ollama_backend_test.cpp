@@ -1,10 +1,10 @@
-#include <catch2/catch.hpp>
+#include "core/ollama/ollama_backend.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
-#include "core/ollama/ollama_backend.hpp"
 #include "core/ollama/request_builder.hpp"
 #include "stream_splits.hpp"
 
@@ -42,7 +42,8 @@ const std::string kStream =
     "\n"
     R"({"model":"qwen3","created_at":"2026-08-21T10:15:02.1Z","message":{"role":"assistant","content":"Caf\u00e9 ","thinking":"."},"done":false})"
     "\n"
-    "{\"model\":\"qwen3\",\"created_at\":\"2026-08-21T10:15:02.2Z\",\"message\":{\"role\":\"assistant\",\"content\":\"\xE4\xBD\xA0\xE5\xA5\xBD \xF0\x9F\x98\x80 \"},\"done\":false}\n"
+    "{\"model\":\"qwen3\",\"created_at\":\"2026-08-21T10:15:02.2Z\",\"message\":{\"role\":"
+    "\"assistant\",\"content\":\"\xE4\xBD\xA0\xE5\xA5\xBD \xF0\x9F\x98\x80 \"},\"done\":false}\n"
     R"({"model":"qwen3","created_at":"2026-08-21T10:15:02.3Z","message":{"role":"assistant","content":"a \u0026 b\u2028\ud83d\ude00\n"},"done":false})"
     "\n"
     R"({"model":"qwen3","created_at":"2026-08-21T10:15:02.4Z","message":{"role":"assistant","content":"end"},"done":true,"done_reason":"stop","total_duration":4883583458,"eval_count":4,"eval_duration":1000})"
@@ -102,10 +103,11 @@ TEST_CASE("ollama::OllamaBackend decoder decodes a final line without newline at
   const OllamaBackend backend("http://127.0.0.1:11434");
   auto decoder = backend.decoder();
   Recorder r;
-  decoder->feed(R"({"message":{"role":"assistant","content":"hi"},"done":false})"
-                "\n"
-                R"({"message":{"role":"assistant","content":"!"},"done":true,"done_reason":"stop"})",
-                r);
+  decoder->feed(
+      R"({"message":{"role":"assistant","content":"hi"},"done":false})"
+      "\n"
+      R"({"message":{"role":"assistant","content":"!"},"done":true,"done_reason":"stop"})",
+      r);
   CHECK(r.content == "hi");
   CHECK(r.done == 0);
   decoder->finish(r);
@@ -136,16 +138,20 @@ TEST_CASE("ollama::OllamaBackend chat_request posts the chat body to host/api/ch
   CHECK(http_request.method == "POST");
   CHECK(http_request.url == "https://example.com:443/ollama/api/chat");
   CHECK(http_request.body == ochat::ollama::chat_body(request).dump());
-  CHECK(http_request.body == R"({"model":"llama3.2","messages":[{"role":"user","content":"hi"}],"stream":true})");
-  CHECK_THAT(http_request.headers, Catch::VectorContains(std::string("Content-Type: application/json")));
+  CHECK(http_request.body ==
+        R"({"model":"llama3.2","messages":[{"role":"user","content":"hi"}],"stream":true})");
+  CHECK_THAT(http_request.headers,
+             Catch::VectorContains(std::string("Content-Type: application/json")));
 }
 
-TEST_CASE("ollama::OllamaBackend models_request gets host/api/tags and parse_models reads the names") {
+TEST_CASE(
+    "ollama::OllamaBackend models_request gets host/api/tags and parse_models reads the names") {
   const OllamaBackend backend("http://127.0.0.1:11434");
   const auto http_request = backend.models_request();
   CHECK(http_request.method == "GET");
   CHECK(http_request.url == "http://127.0.0.1:11434/api/tags");
-  CHECK(backend.parse_models(R"({"models":[{"name":"llama3.2:latest","size":1},{"name":"qwen3:8b"}]})") ==
+  CHECK(backend.parse_models(
+            R"({"models":[{"name":"llama3.2:latest","size":1},{"name":"qwen3:8b"}]})") ==
         std::vector<std::string>{"llama3.2:latest", "qwen3:8b"});
   CHECK(backend.parse_models(R"({"models":[]})").empty());
   CHECK_THROWS_AS(backend.parse_models("404 page not found"), Error);
@@ -153,17 +159,21 @@ TEST_CASE("ollama::OllamaBackend models_request gets host/api/tags and parse_mod
 
 TEST_CASE("ollama::OllamaBackend http_error for a missing model suggests ollama pull") {
   const OllamaBackend backend("http://127.0.0.1:11434");
-  const Error e = backend.http_error(404, R"({"error":"model 'llama9' not found"})", request_for("llama9"));
+  const Error e =
+      backend.http_error(404, R"({"error":"model 'llama9' not found"})", request_for("llama9"));
   CHECK(e.kind() == ErrorKind::http);
   CHECK_THAT(e.what(), Catch::Contains("model 'llama9' not found"));
   CHECK_THAT(e.what(), Catch::Contains("404"));
   CHECK_THAT(e.hint(), Catch::Contains("ollama pull llama9"));
 }
 
-TEST_CASE("ollama::OllamaBackend http_error for an older server's missing-model text suggests ollama pull") {
+TEST_CASE(
+    "ollama::OllamaBackend http_error for an older server's missing-model text suggests ollama "
+    "pull") {
   const OllamaBackend backend("http://127.0.0.1:11434");
-  const Error e = backend.http_error(404, R"({"error":"model \"llama9\" not found, try pulling it first"})",
-                                     request_for("llama9"));
+  const Error e =
+      backend.http_error(404, R"({"error":"model \"llama9\" not found, try pulling it first"})",
+                         request_for("llama9"));
   CHECK_THAT(e.what(), Catch::Contains("model \"llama9\" not found, try pulling it first"));
   CHECK_THAT(e.hint(), Catch::Contains("ollama pull llama9"));
 }
@@ -181,9 +191,11 @@ TEST_CASE("ollama::OllamaBackend http_error for a plain-text 404 points at the h
 TEST_CASE("ollama::OllamaBackend http_error keeps the server's 503 message as sent") {
   const OllamaBackend backend("http://127.0.0.1:11434");
   const Error e = backend.http_error(
-      503, R"({"error":"server busy, please try again.  maximum pending requests exceeded"})", request_for("m"));
+      503, R"({"error":"server busy, please try again.  maximum pending requests exceeded"})",
+      request_for("m"));
   CHECK(e.kind() == ErrorKind::http);
-  CHECK_THAT(e.what(), Catch::Contains("server busy, please try again.  maximum pending requests exceeded"));
+  CHECK_THAT(e.what(),
+             Catch::Contains("server busy, please try again.  maximum pending requests exceeded"));
   CHECK_THAT(e.what(), Catch::Contains("503"));
   CHECK_FALSE(e.hint().empty());
 }
@@ -196,7 +208,8 @@ TEST_CASE("ollama::OllamaBackend http_error for a 403 with an empty body") {
   CHECK_THAT(e.hint(), Catch::Contains("proxy"));
 }
 
-TEST_CASE("ollama::OllamaBackend http_error for a model without thinking suggests dropping --think") {
+TEST_CASE(
+    "ollama::OllamaBackend http_error for a model without thinking suggests dropping --think") {
   const OllamaBackend backend("http://127.0.0.1:11434");
   const Error e = backend.http_error(400, R"({"error":"\"llama3.2\" does not support thinking"})",
                                      request_for("llama3.2"));
@@ -204,7 +217,8 @@ TEST_CASE("ollama::OllamaBackend http_error for a model without thinking suggest
   CHECK_THAT(e.hint(), Catch::Contains("--think"));
 }
 
-TEST_CASE("ollama::OllamaBackend http_error shows only the first line of a text body, made printable") {
+TEST_CASE(
+    "ollama::OllamaBackend http_error shows only the first line of a text body, made printable") {
   const OllamaBackend backend("http://127.0.0.1:11434");
   const Error e =
       backend.http_error(502, "\n  Bad\x1b[31m Gateway\nsecond line\n", request_for("m"));

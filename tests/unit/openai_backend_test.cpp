@@ -1,13 +1,13 @@
-#include <catch2/catch.hpp>
+#include "core/openai/openai_backend.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
 #include "core/ollama/ollama_backend.hpp"
 #include "core/openai/base_url.hpp"
-#include "core/openai/openai_backend.hpp"
 
 using ochat::Error;
 using ochat::ErrorKind;
@@ -33,7 +33,8 @@ bool mentions(const std::vector<std::string>& headers, const std::string& text) 
                      [&](const std::string& h) { return h.find(text) != std::string::npos; });
 }
 
-Error refusal(long status, std::string_view body, const std::string& key = {}, const std::string& model = "qwen3") {
+Error refusal(long status, std::string_view body, const std::string& key = {},
+              const std::string& model = "qwen3") {
   return OpenAiBackend(kBase, key).http_error(status, body, request_for(model));
 }
 
@@ -47,7 +48,9 @@ TEST_CASE("openai::OpenAiBackend posts to {base}/chat/completions asking for eve
   CHECK(has(r.headers, "Content-Type: application/json"));
   CHECK(has(r.headers, "Accept: text/event-stream"));
   CHECK_FALSE(mentions(r.headers, "Authorization"));
-  CHECK_THAT(r.body, Catch::StartsWith(R"({"model":"qwen3","messages":[{"role":"user","content":"hi"}],"stream":true)"));
+  CHECK_THAT(r.body,
+             Catch::StartsWith(
+                 R"({"model":"qwen3","messages":[{"role":"user","content":"hi"}],"stream":true)"));
   CHECK(backend.host() == kBase);
 }
 
@@ -74,7 +77,8 @@ TEST_CASE("ollama::OllamaBackend sends an API key when it is given one, and none
 
 TEST_CASE("openai::OpenAiBackend parses the model list of GET /models") {
   const OpenAiBackend backend(kBase, "");
-  CHECK(backend.parse_models(R"({"object":"list","data":[{"id":"a","object":"model"},{"id":"b"},{"x":1}]})") ==
+  CHECK(backend.parse_models(
+            R"({"object":"list","data":[{"id":"a","object":"model"},{"id":"b"},{"x":1}]})") ==
         std::vector<std::string>{"a", "b"});
   CHECK(backend.parse_models(R"({"data":[]})").empty());
   CHECK_THROWS_AS(backend.parse_models(R"({"models":[]})"), Error);
@@ -82,17 +86,21 @@ TEST_CASE("openai::OpenAiBackend parses the model list of GET /models") {
 }
 
 TEST_CASE("openai::OpenAiBackend words an HTTP error with the server's own message") {
-  const Error e = refusal(400, R"({"error":{"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}})");
+  const Error e = refusal(
+      400,
+      R"({"error":{"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}})");
   CHECK(e.kind() == ErrorKind::http);
   CHECK(std::string(e.what()) ==
-        "the server refused the request (HTTP 400 Bad Request): the request exceeds the available context size, try "
+        "the server refused the request (HTTP 400 Bad Request): the request exceeds the available "
+        "context size, try "
         "increasing it");
   CHECK(e.hint().empty());
 }
 
 TEST_CASE("openai::OpenAiBackend takes Ollama's {\"error\": \"...\"} and text bodies too") {
   CHECK(std::string(refusal(500, R"({"error":"model runner has unexpectedly stopped"})").what()) ==
-        "the server refused the request (HTTP 500 Internal Server Error): model runner has unexpectedly stopped");
+        "the server refused the request (HTTP 500 Internal Server Error): model runner has "
+        "unexpectedly stopped");
   CHECK(std::string(refusal(502, "\n<html>Bad gateway</html>\nmore\n").what()) ==
         "the server refused the request (HTTP 502 Bad Gateway): Bad gateway");
   CHECK(std::string(refusal(404, "\n  404 page not found\r\n").what()) ==
@@ -101,7 +109,8 @@ TEST_CASE("openai::OpenAiBackend takes Ollama's {\"error\": \"...\"} and text bo
 }
 
 TEST_CASE("openai::OpenAiBackend hints at the API key on 401 and 403") {
-  const std::string body = R"({"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}})";
+  const std::string body =
+      R"({"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}})";
   CHECK_THAT(refusal(401, body).hint(), Catch::Contains("set OCHAT_API_KEY or OPENAI_API_KEY"));
   const Error with_key = refusal(401, body, "sk-x");
   CHECK_THAT(with_key.hint(), Catch::Contains("check the API key"));
@@ -110,10 +119,13 @@ TEST_CASE("openai::OpenAiBackend hints at the API key on 401 and 403") {
 }
 
 TEST_CASE("openai::OpenAiBackend hints at the model name or the base URL on 404") {
-  CHECK_THAT(refusal(404, R"({"error":{"message":"model \"qwen9\" not found, try pulling it first","type":"not_found_error"}})",
-                     "", "qwen9")
-                 .hint(),
-             Catch::Contains("check the model name"));
+  CHECK_THAT(
+      refusal(
+          404,
+          R"({"error":{"message":"model \"qwen9\" not found, try pulling it first","type":"not_found_error"}})",
+          "", "qwen9")
+          .hint(),
+      Catch::Contains("check the model name"));
   const Error path = refusal(404, "404 page not found");
   CHECK_THAT(path.hint(), Catch::Contains(kBase));
   CHECK_THAT(path.hint(), Catch::Contains("/v1"));
@@ -121,8 +133,10 @@ TEST_CASE("openai::OpenAiBackend hints at the model name or the base URL on 404"
 }
 
 TEST_CASE("openai::OpenAiBackend hints at waiting on 429 and 503") {
-  CHECK_THAT(refusal(429, R"({"error":{"message":"Rate limit reached"}})").hint(), Catch::Contains("try again later"));
-  CHECK_THAT(refusal(503, R"({"error":{"code":503,"message":"Loading model"}})").hint(), Catch::Contains("try again later"));
+  CHECK_THAT(refusal(429, R"({"error":{"message":"Rate limit reached"}})").hint(),
+             Catch::Contains("try again later"));
+  CHECK_THAT(refusal(503, R"({"error":{"code":503,"message":"Loading model"}})").hint(),
+             Catch::Contains("try again later"));
 }
 
 TEST_CASE("openai::OpenAiBackend's connect hint names its settings, not Ollama") {
@@ -144,4 +158,18 @@ TEST_CASE("openai::resolve_base_url keeps the value as given, tidied") {
     INFO(bad);
     CHECK_THROWS_AS(resolve_base_url(bad), Error);
   }
+}
+
+TEST_CASE("openai::OpenAiBackend hints at tools when the model or llama-server refuses them") {
+  CHECK(
+      refusal(
+          400,
+          R"({"error":{"message":"registry.ollama.ai/library/gemma:latest does not support tools","type":"api_error"}})")
+          .hint() == ochat::chat::kToolsRefusedHint);
+  CHECK_THAT(
+      refusal(
+          500,
+          R"({"error":{"code":500,"message":"tools param requires --jinja flag","type":"server_error"}})")
+          .hint(),
+      Catch::Contains("--jinja"));
 }

@@ -1,8 +1,7 @@
 // The backend-neutral conversation loop driven through the OpenAI backend, with a scripted
 // transport: the same events as with Ollama, and the follow-up request of a tool round.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
@@ -21,7 +20,8 @@ namespace {
 
 class EchoTools final : public ochat::chat::ToolRunner {
  public:
-  ochat::chat::ToolOutcome run(const ochat::chat::ToolCall& call, const ochat::sys::CancelToken&) override {
+  ochat::chat::ToolOutcome run(const ochat::chat::ToolCall& call,
+                               const ochat::sys::CancelToken&) override {
     calls.push_back(call);
     return {call.name + " got " + call.arguments.dump(), false, false, {}};
   }
@@ -42,7 +42,9 @@ struct Fixture {
     ochat::chat::ConversationOptions options;
     if (with_tools) options.tools = &tools;
     return ochat::chat::run_conversation(
-        ochat::chat::TurnContext{backend, transport, sink, {}, ochat::sys::CancelToken{&signal, -1}}, request, options);
+        ochat::chat::TurnContext{
+            backend, transport, sink, {}, ochat::sys::CancelToken{&signal, -1}},
+        request, options);
   }
 };
 
@@ -51,9 +53,11 @@ std::string content(std::string_view text) {
   return event(R"({"choices":[{"index":0,"delta":{"content":")" + std::string(text) + R"("}}]})");
 }
 std::string finish(std::string_view reason) {
-  return event(R"({"choices":[{"index":0,"delta":{},"finish_reason":")" + std::string(reason) + R"("}]})");
+  return event(R"({"choices":[{"index":0,"delta":{},"finish_reason":")" + std::string(reason) +
+               R"("}]})");
 }
-const std::string kUsage = event(R"({"choices":[],"usage":{"prompt_tokens":33,"completion_tokens":4,"total_tokens":37}})");
+const std::string kUsage =
+    event(R"({"choices":[],"usage":{"prompt_tokens":33,"completion_tokens":4,"total_tokens":37}})");
 const std::string kDone = "data: [DONE]\n\n";
 
 Error error_of(Fixture& f) {
@@ -73,8 +77,9 @@ TEST_CASE("chat::run_conversation over OpenAI gives start, tokens and done with 
   f.transport.pieces = {content("Hello") + content(", world"), finish("stop") + kUsage + kDone};
   const auto result = f.run();
   CHECK(result.end == TurnResult::End::done);
-  CHECK(f.sink.calls == std::vector<std::string>{"start:qwen3@http://127.0.0.1:8080/v1", "token:Hello",
-                                                 "token:, world", "flush", "flush", "done:stop"});
+  CHECK(f.sink.calls == std::vector<std::string>{"start:qwen3@http://127.0.0.1:8080/v1", "flush",
+                                                 "token:Hello", "token:, world", "flush", "flush",
+                                                 "done:stop"});
   REQUIRE(f.sink.dones.size() == 1);
   CHECK(f.sink.dones[0].stats.prompt_tokens == 33);
   CHECK(f.sink.dones[0].stats.generated_tokens == 4);
@@ -90,11 +95,16 @@ TEST_CASE("chat::run_conversation over OpenAI ends with done reason length") {
 TEST_CASE("chat::run_conversation over OpenAI runs the calls and sends the protocol's follow-up") {
   Fixture f;
   const std::string call =
-      event(R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"get_weather","arguments":""}}]}}]})") +
-      event(R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\": "}}]}}]})") +
-      event(R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"Paris\"}"}}]}}]})");
-  f.transport.queued.push_back({200, {content("Let me check.") + call, finish("tool_calls") + kUsage + kDone}, {}, {}});
-  f.transport.queued.push_back({200, {content("Sunny.") + finish("stop") + kUsage + kDone}, {}, {}});
+      event(
+          R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"get_weather","arguments":""}}]}}]})") +
+      event(
+          R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\": "}}]}}]})") +
+      event(
+          R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"Paris\"}"}}]}}]})");
+  f.transport.queued.push_back(
+      {200, {content("Let me check.") + call, finish("tool_calls") + kUsage + kDone}, {}, {}});
+  f.transport.queued.push_back(
+      {200, {content("Sunny.") + finish("stop") + kUsage + kDone}, {}, {}});
   const auto result = f.run(true);
   CHECK(result.end == TurnResult::End::done);
   REQUIRE(f.tools.calls.size() == 1);
@@ -122,7 +132,10 @@ TEST_CASE("chat::run_conversation over OpenAI: a stream that stops mid-turn is a
 
 TEST_CASE("chat::run_conversation over OpenAI: an error event is a stream error with its message") {
   Fixture f;
-  f.transport.pieces = {content("partial") + event(R"({"error":{"code":500,"message":"Context size has been exceeded.","type":"server_error"}})")};
+  f.transport.pieces = {
+      content("partial") +
+      event(
+          R"({"error":{"code":500,"message":"Context size has been exceeded.","type":"server_error"}})")};
   const Error e = error_of(f);
   CHECK(e.kind() == ErrorKind::stream);
   CHECK_THAT(e.what(), Catch::Contains("Context size has been exceeded."));
@@ -131,13 +144,15 @@ TEST_CASE("chat::run_conversation over OpenAI: an error event is a stream error 
 TEST_CASE("chat::run_conversation over OpenAI: an HTTP error carries the server's message") {
   Fixture f;
   f.transport.status = 401;
-  f.transport.pieces = {R"({"error":{"message":"Incorrect API key provided","type":"invalid_request_error"}})"};
+  f.transport.pieces = {
+      R"({"error":{"message":"Incorrect API key provided","type":"invalid_request_error"}})"};
   const Error e = error_of(f);
   CHECK(e.kind() == ErrorKind::http);
   CHECK_THAT(e.what(), Catch::Contains("HTTP 401 Unauthorized): Incorrect API key provided"));
 }
 
-TEST_CASE("chat::run_conversation over OpenAI: a connection failure suggests checking the base URL") {
+TEST_CASE(
+    "chat::run_conversation over OpenAI: a connection failure suggests checking the base URL") {
   Fixture f;
   f.transport.status = 0;
   f.transport.result.outcome = ochat::http::Outcome::connect_failed;

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "core/config/option_value.hpp"
@@ -40,21 +39,24 @@ TEST_CASE("openai::chat_body of a plain request streams with usage") {
 }
 
 TEST_CASE("openai::chat_body sends -o options as top-level fields with their types") {
-  CHECK(body_with_options({"temperature=0.2", "top_p=0.9", "max_tokens=100", "seed=42", "stop=END",
-                           "presence_penalty=-0.5", "top_k=40", "logit_bias={\"50256\":-100}"}) ==
-        kPlainPrefix +
-            R"(,"temperature":0.2,"top_p":0.9,"max_tokens":100,"seed":42,"stop":["END"],"presence_penalty":-0.5,)"
-            R"("top_k":40,"logit_bias":{"50256":-100}})");
+  CHECK(
+      body_with_options({"temperature=0.2", "top_p=0.9", "max_tokens=100", "seed=42", "stop=END",
+                         "presence_penalty=-0.5", "top_k=40", "logit_bias={\"50256\":-100}"}) ==
+      kPlainPrefix +
+          R"(,"temperature":0.2,"top_p":0.9,"max_tokens":100,"seed":42,"stop":["END"],"presence_penalty":-0.5,)"
+          R"("top_k":40,"logit_bias":{"50256":-100}})");
 }
 
 TEST_CASE("openai::chat_body sends Ollama's num_predict as max_tokens, and no limit as nothing") {
   CHECK(body_with_options({"num_predict=128"}) == kPlainPrefix + R"(,"max_tokens":128})");
   CHECK(body_with_options({"num_predict=-1"}) == kPlainPrefix + "}");
-  CHECK(body_with_options({"num_predict=-2", "temperature=0"}) == kPlainPrefix + R"(,"temperature":0})");
+  CHECK(body_with_options({"num_predict=-2", "temperature=0"}) ==
+        kPlainPrefix + R"(,"temperature":0})");
 }
 
 TEST_CASE("openai::top_level_options refuses the fields ochat writes itself and a doubled limit") {
-  for (const char* pair : {"model=x", "messages=[]", "tools=[]", "stream=false", "stream_options={}"}) {
+  for (const char* pair :
+       {"model=x", "messages=[]", "tools=[]", "stream=false", "stream_options={}"}) {
     INFO(pair);
     try {
       body_with_options({pair});
@@ -71,13 +73,17 @@ TEST_CASE("openai::chat_body maps --format to response_format") {
   ChatRequest request = plain_request();
   SECTION("json") {
     request.format = "json";
-    CHECK(chat_body(request).dump() == kPlainPrefix + R"(,"response_format":{"type":"json_object"}})");
+    CHECK(chat_body(request).dump() ==
+          kPlainPrefix + R"(,"response_format":{"type":"json_object"}})");
   }
   SECTION("a schema") {
-    request.format = Json::parse(R"({"type":"object","properties":{"age":{"type":"integer"}},"required":["age"]})");
-    CHECK(chat_body(request).dump() ==
-          kPlainPrefix + R"(,"response_format":{"type":"json_schema","json_schema":{"name":"response",)"
-                         R"("schema":{"type":"object","properties":{"age":{"type":"integer"}},"required":["age"]}}}})");
+    request.format = Json::parse(
+        R"({"type":"object","properties":{"age":{"type":"integer"}},"required":["age"]})");
+    CHECK(
+        chat_body(request).dump() ==
+        kPlainPrefix +
+            R"(,"response_format":{"type":"json_schema","json_schema":{"name":"response",)"
+            R"("schema":{"type":"object","properties":{"age":{"type":"integer"}},"required":["age"]}}}})");
   }
 }
 
@@ -107,10 +113,11 @@ TEST_CASE("openai::chat_body sends the tools as they are, before stream") {
   ChatRequest request = plain_request();
   request.tools = Json::parse(
       R"([{"type":"function","function":{"name":"get_weather","description":"Weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}])");
-  CHECK(chat_body(request).dump() ==
-        R"({"model":"qwen3","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"hi"}],)"
-        R"("tools":[{"type":"function","function":{"name":"get_weather","description":"Weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}],)"
-        R"("stream":true,"stream_options":{"include_usage":true}})");
+  CHECK(
+      chat_body(request).dump() ==
+      R"({"model":"qwen3","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"hi"}],)"
+      R"("tools":[{"type":"function","function":{"name":"get_weather","description":"Weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}],)"
+      R"("stream":true,"stream_options":{"include_usage":true}})");
 }
 
 TEST_CASE("openai::chat_body sends a tool round trip as the protocol wants it") {
@@ -136,12 +143,24 @@ TEST_CASE("openai::chat_body sends a tool round trip as the protocol wants it") 
     result.tool_call_id = id;
     request.messages.push_back(result);
   }
-  CHECK(chat_body(request).dump() ==
-        R"({"model":"qwen3","messages":[{"role":"user","content":"weather?"},)"
-        R"({"role":"assistant","content":"Let me check.","tool_calls":[)"
-        R"({"id":"call_a","type":"function","function":{"name":"get_weather","arguments":"{\"city\": \"S\\u00e3o Paulo\"}"}},)"
-        R"({"id":"call_b","type":"function","function":{"name":"now","arguments":"{}"}}]},)"
-        R"({"role":"tool","tool_call_id":"call_a","content":"result of call_a"},)"
-        R"({"role":"tool","tool_call_id":"call_b","content":"result of call_b"}],)"
-        R"("stream":true,"stream_options":{"include_usage":true}})");
+  CHECK(
+      chat_body(request).dump() ==
+      R"({"model":"qwen3","messages":[{"role":"user","content":"weather?"},)"
+      R"({"role":"assistant","content":"Let me check.","tool_calls":[)"
+      R"({"id":"call_a","type":"function","function":{"name":"get_weather","arguments":"{\"city\": \"S\\u00e3o Paulo\"}"}},)"
+      R"({"id":"call_b","type":"function","function":{"name":"now","arguments":"{}"}}]},)"
+      R"({"role":"tool","tool_call_id":"call_a","content":"result of call_a"},)"
+      R"({"role":"tool","tool_call_id":"call_b","content":"result of call_b"}],)"
+      R"("stream":true,"stream_options":{"include_usage":true}})");
+}
+
+TEST_CASE("openai::chat_body asks to continue the final assistant message of a continuation") {
+  ChatRequest request = plain_request();
+  request.messages.push_back(Message::text("assistant", "The quick "));
+  request.continue_answer = true;
+  CHECK(
+      chat_body(request).dump() ==
+      R"({"model":"qwen3","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"hi"},)"
+      R"({"role":"assistant","content":"The quick "}],"stream":true,"stream_options":{"include_usage":true},)"
+      R"("continue_final_message":true,"add_generation_prompt":false})");
 }

@@ -1,8 +1,7 @@
 // --api, the OpenAI base URL and the API key: how settings.cpp picks them.
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -19,11 +18,12 @@ namespace {
 using Env = std::map<std::string, std::string, std::less<>>;
 
 Settings resolve(const Options& options, Env env = {}) {
-  return ochat::config::resolve_settings(options, [env = std::move(env)](std::string_view name) -> std::optional<std::string> {
-    auto it = env.find(name);
-    if (it == env.end()) return std::nullopt;
-    return it->second;
-  });
+  return ochat::config::resolve_settings(
+      options, [env = std::move(env)](std::string_view name) -> std::optional<std::string> {
+        auto it = env.find(name);
+        if (it == env.end()) return std::nullopt;
+        return it->second;
+      });
 }
 
 Options openai() {
@@ -86,27 +86,35 @@ TEST_CASE("config::resolve_settings refuses an unknown protocol, naming where it
 TEST_CASE("config::resolve_settings takes the OpenAI base URL from --host, else OPENAI_BASE_URL") {
   CHECK(resolve(openai()).host == "http://127.0.0.1:11434/v1");
   CHECK(resolve(openai(), {{"OLLAMA_HOST", "gpu-box"}}).host == "http://127.0.0.1:11434/v1");
-  CHECK(resolve(openai(), {{"OPENAI_BASE_URL", "https://api.example.com/v1/"}}).host == "https://api.example.com/v1");
+  CHECK(resolve(openai(), {{"OPENAI_BASE_URL", "https://api.example.com/v1/"}}).host ==
+        "https://api.example.com/v1");
   Options o = openai();
   o.host = "http://127.0.0.1:8080/v1";
-  CHECK(resolve(o, {{"OPENAI_BASE_URL", "https://api.example.com/v1"}}).host == "http://127.0.0.1:8080/v1");
+  CHECK(resolve(o, {{"OPENAI_BASE_URL", "https://api.example.com/v1"}}).host ==
+        "http://127.0.0.1:8080/v1");
   // And OPENAI_BASE_URL means nothing to the Ollama protocol.
-  CHECK(resolve({}, {{"OPENAI_BASE_URL", "https://api.example.com/v1"}}).host == "http://127.0.0.1:11434");
+  CHECK(resolve({}, {{"OPENAI_BASE_URL", "https://api.example.com/v1"}}).host ==
+        "http://127.0.0.1:11434");
 }
 
 TEST_CASE("config::resolve_settings takes the API key from OCHAT_API_KEY, else OPENAI_API_KEY") {
   CHECK(resolve(openai()).api_key.empty());
   CHECK(resolve(openai(), {{"OPENAI_API_KEY", "sk-openai"}}).api_key == "sk-openai");
-  CHECK(resolve(openai(), {{"OCHAT_API_KEY", "sk-ochat"}, {"OPENAI_API_KEY", "sk-openai"}}).api_key == "sk-ochat");
-  CHECK(resolve(openai(), {{"OCHAT_API_KEY", "  "}, {"OPENAI_API_KEY", " sk-openai\n"}}).api_key == "sk-openai");
+  CHECK(
+      resolve(openai(), {{"OCHAT_API_KEY", "sk-ochat"}, {"OPENAI_API_KEY", "sk-openai"}}).api_key ==
+      "sk-ochat");
+  CHECK(resolve(openai(), {{"OCHAT_API_KEY", "  "}, {"OPENAI_API_KEY", " sk-openai\n"}}).api_key ==
+        "sk-openai");
 }
 
 TEST_CASE("config::resolve_settings never sends OPENAI_API_KEY to an Ollama server") {
   CHECK(resolve({}, {{"OPENAI_API_KEY", "sk-openai"}}).api_key.empty());
-  CHECK(resolve({}, {{"OCHAT_API_KEY", "proxy"}, {"OPENAI_API_KEY", "sk-openai"}}).api_key == "proxy");
+  CHECK(resolve({}, {{"OCHAT_API_KEY", "proxy"}, {"OPENAI_API_KEY", "sk-openai"}}).api_key ==
+        "proxy");
 }
 
-TEST_CASE("config::resolve_settings reads the first line of --api-key-file, before the environment") {
+TEST_CASE(
+    "config::resolve_settings reads the first line of --api-key-file, before the environment") {
   KeyFile file("  sk-from-file \r\nsecond line\n");
   Options o = openai();
   o.api_key_file = file.path();
@@ -134,14 +142,18 @@ TEST_CASE("config::resolve_settings refuses an unreadable or empty key file with
 }
 
 TEST_CASE("config::resolve_settings refuses a key with control characters without quoting it") {
-  KeyFile file("sk-a\x01" "b\n");
+  KeyFile file(
+      "sk-a\x01"
+      "b\n");
   Options o = openai();
   o.api_key_file = file.path();
   CHECK_THAT(usage_error(o, {}, "control character"), !Catch::Contains("sk-a"));
-  CHECK_THAT(usage_error(openai(), {{"OPENAI_API_KEY", "sk-x\ny"}}, "OPENAI_API_KEY"), !Catch::Contains("sk-x"));
+  CHECK_THAT(usage_error(openai(), {{"OPENAI_API_KEY", "sk-x\ny"}}, "OPENAI_API_KEY"),
+             !Catch::Contains("sk-x"));
 }
 
-TEST_CASE("config::resolve_settings refuses --keep-alive and unsendable options with --api openai") {
+TEST_CASE(
+    "config::resolve_settings refuses --keep-alive and unsendable options with --api openai") {
   Options o = openai();
   o.keep_alive = "5m";
   usage_error(o, {}, "--keep-alive works only with --api ollama");

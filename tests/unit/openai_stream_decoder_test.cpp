@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -47,41 +46,48 @@ Recorder decode(std::string_view stream) { return decode(std::vector<std::string
 std::string event(std::string_view json) { return "data: " + std::string(json) + "\n\n"; }
 
 std::string delta(std::string_view delta_json, std::string_view finish = "null") {
-  return event(R"({"choices":[{"finish_reason":)" + std::string(finish) + R"(,"index":0,"delta":)" +
-               std::string(delta_json) + R"(}],"created":1795963727,"id":"chatcmpl-1","model":"m","object":"chat.completion.chunk"})");
+  return event(
+      R"({"choices":[{"finish_reason":)" + std::string(finish) + R"(,"index":0,"delta":)" +
+      std::string(delta_json) +
+      R"(}],"created":1795963727,"id":"chatcmpl-1","model":"m","object":"chat.completion.chunk"})");
 }
 
 std::string call_piece(int index, std::string_view arguments_json) {
-  return delta(R"({"tool_calls":[{"index":)" + std::to_string(index) + R"(,"function":{"arguments":)" +
-               std::string(arguments_json) + "}}]}");
+  return delta(R"({"tool_calls":[{"index":)" + std::to_string(index) +
+               R"(,"function":{"arguments":)" + std::string(arguments_json) + "}}]}");
 }
 
 std::string call_head(int index, std::string_view id, std::string_view name) {
-  return delta(R"({"tool_calls":[{"index":)" + std::to_string(index) + R"(,"id":")" + std::string(id) +
-               R"(","type":"function","function":{"name":")" + std::string(name) + R"(","arguments":""}}]})");
+  return delta(R"({"tool_calls":[{"index":)" + std::to_string(index) + R"(,"id":")" +
+               std::string(id) + R"(","type":"function","function":{"name":")" + std::string(name) +
+               R"(","arguments":""}}]})");
 }
 
-const std::string kUsage =
-    event(R"({"choices":[],"created":1795963727,"id":"chatcmpl-1","model":"m","object":"chat.completion.chunk","usage":{"completion_tokens":4,"prompt_tokens":33,"total_tokens":37}})");
+const std::string kUsage = event(
+    R"({"choices":[],"created":1795963727,"id":"chatcmpl-1","model":"m","object":"chat.completion.chunk","usage":{"completion_tokens":4,"prompt_tokens":33,"total_tokens":37}})");
 const std::string kDone = "data: [DONE]\n\n";
 
 // llama-server: a role chunk with content null, text with multi-byte UTF-8 and escapes, the
 // finish chunk with timings, the usage chunk, [DONE]; a keep-alive comment in between.
-const std::string kTextStream = delta(R"({"role":"assistant","content":null})") +
-                                delta(R"({"content":"Caf\u00e9 "})") + ": keep-alive\n\n" +
-                                delta("{\"content\":\"\xE4\xBD\xA0\xE5\xA5\xBD \xF0\x9F\x98\x80\"}") +
-                                delta(R"({"content":" \ud83d\ude00\n\"q\""})") +
-                                event(R"({"choices":[{"finish_reason":"stop","index":0,"delta":{}}],"timings":{"prompt_ms":41.25,"predicted_ms":80.5}})") +
-                                kUsage + kDone;
-const std::string kText = "Caf\xC3\xA9 \xE4\xBD\xA0\xE5\xA5\xBD \xF0\x9F\x98\x80 \xF0\x9F\x98\x80\n\"q\"";
+const std::string kTextStream =
+    delta(R"({"role":"assistant","content":null})") + delta(R"({"content":"Caf\u00e9 "})") +
+    ": keep-alive\n\n" + delta("{\"content\":\"\xE4\xBD\xA0\xE5\xA5\xBD \xF0\x9F\x98\x80\"}") +
+    delta(R"({"content":" \ud83d\ude00\n\"q\""})") +
+    event(
+        R"({"choices":[{"finish_reason":"stop","index":0,"delta":{}}],"timings":{"prompt_ms":41.25,"predicted_ms":80.5}})") +
+    kUsage + kDone;
+const std::string kText =
+    "Caf\xC3\xA9 \xE4\xBD\xA0\xE5\xA5\xBD \xF0\x9F\x98\x80 \xF0\x9F\x98\x80\n\"q\"";
 
 // Two calls, their pieces interleaved; the arguments cut inside a key, inside a \u escape
 // and between the bytes of nothing but whole characters (multi-byte ones included).
 const std::string kToolStream =
-    delta(R"({"role":"assistant","content":"Let me check."})") + call_head(0, "call_a", "get_weather") +
-    call_head(1, "call_b", "first") + call_piece(0, R"("{\"ci")") + call_piece(1, R"("{\"x\": \"")") +
-    call_piece(0, R"("ty\": \"S")") + call_piece(1, R"("t\\u00")") + call_piece(0, "\"\xC3\xA3o \xE6\x9D\xB1\\\"\"") +
-    call_piece(1, R"("e9st\"}")") + call_piece(0, R"("}")") + delta("{}", R"("tool_calls")") + kUsage + kDone;
+    delta(R"({"role":"assistant","content":"Let me check."})") +
+    call_head(0, "call_a", "get_weather") + call_head(1, "call_b", "first") +
+    call_piece(0, R"("{\"ci")") + call_piece(1, R"("{\"x\": \"")") +
+    call_piece(0, R"("ty\": \"S")") + call_piece(1, R"("t\\u00")") +
+    call_piece(0, "\"\xC3\xA3o \xE6\x9D\xB1\\\"\"") + call_piece(1, R"("e9st\"}")") +
+    call_piece(0, R"("}")") + delta("{}", R"("tool_calls")") + kUsage + kDone;
 
 std::string error_of(const std::vector<std::string_view>& reads) {
   try {
@@ -94,7 +100,9 @@ std::string error_of(const std::vector<std::string_view>& reads) {
   return {};
 }
 
-std::string error_of(std::string_view stream) { return error_of(std::vector<std::string_view>{stream}); }
+std::string error_of(std::string_view stream) {
+  return error_of(std::vector<std::string_view>{stream});
+}
 
 }  // namespace
 
@@ -143,16 +151,20 @@ TEST_CASE("openai::StreamDecoder hands the tool calls out only once the turn has
 
 TEST_CASE("openai::StreamDecoder takes whole calls as Ollama's /v1 sends them") {
   const Recorder r = decode(
-      delta(R"({"role":"assistant","content":"","tool_calls":[{"id":"call_x1","index":0,"type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]})") +
+      delta(
+          R"({"role":"assistant","content":"","tool_calls":[{"id":"call_x1","index":0,"type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]})") +
       delta("{}", R"("tool_calls")") + kDone);
   REQUIRE(r.done.size() == 1);
   REQUIRE(r.done[0].tool_calls.size() == 1);
   CHECK(r.done[0].tool_calls[0].arguments == Json{{"city", "Paris"}});
 }
 
-TEST_CASE("openai::StreamDecoder names a call without an id after its index, and empty arguments are {}") {
-  const Recorder r = decode(delta(R"({"tool_calls":[{"index":3,"function":{"name":"now"}}]})") +
-                            delta(R"({"tool_calls":[{"index":3,"function":{"arguments":"  "}}]})") + kDone);
+TEST_CASE(
+    "openai::StreamDecoder names a call without an id after its index, and empty arguments are "
+    "{}") {
+  const Recorder r =
+      decode(delta(R"({"tool_calls":[{"index":3,"function":{"name":"now"}}]})") +
+             delta(R"({"tool_calls":[{"index":3,"function":{"arguments":"  "}}]})") + kDone);
   REQUIRE(r.done.size() == 1);
   REQUIRE(r.done[0].tool_calls.size() == 1);
   CHECK(r.done[0].tool_calls[0].id == "call_3");
@@ -161,9 +173,11 @@ TEST_CASE("openai::StreamDecoder names a call without an id after its index, and
 }
 
 TEST_CASE("openai::StreamDecoder keeps the first id and name when a server repeats them") {
-  const Recorder r = decode(call_head(0, "call_a", "get_weather") +
-                            delta(R"({"tool_calls":[{"index":0,"id":"call_a","function":{"name":"get_weather","arguments":"{}"}}]})") +
-                            kDone);
+  const Recorder r = decode(
+      call_head(0, "call_a", "get_weather") +
+      delta(
+          R"({"tool_calls":[{"index":0,"id":"call_a","function":{"name":"get_weather","arguments":"{}"}}]})") +
+      kDone);
   REQUIRE(r.done[0].tool_calls.size() == 1);
   CHECK(r.done[0].tool_calls[0].name == "get_weather");
   CHECK(r.done[0].tool_calls[0].id == "call_a");
@@ -180,14 +194,17 @@ TEST_CASE("openai::StreamDecoder reports arguments that are not a JSON object, n
 }
 
 TEST_CASE("openai::StreamDecoder reports a call without a name") {
-  CHECK_THAT(error_of(call_piece(0, R"("{}")") + kDone), Catch::Contains("without a function name"));
+  CHECK_THAT(error_of(call_piece(0, R"("{}")") + kDone),
+             Catch::Contains("without a function name"));
 }
 
 TEST_CASE("openai::StreamDecoder reads reasoning_content and reasoning as thinking") {
-  CHECK(decode(delta(R"({"reasoning_content":"Hmm."})") + delta(R"({"content":"Hi"})") + kDone).thinking == "Hmm.");
+  CHECK(decode(delta(R"({"reasoning_content":"Hmm."})") + delta(R"({"content":"Hi"})") + kDone)
+            .thinking == "Hmm.");
   CHECK(decode(delta(R"({"content":"","reasoning":"Hmm."})") + kDone).thinking == "Hmm.");
   // vLLM has sent both with the same text: it counts once.
-  CHECK(decode(delta(R"({"reasoning_content":"Hmm.","reasoning":"Hmm."})") + kDone).thinking == "Hmm.");
+  CHECK(decode(delta(R"({"reasoning_content":"Hmm.","reasoning":"Hmm."})") + kDone).thinking ==
+        "Hmm.");
 }
 
 TEST_CASE("openai::StreamDecoder passes the length finish reason on") {
@@ -212,7 +229,8 @@ TEST_CASE("openai::StreamDecoder accepts a stream with a finish reason and no [D
   }
 }
 
-TEST_CASE("openai::StreamDecoder gives no final chunk for a stream without a finish reason or [DONE]") {
+TEST_CASE(
+    "openai::StreamDecoder gives no final chunk for a stream without a finish reason or [DONE]") {
   const Recorder r = decode(delta(R"({"content":"a"})") + delta(R"({"content":"b"})"));
   CHECK(r.content == "ab");
   CHECK(r.done.empty());
@@ -221,22 +239,27 @@ TEST_CASE("openai::StreamDecoder gives no final chunk for a stream without a fin
 }
 
 TEST_CASE("openai::StreamDecoder reads nothing after [DONE]") {
-  const Recorder r = decode(delta(R"({"content":"a"})") + kDone + delta(R"({"content":"late"})") + "not even sse");
+  const Recorder r =
+      decode(delta(R"({"content":"a"})") + kDone + delta(R"({"content":"late"})") + "not even sse");
   CHECK(r.content == "a");
   CHECK(r.done.size() == 1);
 }
 
 TEST_CASE("openai::StreamDecoder turns an error event into a chunk with the server's message") {
-  const Recorder r = decode(delta(R"({"content":"partial"})") +
-                            event(R"({"error":{"code":500,"message":"Context size has been exceeded.","type":"server_error"}})"));
+  const Recorder r = decode(
+      delta(R"({"content":"partial"})") +
+      event(
+          R"({"error":{"code":500,"message":"Context size has been exceeded.","type":"server_error"}})"));
   CHECK(r.content == "partial");
   CHECK(r.errors == std::vector<std::string>{"Context size has been exceeded."});
   CHECK(decode(event(R"({"error":"boom"})")).errors == std::vector<std::string>{"boom"});
-  CHECK(decode(event(R"({"error":{"code":1}})")).errors == std::vector<std::string>{R"({"code":1})"});
+  CHECK(decode(event(R"({"error":{"code":1}})")).errors ==
+        std::vector<std::string>{R"({"code":1})"});
 }
 
 TEST_CASE("openai::StreamDecoder reports data that is not JSON, quoting it") {
-  const std::string what = error_of(delta(R"({"content":"a"})") + "data: <html>proxy error</html>\n\n");
+  const std::string what =
+      error_of(delta(R"({"content":"a"})") + "data: <html>proxy error</html>\n\n");
   CHECK_THAT(what, Catch::Contains("not JSON"));
   CHECK_THAT(what, Catch::Contains("<html>proxy error</html>"));
 }
@@ -246,22 +269,26 @@ TEST_CASE("openai::StreamDecoder reports fields of the wrong type") {
     const char* json;
     const char* what;
   };
-  for (auto c : {Case{R"([1])", "not a JSON object"}, Case{R"({"choices":{}})", "'choices' is not an array"},
-                 Case{R"({"choices":[{"delta":[]}]})", "'delta' is not an object"},
-                 Case{R"({"choices":[{"delta":{"content":7}}]})", "'content' is not a string"},
-                 Case{R"({"choices":[{"delta":{"tool_calls":{}}}]})", "'tool_calls' is not an array"},
-                 Case{R"({"choices":[{"delta":{"tool_calls":[{"index":-1}]}}]})", "'index' is not a number"},
-                 Case{R"({"choices":[{"delta":{"tool_calls":[{"function":{"arguments":7}}]}}]})",
-                      "'arguments' is not a string"},
-                 Case{R"({"choices":[{"finish_reason":1}]})", "'finish_reason' is not a string"},
-                 Case{R"({"usage":[]})", "'usage' is not an object"}}) {
+  for (auto c :
+       {Case{R"([1])", "not a JSON object"}, Case{R"({"choices":{}})", "'choices' is not an array"},
+        Case{R"({"choices":[{"delta":[]}]})", "'delta' is not an object"},
+        Case{R"({"choices":[{"delta":{"content":7}}]})", "'content' is not a string"},
+        Case{R"({"choices":[{"delta":{"tool_calls":{}}}]})", "'tool_calls' is not an array"},
+        Case{R"({"choices":[{"delta":{"tool_calls":[{"index":-1}]}}]})", "'index' is not a number"},
+        Case{R"({"choices":[{"delta":{"tool_calls":[{"function":{"arguments":7}}]}}]})",
+             "'arguments' is not a string"},
+        Case{R"({"choices":[{"finish_reason":1}]})", "'finish_reason' is not a string"},
+        Case{R"({"usage":[]})", "'usage' is not an object"}}) {
     INFO(c.json);
     CHECK_THAT(error_of(event(c.json)), Catch::Contains(c.what));
   }
 }
 
 TEST_CASE("openai::StreamDecoder reads choice 0 only") {
-  const Recorder r = decode(event(R"({"choices":[{"index":1,"delta":{"content":"other"}},{"index":0,"delta":{"content":"mine"}}]})") + kDone);
+  const Recorder r = decode(
+      event(
+          R"({"choices":[{"index":1,"delta":{"content":"other"}},{"index":0,"delta":{"content":"mine"}}]})") +
+      kDone);
   CHECK(r.content == "mine");
 }
 
@@ -270,9 +297,11 @@ TEST_CASE("openai::StreamDecoder skips events with blank data") {
   CHECK(r.content == "a");
 }
 
-TEST_CASE("openai::StreamDecoder takes the usage whether it comes before or after the finish reason") {
+TEST_CASE(
+    "openai::StreamDecoder takes the usage whether it comes before or after the finish reason") {
   const Recorder r = decode(
-      event(R"({"choices":[{"index":0,"delta":{"content":"a"}}],"usage":{"prompt_tokens":5,"completion_tokens":1}})") +
+      event(
+          R"({"choices":[{"index":0,"delta":{"content":"a"}}],"usage":{"prompt_tokens":5,"completion_tokens":1}})") +
       delta("{}", R"("stop")") + kDone);
   REQUIRE(r.done.size() == 1);
   CHECK(r.done[0].stats.prompt_tokens == 5);
@@ -301,9 +330,12 @@ TEST_CASE("openai::StreamDecoder refuses an event larger than its limit") {
   CHECK_THROWS_AS(decoder.feed(delta(R"({"content":")" + std::string(100, 'x') + "\"}"), r), Error);
 }
 
-TEST_CASE("openai::StreamDecoder reports a body that is JSON or HTML instead of events, quoting it") {
-  CHECK_THAT(error_of(R"({"id":"x","object":"chat.completion","choices":[{"message":{"content":"hi"}}]})"),
-             Catch::Contains(R"(not a stream of server-sent events: {"id":"x","object":"chat.completion")"));
+TEST_CASE(
+    "openai::StreamDecoder reports a body that is JSON or HTML instead of events, quoting it") {
+  CHECK_THAT(
+      error_of(R"({"id":"x","object":"chat.completion","choices":[{"message":{"content":"hi"}}]})"),
+      Catch::Contains(
+          R"(not a stream of server-sent events: {"id":"x","object":"chat.completion")"));
   CHECK_THAT(error_of("\n<html><body>502 Bad Gateway</body></html>"),
              Catch::Contains("not a stream of server-sent events: <html>"));
   // Comments alone, or nothing, are no events either, but not that mistake: no final chunk.

@@ -1,9 +1,9 @@
-#include <catch2/catch.hpp>
+#include "core/config/option_value.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include "core/config/option_value.hpp"
 #include "core/error.hpp"
 
 using ochat::config::parse_option_pairs;
@@ -65,7 +65,9 @@ TEST_CASE("config::typed_value parses JSON arrays and objects") {
 }
 
 TEST_CASE("config::parse_option_pairs types each value") {
-  CHECK(parse_option_pairs({"temperature=0.2", "num_ctx=8192", "use_mmap=false", "seed=-1", "model_hint=abc"}).dump() ==
+  CHECK(parse_option_pairs(
+            {"temperature=0.2", "num_ctx=8192", "use_mmap=false", "seed=-1", "model_hint=abc"})
+            .dump() ==
         R"({"temperature":0.2,"num_ctx":8192,"use_mmap":false,"seed":-1,"model_hint":"abc"})");
   CHECK(parse_option_pairs({}).dump() == "{}");
 }
@@ -78,7 +80,8 @@ TEST_CASE("config::parse_option_pairs makes stop an array") {
 
 TEST_CASE("config::parse_option_pairs collects a repeated key") {
   CHECK(parse_option_pairs({"stop=a", "stop=b"}).dump() == R"({"stop":["a","b"]})");
-  CHECK(parse_option_pairs({R"(stop=["a"])", "stop=b", R"(stop=["c","d"])"}).dump() == R"({"stop":["a","b","c","d"]})");
+  CHECK(parse_option_pairs({R"(stop=["a"])", "stop=b", R"(stop=["c","d"])"}).dump() ==
+        R"({"stop":["a","b","c","d"]})");
   CHECK(parse_option_pairs({"x=1", "y=2", "x=3"}).dump() == R"({"x":[1,3],"y":2})");
 }
 

@@ -1,10 +1,10 @@
-#include <catch2/catch.hpp>
+#include "core/chat/prompt.hpp"
 
+#include <catch2/catch.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "core/chat/prompt.hpp"
 #include "core/error.hpp"
 
 using ochat::chat::compose_prompt;

@@ -10,10 +10,11 @@ namespace ochat::test {
 
 class RecordingSink final : public events::EventSink {
  public:
-  std::vector<std::string> calls;   // "start:model@host", "token:...", "flush", ...
-  std::string tokens;               // all token text
-  std::string thoughts;             // all thinking text
+  std::vector<std::string> calls;  // "start:model@host", "token:...", "flush", ...
+  std::string tokens;              // all token text
+  std::string thoughts;            // all thinking text
   std::vector<events::DoneInfo> dones;
+  std::vector<events::RetryInfo> retries;
   int flush_result_false_after = -1;  // flush() returns false from this many tokens on (-1: never)
 
   std::vector<events::StartInfo> starts;
@@ -31,10 +32,19 @@ class RecordingSink final : public events::EventSink {
     thoughts += text;
   }
   void tool_call(const events::ToolCallInfo& info) override {
-    calls.push_back("tool_call:" + info.id + ":" + info.name + ":" + (info.arguments ? info.arguments->dump() : "null"));
+    calls.push_back("tool_call:" + info.id + ":" + info.name + ":" +
+                    (info.arguments ? info.arguments->dump() : "null"));
   }
   void tool_result(const events::ToolResultInfo& info) override {
-    calls.push_back("tool_result:" + info.id + ":" + info.name + ":" + (info.is_error ? "error:" : "ok:") + info.content);
+    calls.push_back("tool_result:" + info.id + ":" + info.name + ":" +
+                    (info.is_error ? "error:" : "ok:") + info.content);
+  }
+  void retry(const events::RetryInfo& info) override {
+    calls.push_back("retry:" + std::to_string(info.attempt) + "/" + std::to_string(info.retries) +
+                    ":" + info.reason + ":" + std::to_string(info.delay_ms) + "ms" +
+                    (info.continues ? ":continues " + std::to_string(info.answer_bytes) : "") +
+                    (info.after_thinking ? ":after thinking" : ""));
+    retries.push_back(info);
   }
   void message(std::string_view role, std::string_view content) override {
     calls.push_back("message:" + std::string(role) + ":" + std::string(content));
@@ -49,8 +59,10 @@ class RecordingSink final : public events::EventSink {
   }
   bool flush() override {
     calls.push_back("flush");
-    const auto token_count = static_cast<int>(std::count_if(
-        calls.begin(), calls.end(), [](const std::string& c) { return c.rfind("token:", 0) == 0; }));
+    const auto token_count =
+        static_cast<int>(std::count_if(calls.begin(), calls.end(), [](const std::string& c) {
+          return c.rfind("token:", 0) == 0;
+        }));
     return flush_result_false_after < 0 || token_count < flush_result_false_after;
   }
 

@@ -1,8 +1,7 @@
-#include <catch2/catch.hpp>
-
-#include <string>
-
 #include "core/ollama/request_builder.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
 
 using ochat::chat::ChatRequest;
 using ochat::chat::Message;
@@ -32,7 +31,8 @@ TEST_CASE("ollama::chat_body sends each optional field only when it is set") {
   ChatRequest request = plain_request();
   SECTION("options") {
     request.options = Json::parse(R"({"temperature":0.2,"num_ctx":8192,"stop":["\n\n"]})");
-    CHECK(chat_body(request).dump() == kPlainPrefix + R"(,"options":{"temperature":0.2,"num_ctx":8192,"stop":["\n\n"]}})");
+    CHECK(chat_body(request).dump() ==
+          kPlainPrefix + R"(,"options":{"temperature":0.2,"num_ctx":8192,"stop":["\n\n"]}})");
   }
   SECTION("format json") {
     request.format = "json";
@@ -40,7 +40,8 @@ TEST_CASE("ollama::chat_body sends each optional field only when it is set") {
   }
   SECTION("format schema") {
     request.format = Json::parse(R"({"type":"object","required":["age"]})");
-    CHECK(chat_body(request).dump() == kPlainPrefix + R"(,"format":{"type":"object","required":["age"]}})");
+    CHECK(chat_body(request).dump() ==
+          kPlainPrefix + R"(,"format":{"type":"object","required":["age"]}})");
   }
   SECTION("think true") {
     request.think = true;
@@ -68,7 +69,8 @@ TEST_CASE("ollama::chat_body sends each optional field only when it is set") {
     request.think = std::string("low");
     request.keep_alive = 300;
     CHECK(chat_body(request).dump() ==
-          kPlainPrefix + R"(,"format":"json","think":"low","options":{"seed":42},"keep_alive":300})");
+          kPlainPrefix +
+              R"(,"format":"json","think":"low","options":{"seed":42},"keep_alive":300})");
   }
 }
 
@@ -76,10 +78,11 @@ TEST_CASE("ollama::chat_body sends tools before stream") {
   ChatRequest request = plain_request();
   request.tools = Json::parse(
       R"([{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}])");
-  CHECK(chat_body(request).dump() ==
-        R"({"model":"llama3.2","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"hi"}],)"
-        R"("tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}],)"
-        R"("stream":true})");
+  CHECK(
+      chat_body(request).dump() ==
+      R"({"model":"llama3.2","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"hi"}],)"
+      R"("tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}],)"
+      R"("stream":true})");
 }
 
 TEST_CASE("ollama::chat_body replays tool calls and tool results") {
@@ -106,20 +109,22 @@ TEST_CASE("ollama::chat_body replays tool calls and tool results") {
   result2.tool_name = "get_time";
   request.messages.push_back(result2);
 
-  CHECK(chat_body(request).dump() ==
-        R"({"model":"llama3.2","messages":[)"
-        R"({"role":"user","content":"What is the weather in Paris?"},)"
-        R"({"role":"assistant","content":"","thinking":"I should call a tool.","tool_calls":[)"
-        R"({"id":"call_k3j9x0qa","function":{"index":0,"name":"get_weather","arguments":{"zone":"CET","city":"Paris"}}},)"
-        R"({"function":{"index":1,"name":"get_time","arguments":{}}}]},)"
-        R"({"role":"tool","content":"22 degrees and sunny","tool_name":"get_weather","tool_call_id":"call_k3j9x0qa"},)"
-        R"({"role":"tool","content":"10:15","tool_name":"get_time"}],)"
-        R"("stream":true})");
+  CHECK(
+      chat_body(request).dump() ==
+      R"({"model":"llama3.2","messages":[)"
+      R"({"role":"user","content":"What is the weather in Paris?"},)"
+      R"({"role":"assistant","content":"","thinking":"I should call a tool.","tool_calls":[)"
+      R"({"id":"call_k3j9x0qa","function":{"index":0,"name":"get_weather","arguments":{"zone":"CET","city":"Paris"}}},)"
+      R"({"function":{"index":1,"name":"get_time","arguments":{}}}]},)"
+      R"({"role":"tool","content":"22 degrees and sunny","tool_name":"get_weather","tool_call_id":"call_k3j9x0qa"},)"
+      R"({"role":"tool","content":"10:15","tool_name":"get_time"}],)"
+      R"("stream":true})");
 }
 
 TEST_CASE("ollama::chat_body always sends content, even when empty") {
   ChatRequest request;
   request.model = "m";
   request.messages.push_back(Message::text("user", ""));
-  CHECK(chat_body(request).dump() == R"({"model":"m","messages":[{"role":"user","content":""}],"stream":true})");
+  CHECK(chat_body(request).dump() ==
+        R"({"model":"m","messages":[{"role":"user","content":""}],"stream":true})");
 }

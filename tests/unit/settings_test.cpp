@@ -1,7 +1,8 @@
-#include <catch2/catch.hpp>
+#include "core/config/settings.hpp"
 
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -9,7 +10,6 @@
 #include <map>
 #include <string>
 
-#include "core/config/settings.hpp"
 #include "core/error.hpp"
 
 using namespace std::chrono_literals;
@@ -29,7 +29,9 @@ ochat::sys::Getenv fake_env(Env env) {
   };
 }
 
-Settings resolve(const Options& options, Env env = {}) { return resolve_settings(options, fake_env(std::move(env))); }
+Settings resolve(const Options& options, Env env = {}) {
+  return resolve_settings(options, fake_env(std::move(env)));
+}
 
 // Expects a usage error whose message contains `needle`.
 void expect_usage_error(const Options& options, const std::string& needle) {
@@ -69,7 +71,8 @@ TEST_CASE("config::resolve_settings takes --host over OLLAMA_HOST over the defau
   CHECK(resolve(options).host == "http://127.0.0.1:11434");
   CHECK(resolve(options, {{"OLLAMA_HOST", "0.0.0.0:9999"}}).host == "http://127.0.0.1:9999");
   options.host = "https://example.com/ollama";
-  CHECK(resolve(options, {{"OLLAMA_HOST", "0.0.0.0:9999"}}).host == "https://example.com:443/ollama");
+  CHECK(resolve(options, {{"OLLAMA_HOST", "0.0.0.0:9999"}}).host ==
+        "https://example.com:443/ollama");
 }
 
 TEST_CASE("config::resolve_settings takes -m over OCHAT_MODEL") {
@@ -201,10 +204,12 @@ TEST_CASE("config::resolve_settings reads --format json or a schema file") {
   options.format = "json";
   CHECK(resolve(options).request.format->dump() == R"("json")");
 
-  const TempFile schema(R"({"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}}, "required": ["name", "age"]})");
+  const TempFile schema(
+      R"({"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}}, "required": ["name", "age"]})");
   options.format = schema.path();
-  CHECK(resolve(options).request.format->dump() ==
-        R"({"type":"object","properties":{"name":{"type":"string"},"age":{"type":"integer"}},"required":["name","age"]})");
+  CHECK(
+      resolve(options).request.format->dump() ==
+      R"({"type":"object","properties":{"name":{"type":"string"},"age":{"type":"integer"}},"required":["name","age"]})");
 }
 
 TEST_CASE("config::resolve_settings throws a usage error naming a missing or invalid schema file") {
@@ -256,4 +261,34 @@ TEST_CASE("config::resolve_settings checks the tool settings") {
   options = Options{};
   options.tool_timeout = 0;
   expect_usage_error(options, "--tool-timeout");
+}
+
+TEST_CASE("config::resolve_settings takes --retries over OCHAT_RETRIES over 2") {
+  Options options;
+  CHECK(resolve(options).retries == 2);
+  CHECK(resolve(options, {{"OCHAT_RETRIES", "5"}}).retries == 5);
+  CHECK(resolve(options, {{"OCHAT_RETRIES", " 0 "}}).retries == 0);
+  CHECK(resolve(options, {{"OCHAT_RETRIES", ""}}).retries == 2);
+  options.retries = 0;
+  CHECK(resolve(options, {{"OCHAT_RETRIES", "5"}}).retries == 0);
+  options.retries = 100;
+  CHECK(resolve(options).retries == 100);
+}
+
+TEST_CASE("config::resolve_settings refuses a number of retries out of 0 to 100") {
+  Options options;
+  options.retries = -1;
+  expect_usage_error(options, "--retries takes a number from 0 to 100, got -1");
+  options.retries = 101;
+  expect_usage_error(options, "--retries");
+  for (const char* bad : {"-1", "101", "2x", "1.5", "9999999999999"}) {
+    INFO(bad);
+    try {
+      resolve(Options{}, {{"OCHAT_RETRIES", bad}});
+      FAIL("no exception");
+    } catch (const ochat::Error& e) {
+      CHECK(e.kind() == ochat::ErrorKind::usage);
+      CHECK_THAT(e.what(), Catch::Contains("OCHAT_RETRIES takes a number from 0 to 100"));
+    }
+  }
 }

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -23,7 +22,9 @@ std::vector<std::string> split(const std::vector<std::string_view>& reads,
   return events;
 }
 
-std::vector<std::string> split(std::string_view stream) { return split(std::vector<std::string_view>{stream}); }
+std::vector<std::string> split(std::string_view stream) {
+  return split(std::vector<std::string_view>{stream});
+}
 
 // Everything the framing rules allow, in one stream: LF, CRLF and lone CR line ends, comments,
 // event/id/retry and unknown fields, a data over three lines, a data line without the space,
@@ -55,12 +56,9 @@ const std::string kStream =
     "data: last, without the blank line";
 
 const std::vector<std::string> kEvents = {
-    "{\"a\":1}",
-    "{\"b\":\n 2,\n\"c\":\"caf\xC3\xA9 \xF0\x9F\x98\x80\"}",
-    "no-space",
-    "\nafter a bare data line",
-    "[DONE]",
-    "last, without the blank line",
+    "{\"a\":1}", "{\"b\":\n 2,\n\"c\":\"caf\xC3\xA9 \xF0\x9F\x98\x80\"}",
+    "no-space",  "\nafter a bare data line",
+    "[DONE]",    "last, without the blank line",
 };
 
 }  // namespace
@@ -100,7 +98,8 @@ TEST_CASE("sse::EventSplitter skips comments, other fields and events without da
 }
 
 TEST_CASE("sse::EventSplitter removes one space after the colon, not more") {
-  CHECK(split("data:  two spaces\n\ndata:none\n\n") == std::vector<std::string>{" two spaces", "none"});
+  CHECK(split("data:  two spaces\n\ndata:none\n\n") ==
+        std::vector<std::string>{" two spaces", "none"});
 }
 
 TEST_CASE("sse::EventSplitter hands out the last event at the end even without its blank line") {
@@ -142,9 +141,9 @@ TEST_CASE("sse::EventSplitter keeps what is pending between reads") {
 TEST_CASE("sse::EventSplitter refuses an event larger than its limit, in one read or many") {
   const std::string big = "data: " + std::string(100, 'x') + "\n\n";
   CHECK(split({big}, 101) == std::vector<std::string>{std::string(100, 'x')});  // data and its '\n'
-  for (const auto& reads : {std::vector<std::string_view>{big}, std::vector<std::string_view>{
-                                                                   std::string_view(big).substr(0, 50),
-                                                                   std::string_view(big).substr(50)}}) {
+  for (const auto& reads : {std::vector<std::string_view>{big},
+                            std::vector<std::string_view>{std::string_view(big).substr(0, 50),
+                                                          std::string_view(big).substr(50)}}) {
     try {
       split(reads, 100);
       FAIL("no error");

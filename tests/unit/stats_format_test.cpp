@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "core/events/stats_format.hpp"
+
+#include <catch2/catch.hpp>
 
 using ochat::events::format_stats;
 using ochat::events::Stats;

@@ -1,8 +1,7 @@
 #pragma once
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it afterwards.
-#include <unistd.h>
+// A temporary directory for a test, removed with everything in it at the end of the scope.
+#include <stdlib.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -10,32 +9,44 @@
 
 namespace ochat::test {
 
-struct TempDir {
-  std::string path;
+class TempDir {
+ public:
   TempDir() {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/ochat-unit-XXXXXX";
-    path = ::mkdtemp(pattern.data());
+    std::string pattern = (std::filesystem::temp_directory_path() / "ochat-unit-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
   }
   ~TempDir() {
-    std::error_code ec;
-    std::filesystem::permissions(path, std::filesystem::perms::owner_all, ec);
-    std::filesystem::remove_all(path, ec);
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
   }
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 
-  std::string file(const std::string& name) const { return path + "/" + name; }
+  const std::string& path() const { return path_; }
+  // The path of `name` in the directory.
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+  // Writes `bytes` to the file `name` in the directory; returns its path.
+  std::string write(const std::string& name, const std::string& bytes) const {
+    const std::string file = path_ + "/" + name;
+    std::ofstream(file, std::ios::binary) << bytes;
+    return file;
+  }
+
+ private:
+  std::string path_;
 };
 
+// The bytes of the file at `path` ("" when it cannot be read).
 inline std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+// Replaces the file at `path` with `bytes`.
 inline void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
 }
 
 }  // namespace ochat::test

@@ -1,8 +1,7 @@
-#include <catch2/catch.hpp>
-
-#include <string>
-
 #include "core/chat/text_buffer.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
 
 using ochat::chat::TextBuffer;
 
@@ -18,7 +17,8 @@ TEST_CASE("chat::TextBuffer starts empty") {
 TEST_CASE("chat::TextBuffer keeps every byte across block boundaries") {
   constexpr std::size_t kBlock = TextBuffer::kBlockSize;
   // Pieces that end just before, on and just after each boundary, and pieces longer than a block.
-  for (std::size_t piece : {std::size_t{1}, std::size_t{7}, kBlock - 1, kBlock, kBlock + 1, 3 * kBlock + 5}) {
+  for (std::size_t piece :
+       {std::size_t{1}, std::size_t{7}, kBlock - 1, kBlock, kBlock + 1, 3 * kBlock + 5}) {
     INFO("piece " << piece);
     TextBuffer buffer;
     std::string expected;

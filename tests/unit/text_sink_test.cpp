@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "core/events/text_sink.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -6,11 +6,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <stdexcept>
 #include <string>
 
 #include "core/events/stats_format.hpp"
-#include "core/events/text_sink.hpp"
 #include "core/io/fd_stream.hpp"
 #include "fd_capture.hpp"
 
@@ -41,7 +41,8 @@ class Pty {
  public:
   Pty() {
     master_ = ::posix_openpt(O_RDWR | O_NOCTTY);
-    if (master_ < 0 || ::grantpt(master_) != 0 || ::unlockpt(master_) != 0) throw std::runtime_error("no pty");
+    if (master_ < 0 || ::grantpt(master_) != 0 || ::unlockpt(master_) != 0)
+      throw std::runtime_error("no pty");
     const char* name = ::ptsname(master_);
     if (name == nullptr) throw std::runtime_error("no pty name");
     terminal_ = ::open(name, O_RDWR | O_NOCTTY);
@@ -91,8 +92,44 @@ TEST_CASE("events::TextSink writes exactly the token bytes to stdout") {
   CHECK(sink.flush());
   CHECK(f.out_file.contents() == "Caf\xC3\xA9 \xF0\x9F\x98\x80");
   sink.done({"stop", some_stats()});
-  CHECK(f.out_file.contents() == "Caf\xC3\xA9 \xF0\x9F\x98\x80");  // no newline: stdout is not a terminal
-  CHECK(f.err_file.contents().empty());  // no thinking, no statistics without -v
+  CHECK(f.out_file.contents() ==
+        "Caf\xC3\xA9 \xF0\x9F\x98\x80\n");  // and a final newline, on a file too
+  CHECK(f.err_file.contents().empty());     // no thinking, no statistics without -v
+}
+
+TEST_CASE("events::TextSink adds a final newline on a pipe or file, whatever the done reason") {
+  for (const char* reason : {"stop", "length", "interrupted", "error"}) {
+    Files f;
+    TextSink sink(f.out, f.err, TextSinkOptions{});
+    sink.token("cut sho");
+    sink.done({reason, {}});
+    INFO(reason);
+    CHECK(f.out_file.contents() == "cut sho\n");
+  }
+}
+
+TEST_CASE(
+    "events::TextSink adds no newline after an answer that ends in one, nor after no answer") {
+  Files f;
+  TextSink sink(f.out, f.err, TextSinkOptions{});
+  sink.token("line\n");
+  sink.done({"stop", {}});
+  CHECK(f.out_file.contents() == "line\n");
+  Files g;
+  TextSink empty(g.out, g.err, TextSinkOptions{});
+  empty.thinking("only thoughts");
+  empty.done({"stop", {}});
+  CHECK(g.out_file.contents().empty());
+}
+
+TEST_CASE("events::TextSink with final_newline off (-n) writes exactly the answer's bytes") {
+  Files f;
+  TextSinkOptions options;
+  options.final_newline = false;
+  TextSink sink(f.out, f.err, options);
+  sink.token("no newline");
+  sink.done({"stop", {}});
+  CHECK(f.out_file.contents() == "no newline");
 }
 
 TEST_CASE("events::TextSink writes tokens only when flushed") {
@@ -112,7 +149,7 @@ TEST_CASE("events::TextSink writes thinking to stderr and ends it with a newline
   sink.token("Answer");
   sink.done({"stop", {}});
   CHECK(f.err_file.contents() == "Let me think.\n");
-  CHECK(f.out_file.contents() == "Answer");
+  CHECK(f.out_file.contents() == "Answer\n");
 }
 
 TEST_CASE("events::TextSink adds no second newline after thinking that ends in one") {
@@ -131,7 +168,7 @@ TEST_CASE("events::TextSink dims thinking when colour is on") {
   sink.token("A");
   sink.done({"stop", {}});
   CHECK(f.err_file.contents() == "\x1b[2mhmm\x1b[0m\n");
-  CHECK(f.out_file.contents() == "A");
+  CHECK(f.out_file.contents() == "A\n");
 }
 
 TEST_CASE("events::TextSink hides thinking when asked") {
@@ -141,7 +178,7 @@ TEST_CASE("events::TextSink hides thinking when asked") {
   sink.token("A");
   sink.done({"stop", {}});
   CHECK(f.err_file.contents().empty());
-  CHECK(f.out_file.contents() == "A");
+  CHECK(f.out_file.contents() == "A\n");
 }
 
 TEST_CASE("events::TextSink writes the statistics block to stderr only with verbose") {
@@ -149,7 +186,7 @@ TEST_CASE("events::TextSink writes the statistics block to stderr only with verb
   TextSink sink(f.out, f.err, TextSinkOptions{false, true, false});
   sink.token("A");
   sink.done({"stop", some_stats()});
-  CHECK(f.out_file.contents() == "A");
+  CHECK(f.out_file.contents() == "A\n");
   CHECK(f.err_file.contents() == ochat::events::format_stats(some_stats()));
   CHECK_FALSE(f.err_file.contents().empty());
 }
@@ -211,4 +248,101 @@ TEST_CASE("events::TextSink writes notices to stderr on a terminal") {
   sink.notice("waiting for m");
   CHECK(pty.read_available() == "ochat: waiting for m\n");
   CHECK(out_file.contents().empty());
+}
+
+TEST_CASE("events::TextSink before_question ends the answer's line on a terminal") {
+  Pty pty;
+  ochat::test::FdCapture err_file;
+  ochat::io::FdStream out(pty.terminal());
+  ochat::io::FdStream err(err_file.fd());
+  TextSink sink(out, err, TextSinkOptions{});
+  sink.token("Let me check.");
+  sink.before_question();
+  CHECK(pty.read_available() == "Let me check.\n");
+  sink.before_question();  // already on a fresh line: nothing more
+  CHECK(pty.read_available().empty());
+}
+
+TEST_CASE(
+    "events::TextSink with hide_thinking shows a thinking indicator on a terminal, erased by the "
+    "answer") {
+  Pty pty;
+  ochat::test::FdCapture out_file;
+  ochat::io::FdStream out(out_file.fd());
+  ochat::io::FdStream err(pty.terminal());
+  TextSink sink(out, err, TextSinkOptions{true, false, false});
+  sink.thinking("secret");
+  sink.thinking(" thoughts");
+  CHECK(pty.read_available() == "ochat: thinking...");
+  sink.token("A");
+  CHECK(pty.read_available() == "\r                  \r");
+  sink.done({"stop", {}});
+  CHECK(out_file.contents() == "A\n");
+}
+
+TEST_CASE("events::TextSink labels thinking and answer on a terminal without colour") {
+  Pty pty;
+  ochat::test::FdCapture out_file;
+  ochat::io::FdStream out(out_file.fd());
+  ochat::io::FdStream err(pty.terminal());
+  TextSink sink(out, err, TextSinkOptions{});
+  sink.thinking("hmm");
+  sink.token("A");
+  sink.done({"stop", {}});
+  // stdout is a file here: the answer needs no label on the terminal
+  CHECK(pty.read_available() == "Thinking:\nhmm\n");
+}
+
+TEST_CASE(
+    "events::TextSink notes an answer cut at the token limit on a terminal, not after an error") {
+  Pty pty;
+  ochat::test::FdCapture out_file;
+  ochat::io::FdStream out(out_file.fd());
+  ochat::io::FdStream err(pty.terminal());
+  TextSink sink(out, err, TextSinkOptions{});
+  sink.token("ab");
+  sink.done({"length", {}});
+  CHECK(pty.read_available() ==
+        "ochat: the answer stopped at the token limit (raise it with -o num_predict=N)\n");
+  TextSink failed(out, err, TextSinkOptions{});
+  failed.error(ochat::ErrorKind::internal, "cut tool call");
+  failed.done({"length", {}});
+  CHECK(pty.read_available().empty());
+}
+
+TEST_CASE("events::TextSink writes one line per retry on stderr, even off a terminal") {
+  Files f;
+  TextSink sink(f.out, f.err, {});
+  ochat::events::RetryInfo info;
+  info.attempt = 1;
+  info.retries = 2;
+  info.reason = "server busy (HTTP 503)";
+  info.delay_ms = 1000;
+  sink.retry(info);
+
+  sink.thinking("hmm");
+  info.attempt = 2;
+  info.reason = "the connection broke";
+  info.delay_ms = 480;
+  info.after_thinking = true;
+  sink.retry(info);
+
+  sink.token("The quick");
+  info.attempt = 1;
+  info.delay_ms = 1550;
+  info.after_thinking = false;
+  info.continues = true;
+  info.answer_bytes = 9;
+  sink.retry(info);
+  sink.token(" fox");
+  sink.done({"stop", {}});
+
+  CHECK(f.out_file.contents() == "The quick fox\n");
+  CHECK(
+      f.err_file.contents() ==
+      "ochat: server busy (HTTP 503); retrying in 1.0 s (1 of 2)\n"
+      "hmm\n"
+      "ochat: the connection broke during the model's thinking; restarting the request in 0.5 s (2 "
+      "of 2)\n"
+      "ochat: the connection broke after 9 bytes of the answer; continuing it in 1.6 s (1 of 2)\n");
 }

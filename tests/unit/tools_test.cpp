@@ -1,18 +1,16 @@
-// Tool plumbing: plugin descriptions, UTF-8 cleaning, the registry, --confirm, subprocesses.
-#include <catch2/catch.hpp>
-
+// Tool plumbing: plugin descriptions, UTF-8 cleaning, the registry, --confirm.
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <fstream>
 
 #include "core/error.hpp"
-#include "core/sys/subprocess.hpp"
+#include "core/text/utf8.hpp"
 #include "core/tools/confirming_runner.hpp"
 #include "core/tools/executable_plugin.hpp"
 #include "core/tools/registry.hpp"
-#include "core/text/utf8.hpp"
 
 using ochat::Error;
 using ochat::ErrorKind;
@@ -27,7 +25,8 @@ class FakeProvider final : public ochat::tools::ToolProvider {
   }
   const std::string& source() const override { return source_; }
   const std::vector<ochat::tools::ToolSpec>& tools() const override { return specs_; }
-  ochat::chat::ToolOutcome call(const std::string& name, const Json& arguments, const ochat::sys::CancelToken&) override {
+  ochat::chat::ToolOutcome call(const std::string& name, const Json& arguments,
+                                const ochat::sys::CancelToken&) override {
     calls.push_back(name + " " + arguments.dump());
     return {source_ + ":" + name, false, false, {}};
   }
@@ -62,7 +61,8 @@ ochat::chat::ToolCall call(const std::string& name, Json args = Json::object()) 
 }  // namespace
 
 TEST_CASE("tools::parse_description reads one object or an array") {
-  auto one = ochat::tools::parse_description(R"({"name":"a","description":"A","parameters":{"type":"object"}})", "p");
+  auto one = ochat::tools::parse_description(
+      R"({"name":"a","description":"A","parameters":{"type":"object"}})", "p");
   REQUIRE(one.size() == 1);
   CHECK(one[0].name == "a");
   CHECK(one[0].description == "A");
@@ -74,8 +74,9 @@ TEST_CASE("tools::parse_description reads one object or an array") {
 }
 
 TEST_CASE("tools::parse_description rejects bad descriptions, naming the plugin") {
-  for (const char* text : {"not json", "[]", "42", R"({"description":"no name"})", R"({"name":"has space"})",
-                           R"({"name":"a","parameters":"x"})", R"({"name":"a","description":7})"}) {
+  for (const char* text :
+       {"not json", "[]", "42", R"({"description":"no name"})", R"({"name":"has space"})",
+        R"({"name":"a","parameters":"x"})", R"({"name":"a","description":7})"}) {
     INFO(text);
     try {
       ochat::tools::parse_description(text, "/path/to/plugin");
@@ -88,22 +89,29 @@ TEST_CASE("tools::parse_description rejects bad descriptions, naming the plugin"
 
 TEST_CASE("text::append_utf8 encodes one to four bytes") {
   std::string out;
-  for (std::uint32_t cp : {0x41u, 0xE9u, 0x7FFu, 0x800u, 0x20ACu, 0xFFFFu, 0x10000u, 0x1F600u, 0x10FFFFu}) {
+  for (std::uint32_t cp :
+       {0x41u, 0xE9u, 0x7FFu, 0x800u, 0x20ACu, 0xFFFFu, 0x10000u, 0x1F600u, 0x10FFFFu}) {
     ochat::text::append_utf8(out, cp);
   }
-  CHECK(out == "A\xC3\xA9\xDF\xBF\xE0\xA0\x80\xE2\x82\xAC\xEF\xBF\xBF\xF0\x90\x80\x80\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF");
+  CHECK(out ==
+        "A\xC3\xA9\xDF\xBF\xE0\xA0\x80\xE2\x82\xAC\xEF\xBF\xBF\xF0\x90\x80\x80\xF0\x9F\x98\x80\xF4"
+        "\x8F\xBF\xBF");
 }
 
 TEST_CASE("text::valid_utf8 keeps valid text and replaces invalid bytes and NUL") {
   bool changed = true;
-  CHECK(ochat::text::valid_utf8("caf\xC3\xA9 \xF0\x9F\x98\x80", &changed) == "caf\xC3\xA9 \xF0\x9F\x98\x80");
+  CHECK(ochat::text::valid_utf8("caf\xC3\xA9 \xF0\x9F\x98\x80", &changed) ==
+        "caf\xC3\xA9 \xF0\x9F\x98\x80");
   CHECK_FALSE(changed);
-  CHECK(ochat::text::valid_utf8(std::string("a\0b", 3), &changed) == "a\xEF\xBF\xBD" "b");
+  CHECK(ochat::text::valid_utf8(std::string("a\0b", 3), &changed) ==
+        "a\xEF\xBF\xBD"
+        "b");
   CHECK(changed);
   CHECK(ochat::text::valid_utf8("\xFF") == "\xEF\xBF\xBD");
-  CHECK(ochat::text::valid_utf8("\xC3") == "\xEF\xBF\xBD");                       // cut sequence
-  CHECK(ochat::text::valid_utf8("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");       // overlong
-  CHECK(ochat::text::valid_utf8("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+  CHECK(ochat::text::valid_utf8("\xC3") == "\xEF\xBF\xBD");                  // cut sequence
+  CHECK(ochat::text::valid_utf8("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong
+  CHECK(ochat::text::valid_utf8("\xED\xA0\x80") ==
+        "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
 }
 
 TEST_CASE("tools::Registry offers tools in order and refuses a name offered twice") {
@@ -134,80 +142,29 @@ TEST_CASE("tools::Registry runs the right provider and tells the model about unk
   CHECK(unknown.content == "There is no tool named 'zzz'. Available tools: a, b.");
 }
 
-TEST_CASE("tools::ConfirmingRunner runs a confirmed call and not a declined one") {
+TEST_CASE(
+    "tools::ConfirmingRunner approves a confirmed call and not a declined one, asking first") {
   ochat::tools::Registry registry;
   auto provider = std::make_unique<FakeProvider>("p", std::vector<std::string>{"a"});
   auto* raw = provider.get();
   registry.add(std::move(provider));
 
   ScriptedConfirmer yes(true);
-  ochat::tools::ConfirmingRunner confirming_yes(registry, yes);
-  CHECK(confirming_yes.run(call("a", Json{{"x", 1}}), {}).content == "p:a");
+  int prepared = 0;
+  ochat::tools::ConfirmingRunner confirming_yes(registry, yes, [&] { ++prepared; });
+  CHECK_FALSE(confirming_yes.approve(call("a", Json{{"x", 1}}), {}).has_value());
+  CHECK(prepared == 1);  // the output's lines were ended before the question
   REQUIRE(yes.questions.size() == 1);
   CHECK(yes.questions[0] == R"(ochat: run tool a {"x":1}?)");
+  CHECK(raw->calls.empty());  // asking runs nothing
+  CHECK(confirming_yes.run(call("a", Json{{"x", 1}}), {}).content == "p:a");
 
   ScriptedConfirmer no(false);
   ochat::tools::ConfirmingRunner confirming_no(registry, no);
-  auto declined = confirming_no.run(call("a"), {});
-  CHECK(declined.is_error);
-  CHECK(declined.content == "The user declined to run this tool call.");
+  auto declined = confirming_no.approve(call("a"), {});
+  REQUIRE(declined.has_value());
+  CHECK(declined->is_error);
+  CHECK_FALSE(declined->interrupted);
+  CHECK(declined->content == "The user declined to run this tool call.");
   CHECK(raw->calls.size() == 1);
-}
-
-TEST_CASE("sys::run_subprocess passes stdin and collects stdout, stderr and the exit status") {
-  ochat::sys::SubprocessOptions o;
-  o.argv = {"/bin/sh", "-c", "cat; echo err >&2; exit 7"};
-  o.stdin_data = "hello";
-  auto r = ochat::sys::run_subprocess(o);
-  CHECK(r.end == ochat::sys::SubprocessResult::End::exited);
-  CHECK(r.exit_code == 7);
-  CHECK(r.out == "hello");
-  CHECK(r.err == "err\n");
-}
-
-TEST_CASE("sys::run_subprocess kills the whole group at the timeout") {
-  const std::string pid_file = "/tmp/ochat-unit-sub-" + std::to_string(::getpid());
-  ochat::sys::SubprocessOptions o;
-  o.argv = {"/bin/sh", "-c", "sleep 100 & echo $! > " + pid_file + "; wait"};
-  o.timeout = std::chrono::milliseconds(300);
-  auto r = ochat::sys::run_subprocess(o);
-  CHECK(r.end == ochat::sys::SubprocessResult::End::timed_out);
-  int pid = 0;
-  std::ifstream(pid_file) >> pid;
-  REQUIRE(pid > 0);
-  bool gone = false;
-  for (int i = 0; i < 100 && !gone; ++i) {
-    gone = ::kill(pid, 0) != 0;
-    if (!gone) ::usleep(20000);
-  }
-  CHECK(gone);
-  std::remove(pid_file.c_str());
-}
-
-TEST_CASE("sys::run_subprocess caps the output and stops the writer") {
-  ochat::sys::SubprocessOptions o;
-  o.argv = {"/bin/sh", "-c", "yes"};
-  o.output_cap = 1000;
-  auto r = ochat::sys::run_subprocess(o);
-  CHECK(r.end == ochat::sys::SubprocessResult::End::capped);
-  CHECK(r.out.size() == 1000);
-  CHECK(r.out_truncated);
-}
-
-TEST_CASE("sys::run_subprocess stops when the cancel token fires") {
-  std::atomic<int> signal{SIGINT};
-  ochat::sys::SubprocessOptions o;
-  o.argv = {"/bin/sleep", "100"};
-  o.cancel = ochat::sys::CancelToken{&signal, -1};
-  auto r = ochat::sys::run_subprocess(o);
-  CHECK(r.end == ochat::sys::SubprocessResult::End::cancelled);
-  CHECK(r.duration < std::chrono::seconds(5));
-}
-
-TEST_CASE("sys::run_subprocess reports a program that cannot start") {
-  ochat::sys::SubprocessOptions o;
-  o.argv = {"/nonexistent/program"};
-  auto r = ochat::sys::run_subprocess(o);
-  CHECK(r.end == ochat::sys::SubprocessResult::End::not_started);
-  CHECK_FALSE(r.error.empty());
 }

@@ -1,12 +1,12 @@
-#include <catch2/catch.hpp>
+#include "core/chat/turn.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <csignal>
 #include <string>
 #include <vector>
 
-#include "core/chat/turn.hpp"
 #include "core/error.hpp"
 #include "core/ollama/ollama_backend.hpp"
 #include "core/ollama/request_builder.hpp"
@@ -46,10 +46,13 @@ struct Fixture {
   }
 
   ochat::chat::TurnContext context(ochat::http::Timeouts timeouts = {}) {
-    return ochat::chat::TurnContext{backend, transport, sink, timeouts, ochat::sys::CancelToken{&signal, -1}};
+    return ochat::chat::TurnContext{backend, transport, sink, timeouts,
+                                    ochat::sys::CancelToken{&signal, -1}};
   }
 
-  TurnResult run(ochat::http::Timeouts timeouts = {}) { return ochat::chat::run_turn(context(timeouts), request); }
+  TurnResult run(ochat::http::Timeouts timeouts = {}) {
+    return ochat::chat::run_turn(context(timeouts), request);
+  }
 
   // Runs the turn, expecting an ochat::Error of `kind`; returns it.
   Error run_expecting(ErrorKind kind, ochat::http::Timeouts timeouts = {}) {
@@ -68,7 +71,8 @@ struct Fixture {
 
 TEST_CASE("chat::run_turn streams the reply's text to the sink") {
   Fixture f;
-  f.transport.pieces = {content_line("Hello") + content_line(", wor"), content_line("ld!") + kDoneLine};
+  f.transport.pieces = {content_line("Hello") + content_line(", wor"),
+                        content_line("ld!") + kDoneLine};
   const TurnResult r = f.run();
   CHECK(r.end == TurnResult::End::done);
   CHECK(r.done_reason == "stop");
@@ -77,11 +81,13 @@ TEST_CASE("chat::run_turn streams the reply's text to the sink") {
   CHECK(r.reply().content == "Hello, world!");
   CHECK(f.sink.tokens == "Hello, world!");
   // Each network read is flushed once its tokens are in.
-  CHECK(f.sink.calls == std::vector<std::string>{"token:Hello", "token:, wor", "flush", "token:ld!", "flush"});
+  CHECK(f.sink.calls ==
+        std::vector<std::string>{"token:Hello", "token:, wor", "flush", "token:ld!", "flush"});
 }
 
 TEST_CASE("chat::run_turn gives the same reply whatever the network reads look like") {
-  const std::string stream = content_line("Caf\\u00e9 \\u003cb\\u003e") + content_line("\xE4\xBD\xA0\xE5\xA5\xBD") +
+  const std::string stream = content_line("Caf\\u00e9 \\u003cb\\u003e") +
+                             content_line("\xE4\xBD\xA0\xE5\xA5\xBD") +
                              content_line("\\ud83d\\ude00") + kDoneLine;
   for (const auto& delivery : ochat::test::all_deliveries(stream)) {
     INFO(delivery.name);
@@ -109,8 +115,9 @@ TEST_CASE("chat::run_turn posts the chat body to host/api/chat") {
   CHECK(f.transport.request.method == "POST");
   CHECK(f.transport.request.url == "http://127.0.0.1:11434/api/chat");
   CHECK(f.transport.request.body == ochat::ollama::chat_body(f.request).dump());
-  CHECK(f.transport.request.body ==
-        R"({"model":"llama3.2","messages":[{"role":"user","content":"hi"}],"stream":true,"think":"high","options":{"temperature":0.2}})");
+  CHECK(
+      f.transport.request.body ==
+      R"({"model":"llama3.2","messages":[{"role":"user","content":"hi"}],"stream":true,"think":"high","options":{"temperature":0.2}})");
   CHECK(f.transport.timeouts.connect == 1500ms);
   CHECK(f.transport.timeouts.idle == 20s);
   CHECK(f.transport.timeouts.total == 60s);
@@ -129,16 +136,21 @@ TEST_CASE("chat::run_turn streams thinking and content, including the done chunk
   CHECK(r.done_reason == "length");
   CHECK(r.reply().thinking == "Let me see.");
   CHECK(r.reply().content == "The end.");
-  CHECK(f.sink.calls ==
-        std::vector<std::string>{"thinking:Let me", "thinking: see.", "token:The", "token: end.", "flush"});
+  CHECK(f.sink.calls == std::vector<std::string>{"thinking:Let me", "thinking: see.", "token:The",
+                                                 "token: end.", "flush"});
 }
 
-TEST_CASE("chat::run_turn throws a stream error for a mid-stream error after delivering the earlier tokens") {
+TEST_CASE(
+    "chat::run_turn throws a stream error for a mid-stream error after delivering the earlier "
+    "tokens") {
   Fixture f;
-  f.transport.pieces = {content_line("Partial "),
-                        content_line("answer") + R"({"error":"an error was encountered while running the model: CUDA error"})" + "\n"};
+  f.transport.pieces = {
+      content_line("Partial "),
+      content_line("answer") +
+          R"({"error":"an error was encountered while running the model: CUDA error"})" + "\n"};
   const Error e = f.run_expecting(ErrorKind::stream);
-  CHECK_THAT(e.what(), Catch::Contains("an error was encountered while running the model: CUDA error"));
+  CHECK_THAT(e.what(),
+             Catch::Contains("an error was encountered while running the model: CUDA error"));
   CHECK(f.sink.tokens == "Partial answer");
   // The tokens decoded before the error were flushed before the error came out.
   const int last_token = f.sink.index_of("token:answer");
@@ -147,7 +159,9 @@ TEST_CASE("chat::run_turn throws a stream error for a mid-stream error after del
   CHECK(f.sink.calls[static_cast<std::size_t>(last_token) + 1] == "flush");
 }
 
-TEST_CASE("chat::run_turn throws a stream error for a line that is not JSON after flushing earlier tokens") {
+TEST_CASE(
+    "chat::run_turn throws a stream error for a line that is not JSON after flushing earlier "
+    "tokens") {
   Fixture f;
   f.transport.pieces = {content_line("ok") + "<html>Bad Gateway</html>\n"};
   const Error e = f.run_expecting(ErrorKind::stream);
@@ -166,7 +180,8 @@ TEST_CASE("chat::run_turn throws an http error with the server's message for a 4
   CHECK(f.sink.tokens.empty());
 }
 
-TEST_CASE("chat::run_turn throws an http error for an error status with a JSON-lines-looking body") {
+TEST_CASE(
+    "chat::run_turn throws an http error for an error status with a JSON-lines-looking body") {
   Fixture f;
   f.transport.status = 500;
   f.transport.pieces = {content_line("not a reply")};
@@ -185,7 +200,9 @@ TEST_CASE("chat::run_turn throws a stream error when the stream ends without don
 
 TEST_CASE("chat::run_turn decodes a final done line without its newline") {
   Fixture f;
-  f.transport.pieces = {content_line("Hi"), R"({"message":{"role":"assistant","content":"!"},"done":true,"done_reason":"stop"})"};
+  f.transport.pieces = {
+      content_line("Hi"),
+      R"({"message":{"role":"assistant","content":"!"},"done":true,"done_reason":"stop"})"};
   const TurnResult r = f.run();
   CHECK(r.end == TurnResult::End::done);
   CHECK(r.reply().content == "Hi!");
@@ -195,14 +212,17 @@ TEST_CASE("chat::run_turn decodes a final done line without its newline") {
 
 TEST_CASE("chat::run_turn ignores what comes after the done chunk in a later read") {
   Fixture f;
-  f.transport.pieces = {content_line("Hi") + kDoneLine, content_line("extra"), "junk that is not JSON\n"};
+  f.transport.pieces = {content_line("Hi") + kDoneLine, content_line("extra"),
+                        "junk that is not JSON\n"};
   const TurnResult r = f.run();
   CHECK(r.end == TurnResult::End::done);
   CHECK(r.reply().content == "Hi");
   CHECK(f.sink.tokens == "Hi");
 }
 
-TEST_CASE("chat::run_turn ignores junk after the done chunk in the same read (bug: it depended on the reads)") {
+TEST_CASE(
+    "chat::run_turn ignores junk after the done chunk in the same read (bug: it depended on the "
+    "reads)") {
   Fixture f;
   f.transport.pieces = {content_line("Hi") + kDoneLine + "junk that is not JSON\n"};
   const TurnResult r = f.run();
@@ -210,7 +230,9 @@ TEST_CASE("chat::run_turn ignores junk after the done chunk in the same read (bu
   CHECK(f.sink.tokens == "Hi");
 }
 
-TEST_CASE("chat::run_turn accepts a complete reply whose last line lacks its newline when the connection breaks") {
+TEST_CASE(
+    "chat::run_turn accepts a complete reply whose last line lacks its newline when the connection "
+    "breaks") {
   Fixture f;
   f.transport.result.outcome = Outcome::broken;
   f.transport.result.message = "Connection reset by peer";
@@ -334,9 +356,11 @@ TEST_CASE("chat::run_turn classifies a broken connection by how far the reply go
   }
   SECTION("during an error reply: http") {
     f.transport.status = 503;
-    f.transport.pieces = {R"({"error":"server busy, please try again.  maximum pending requests exceeded"})"};
+    f.transport.pieces = {
+        R"({"error":"server busy, please try again.  maximum pending requests exceeded"})"};
     const Error e = f.run_expecting(ErrorKind::http);
-    CHECK_THAT(e.what(), Catch::Contains("server busy, please try again.  maximum pending requests exceeded"));
+    CHECK_THAT(e.what(), Catch::Contains(
+                             "server busy, please try again.  maximum pending requests exceeded"));
   }
 }
 
@@ -344,8 +368,8 @@ TEST_CASE("chat::run_turn collects tool calls from any chunk, the done chunk inc
   Fixture f;
   f.transport.pieces = {
       content_line("Let me check.") +
-      R"({"model":"llama3.2","created_at":"2026-08-21T10:15:02.1Z","message":{"role":"assistant","content":"","tool_calls":[{"id":"call_k3j9x0qa","function":{"index":0,"name":"get_weather","arguments":{"city":"Paris","unit":"C"}}}]},"done":false})"
-      "\n",
+          R"({"model":"llama3.2","created_at":"2026-08-21T10:15:02.1Z","message":{"role":"assistant","content":"","tool_calls":[{"id":"call_k3j9x0qa","function":{"index":0,"name":"get_weather","arguments":{"city":"Paris","unit":"C"}}}]},"done":false})"
+          "\n",
       R"({"model":"llama3.2","created_at":"2026-08-21T10:15:02.2Z","message":{"role":"assistant","content":"","tool_calls":[{"id":"call_7fh2k1zz","function":{"index":1,"name":"get_time","arguments":{}}}]},"done":true,"done_reason":"stop"})"
       "\n"};
   const TurnResult r = f.run();
