@@ -63,10 +63,9 @@ int run_chat(const config::Options& command_line, RunContext& context) {
   // Checked once without any conversation: a bad flag is reported before a file is touched.
   const config::Settings given = resolve(command_line, context);
   // Read first: a file that cannot be sent is a usage error, before anything starts.
-  chat::Message user_message =
-      attach::user_message({command_line.attach, given.prompt, given.force_stdin,
-                            !given.no_stdin && io::should_read_implicitly(STDIN_FILENO),
-                            STDIN_FILENO, given.no_stdin});
+  chat::Message user_message = attach::user_message(
+      {command_line.attach, given.prompt, given.force_stdin,
+       !given.no_stdin && io::should_read_implicitly(STDIN_FILENO), STDIN_FILENO, given.no_stdin});
 
   sys::SignalGuard signals;
   context.cancel = signals.token();

@@ -108,19 +108,28 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
 
   const char* conversations = "Conversations";
   app->add_flag("-c,--continue", o.continue_last,
-                "Continue the most recent conversation (its model, server, options and tools unless given again)")
+                "Continue the most recent conversation (its model, server, options and tools "
+                "unless given again)")
       ->group(conversations);
   app->add_option("--chat", o.chat,
-                  "Use this conversation: a FILE (created when missing), or NAME in $XDG_STATE_HOME/ochat/conversations")
-      ->type_name("FILE|NAME")->excludes("--continue")->group(conversations);
-  app->add_flag("--no-save", o.no_save, "Do not save this chat (chats are saved unless OCHAT_SAVE=0)")
+                  "Use this conversation: a FILE (created when missing), or NAME in "
+                  "$XDG_STATE_HOME/ochat/conversations")
+      ->type_name("FILE|NAME")
+      ->excludes("--continue")
+      ->group(conversations);
+  app->add_flag("--no-save", o.no_save,
+                "Do not save this chat (chats are saved unless OCHAT_SAVE=0)")
       ->group(conversations);
   app->add_flag("--conversations", o.list_conversations,
-                "Print the saved conversations, newest first, one per line (name, time, model, messages, first words), and exit")
+                "Print the saved conversations, newest first, one per line (name, time, model, "
+                "messages, first words), and exit")
       ->group(conversations);
   app->add_option("--show", o.show_name,
-                  "Print a conversation (default: the most recent) as text, or with --events as events, and exit")
-      ->type_name("[NAME|FILE]")->expected(0, 1)->group(conversations);
+                  "Print a conversation (default: the most recent) as text, or with --events as "
+                  "events, and exit")
+      ->type_name("[NAME|FILE]")
+      ->expected(0, 1)
+      ->group(conversations);
 
   const char* tools = "Tools";
   repeatable(

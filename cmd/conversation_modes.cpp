@@ -13,8 +13,8 @@ namespace ochat::cmd {
 
 int run_list_conversations(const config::Options& /*options*/, RunContext& context) {
   std::vector<std::string> warnings;
-  const auto list =
-      conversation::list_conversations(conversation::conversations_dir(state_dir(context)), warnings);
+  const auto list = conversation::list_conversations(
+      conversation::conversations_dir(state_dir(context)), warnings);
   for (const auto& w : warnings) warn(context, w);
   for (const auto& summary : list) context.out.append(conversation::listing_line(summary));
   context.out.flush();
@@ -33,8 +33,8 @@ int run_show(const config::Options& options, RunContext& context) {
   }
   conversation::LockOptions read_only;
   read_only.lock = false;  // a run may be adding to it: what is complete shows
-  const auto file =
-      conversation::ConversationFile::open(path, conversation::ConversationFile::Mode::read, read_only);
+  const auto file = conversation::ConversationFile::open(
+      path, conversation::ConversationFile::Mode::read, read_only);
   const conversation::Transcript transcript = conversation::read_transcript(file->read(), path);
   for (const auto& w : transcript.warnings) warn(context, w);
   switch (options.output) {

@@ -48,7 +48,8 @@ std::string state_dir(RunContext& context) {
   return conversation::state_dir(context.getenv("XDG_STATE_HOME"), context.getenv("HOME"));
 }
 
-std::string conversation_path(const std::string& value, RunContext& context, std::string_view flag) {
+std::string conversation_path(const std::string& value, RunContext& context,
+                              std::string_view flag) {
   if (!conversation::is_name(value)) return value;
   conversation::check_name(value, flag);  // before the state directory is looked for
   return conversation::chat_path(value, conversation::conversations_dir(state_dir(context)), flag);

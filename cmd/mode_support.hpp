@@ -1,10 +1,9 @@
 #pragma once
 // Steps that several modes share.
-#include "cmd/modes.hpp"
-
 #include <memory>
 #include <string>
 
+#include "cmd/modes.hpp"
 #include "core/config/settings.hpp"
 #include "core/conversation/session.hpp"
 #include "core/sys/cancel_token.hpp"

@@ -1,8 +1,8 @@
 #include "core/chat/conversation.hpp"
 
-#include <csignal>
-
 #include <fmt/format.h>
+
+#include <csignal>
 
 #include "core/chat/cut_tool_calls.hpp"
 
@@ -161,8 +161,9 @@ ConversationResult run_conversation(const TurnContext& context, ChatRequest requ
     }
     keeper.reply(turn, done_note(turn.done_reason));
     if (turn.done_reason == "length" && !turn.tool_calls.empty()) {
-      keeper.not_run(turn.tool_calls, 0, "the answer reached the token limit before its calls were whole.",
-                     Cut::error, false);
+      keeper.not_run(turn.tool_calls, 0,
+                     "the answer reached the token limit before its calls were whole.", Cut::error,
+                     false);
       throw CutToolCallsError(turn.tool_calls, stats);  // none is run: they may be unfinished
     }
     if (turn.tool_calls.empty() || options.tools == nullptr) {

@@ -53,8 +53,8 @@ struct Options {
   std::string chat;            // --chat FILE|NAME; empty: not given
   bool no_save = false;
   bool list_conversations = false;
-  bool show = false;           // --show, with or without a value
-  std::string show_name;       // its value; empty: the most recent conversation
+  bool show = false;      // --show, with or without a value
+  std::string show_name;  // its value; empty: the most recent conversation
 };
 
 }  // namespace ochat::config

@@ -194,8 +194,8 @@ Settings resolve_settings(const Options& o, const sys::Getenv& getenv,
   if (o.host.empty() && !saved.host.empty() && same_api) {
     s.host = saved.host;  // as resolved when it was saved
   } else {
-    s.host = backend.resolve_host(!o.host.empty() ? o.host
-                                                  : getenv(backend.host_variable).value_or(""));
+    s.host =
+        backend.resolve_host(!o.host.empty() ? o.host : getenv(backend.host_variable).value_or(""));
   }
   s.api_key = api_key(o.api_key_file, backend, getenv);
   s.model = o.model;
@@ -271,7 +271,8 @@ std::vector<conversation::ToolEntry> lasting_tools(const std::vector<tools::Tool
   for (const auto& s : sources) {
     switch (s.kind) {
       case tools::ToolSource::Kind::plugin:
-        out.push_back({Kind::plugin, s.value.find('/') == std::string::npos ? s.value : absolute(s.value)});
+        out.push_back(
+            {Kind::plugin, s.value.find('/') == std::string::npos ? s.value : absolute(s.value)});
         break;
       case tools::ToolSource::Kind::plugin_dir:
         out.push_back({Kind::tools_dir, absolute(s.value)});
@@ -286,15 +287,24 @@ std::vector<conversation::ToolEntry> lasting_tools(const std::vector<tools::Tool
 }
 
 void tool_sources_of(const std::vector<conversation::ToolEntry>& tools,
-                     std::vector<tools::ToolSource>& sources, std::vector<std::string>& mcp_configs) {
+                     std::vector<tools::ToolSource>& sources,
+                     std::vector<std::string>& mcp_configs) {
   using Kind = conversation::ToolEntry::Kind;
   using Source = tools::ToolSource::Kind;
   for (const auto& t : tools) {
     switch (t.kind) {
-      case Kind::plugin: sources.push_back({Source::plugin, t.value}); break;
-      case Kind::tools_dir: sources.push_back({Source::plugin_dir, t.value}); break;
-      case Kind::mcp: sources.push_back({Source::mcp_command, t.value}); break;
-      case Kind::mcp_config: mcp_configs.push_back(t.value); break;
+      case Kind::plugin:
+        sources.push_back({Source::plugin, t.value});
+        break;
+      case Kind::tools_dir:
+        sources.push_back({Source::plugin_dir, t.value});
+        break;
+      case Kind::mcp:
+        sources.push_back({Source::mcp_command, t.value});
+        break;
+      case Kind::mcp_config:
+        mcp_configs.push_back(t.value);
+        break;
     }
   }
 }

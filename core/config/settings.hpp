@@ -63,6 +63,7 @@ std::vector<conversation::ToolEntry> lasting_tools(const std::vector<tools::Tool
                                                    const std::vector<std::string>& mcp_configs);
 // The other way: the -t, --tools-dir and --mcp sources, and the --mcp-config files.
 void tool_sources_of(const std::vector<conversation::ToolEntry>& tools,
-                     std::vector<tools::ToolSource>& sources, std::vector<std::string>& mcp_configs);
+                     std::vector<tools::ToolSource>& sources,
+                     std::vector<std::string>& mcp_configs);
 
 }  // namespace ochat::config

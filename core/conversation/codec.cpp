@@ -26,8 +26,8 @@ constexpr std::array<ErrorKind, 6> kKinds = {ErrorKind::internal, ErrorKind::usa
                                              ErrorKind::stream,   ErrorKind::timeout};
 
 // The stats members, named as in the `done` event.
-constexpr std::array<std::pair<std::optional<std::int64_t> events::Stats::*, const char*>, 6> kStats =
-    {{
+constexpr std::array<std::pair<std::optional<std::int64_t> events::Stats::*, const char*>, 6>
+    kStats = {{
         {&events::Stats::prompt_tokens, "prompt_tokens"},
         {&events::Stats::generated_tokens, "generated_tokens"},
         {&events::Stats::total_ns, "total_duration_ns"},
@@ -130,7 +130,8 @@ std::string image_type(std::string_view bytes) {
   if (bytes.starts_with("\x89PNG")) return "image/png";
   if (bytes.starts_with("\xFF\xD8\xFF")) return "image/jpeg";
   if (bytes.starts_with("GIF8")) return "image/gif";
-  if (bytes.size() >= 12 && bytes.starts_with("RIFF") && bytes.substr(8, 4) == "WEBP") return "image/webp";
+  if (bytes.size() >= 12 && bytes.starts_with("RIFF") && bytes.substr(8, 4) == "WEBP")
+    return "image/webp";
   return "image/png";
 }
 
@@ -346,8 +347,8 @@ std::string encode_message(const chat::Message& m, const Note& note) {
   return dump(j);
 }
 
-bool decode_message_fast(std::string_view line, std::string_view file, std::size_t number, bool notes,
-                         chat::Message& m, Note& note) {
+bool decode_message_fast(std::string_view line, std::string_view file, std::size_t number,
+                         bool notes, chat::Message& m, Note& note) {
   text::JsonScanner r(line);
   if (!r.eat('{') || r.peek('}')) return false;
   std::string name;

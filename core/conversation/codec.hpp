@@ -33,8 +33,8 @@ Entry decode_message(const nlohmann::ordered_json& line, std::string_view where)
 // the settings (the rest of Entry::note stays empty): enough to continue a conversation.
 // `message` and `note` (fresh ones) are filled in place; `name` and `number` (the line's) say
 // where a bad setting is. Throws like decode_message() for settings of the wrong type.
-bool decode_message_fast(std::string_view line, std::string_view name, std::size_t number, bool notes,
-                         chat::Message& message, Note& note);
+bool decode_message_fast(std::string_view line, std::string_view name, std::size_t number,
+                         bool notes, chat::Message& message, Note& note);
 
 // The name of a cut in the file and in `done` events: "interrupted", "terminated",
 // "output_closed", "error"; "" for none.

@@ -30,7 +30,8 @@ void wait_for_lock(int fd, const std::string& path, const LockOptions& options) 
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno == EINTR) continue;
     if (errno != EWOULDBLOCK) fail("cannot lock the conversation", path, errno);
-    if (const int signal = options.cancel.requested(); signal != 0) throw Error::interrupted(signal);
+    if (const int signal = options.cancel.requested(); signal != 0)
+      throw Error::interrupted(signal);
     if (!told && options.waiting && Clock::now() - start >= options.notice_after) {
       told = true;
       options.waiting(path);
@@ -143,7 +144,8 @@ std::string ConversationFile::read() const {
   std::size_t used = 0;
   for (;;) {
     if (used == bytes.size()) bytes.resize(bytes.size() * 2);
-    const ssize_t n = ::pread(fd_, bytes.data() + used, bytes.size() - used, static_cast<off_t>(used));
+    const ssize_t n =
+        ::pread(fd_, bytes.data() + used, bytes.size() - used, static_cast<off_t>(used));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) fail("cannot read the conversation", path_, errno);
     if (n == 0) break;

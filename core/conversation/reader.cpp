@@ -91,8 +91,9 @@ void TranscriptReader::line(std::string_view line, bool last) {
   Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
     if (!t_.header && !cut_header(line)) {
-      throw Error(ErrorKind::internal,
-                  fmt::format("{} is not an ochat conversation (line {} is not JSON)", name_, number_));
+      throw Error(
+          ErrorKind::internal,
+          fmt::format("{} is not an ochat conversation (line {} is not JSON)", name_, number_));
     }
     t_.warnings.push_back(
         fmt::format("{}: skipped an incomplete line{}", where,
@@ -102,15 +103,17 @@ void TranscriptReader::line(std::string_view line, bool last) {
   }
   if (!t_.header) {
     if (!is_header(j)) {
-      throw Error(ErrorKind::internal,
-                  fmt::format("{} is not an ochat conversation (line {} is not a conversation header)",
-                              name_, number_));
+      throw Error(
+          ErrorKind::internal,
+          fmt::format("{} is not an ochat conversation (line {} is not a conversation header)",
+                      name_, number_));
     }
     t_.header = decode_header(j, where);
     t_.settings = t_.header->settings;
     return;
   }
-  if (is_header(j)) throw Error(ErrorKind::internal, fmt::format("{}: a second conversation header", where));
+  if (is_header(j))
+    throw Error(ErrorKind::internal, fmt::format("{}: a second conversation header", where));
   Entry e = decode_message(j, where);
   if (!e.note.settings.empty()) apply(t_.settings, e.note.settings);
   if (notes_) {

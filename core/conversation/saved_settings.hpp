@@ -2,11 +2,10 @@
 // The settings a saved conversation keeps, so that continuing it reuses them unless the command
 // line gives them again: the protocol, the server, the model, the -o options and the tools.
 // The API key is never kept. The system prompt is a message of the conversation, not a setting.
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace ochat::conversation {
 

@@ -1,11 +1,10 @@
 #include "core/conversation/session.hpp"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 #include "core/conversation/state_dir.hpp"
 #include "core/error.hpp"
@@ -22,15 +21,17 @@ std::string absolute(const std::string& path) {
 }
 
 // A new file in `dir` named after the time; "-2", "-3", ... when another run took the name.
-std::unique_ptr<ConversationFile> create_automatic(const SessionOptions& options, const Clock& clock,
-                                                   std::string& path) {
+std::unique_ptr<ConversationFile> create_automatic(const SessionOptions& options,
+                                                   const Clock& clock, std::string& path) {
   make_private_dir(options.dir);
   const std::string base = automatic_name(clock.now());
   for (int n = 1; n <= kMaxNameTries; ++n) {
-    path = fmt::format("{}/{}{}{}", options.dir, base, n == 1 ? "" : fmt::format("-{}", n), kExtension);
+    path = fmt::format("{}/{}{}{}", options.dir, base, n == 1 ? "" : fmt::format("-{}", n),
+                       kExtension);
     if (auto file = ConversationFile::create_new(path, options.lock)) return file;
   }
-  throw Error(ErrorKind::internal, fmt::format("cannot find a free name for a conversation in {}", options.dir));
+  throw Error(ErrorKind::internal,
+              fmt::format("cannot find a free name for a conversation in {}", options.dir));
 }
 
 }  // namespace
@@ -45,11 +46,13 @@ std::unique_ptr<Session> Session::open(const SessionOptions& options) {
     if (options.save) {
       s.path_ = absolute(options.path);
       // A name in the state directory: the directory is ochat's to create.
-      if (!options.dir.empty() && s.path_.starts_with(options.dir + "/")) make_private_dir(options.dir);
+      if (!options.dir.empty() && s.path_.starts_with(options.dir + "/"))
+        make_private_dir(options.dir);
       s.file_ = ConversationFile::open(options.path, ConversationFile::Mode::create, options.lock);
     } else {
       struct stat st {};
-      if (::stat(options.path.c_str(), &st) != 0 && errno == ENOENT) return session;  // nothing to read
+      if (::stat(options.path.c_str(), &st) != 0 && errno == ENOENT)
+        return session;  // nothing to read
       s.path_ = absolute(options.path);
       s.file_ = ConversationFile::open(options.path, ConversationFile::Mode::read, options.lock);
     }
@@ -87,8 +90,8 @@ std::vector<chat::Message> Session::history() const { return transcript_.message
 
 std::vector<chat::Message> Session::take_history() { return std::move(transcript_.messages); }
 
-void Session::begin_turn(const SavedSettings& now, const std::string& system, const chat::Message& user,
-                         std::vector<chat::Message>& messages) {
+void Session::begin_turn(const SavedSettings& now, const std::string& system,
+                         const chat::Message& user, std::vector<chat::Message>& messages) {
   const bool new_system = !system.empty() && system != system_prompt();
   if (new_system) messages.push_back(chat::Message::text("system", system));
   pending_system_ = new_system ? system : system_;

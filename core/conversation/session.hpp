@@ -19,9 +19,10 @@ namespace ochat::conversation {
 struct SessionOptions {
   // The conversation's file; empty: a new conversation in `dir` under an automatic name.
   std::string path;
-  std::string dir;       // the conversations directory (created 0700 for an automatic name)
-  std::string state;     // the state directory, where the last conversation is recorded; empty: not recorded
-  bool save = true;      // false: the file is only read (it may be missing: no history)
+  std::string dir;  // the conversations directory (created 0700 for an automatic name)
+  std::string
+      state;  // the state directory, where the last conversation is recorded; empty: not recorded
+  bool save = true;  // false: the file is only read (it may be missing: no history)
   LockOptions lock;
   const Clock* clock = nullptr;  // for the times written; nullptr: the system clock
   // Told about a line of the file that was skipped, and about a failure to record the last
@@ -64,10 +65,10 @@ class Session {
   Transcript transcript_;
   SystemClock system_clock_;
   std::unique_ptr<Recorder> recorder_;
-  bool has_header_ = false;   // in the file, or staged to be written with the next reply
-  SavedSettings saved_;       // the settings the file records
-  SavedSettings pending_;     // those of the turn begun, recorded once it writes
-  bool remembered_ = false;   // recorded as the last conversation
+  bool has_header_ = false;     // in the file, or staged to be written with the next reply
+  SavedSettings saved_;         // the settings the file records
+  SavedSettings pending_;       // those of the turn begun, recorded once it writes
+  bool remembered_ = false;     // recorded as the last conversation
   std::string system_;          // the system prompt in effect (saved)
   std::string pending_system_;  // that of the turn begun, in effect once it writes
 };

@@ -90,8 +90,7 @@ std::string render_text(const Transcript& t) {
 }
 
 void replay(const Transcript& t, const std::string& path, events::EventSink& sink) {
-  SavedSettings settings =
-      t.header ? t.header->settings : SavedSettings{};
+  SavedSettings settings = t.header ? t.header->settings : SavedSettings{};
   bool in_turn = false;
   bool replied = false;
   events::Stats stats;

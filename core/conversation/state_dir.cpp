@@ -27,7 +27,8 @@ bool regular_file(const std::string& path, struct stat* st = nullptr) {
 
 }  // namespace
 
-std::string state_dir(const std::optional<std::string>& xdg, const std::optional<std::string>& home) {
+std::string state_dir(const std::optional<std::string>& xdg,
+                      const std::optional<std::string>& home) {
   if (xdg && xdg->starts_with('/')) return *xdg + "/ochat";
   if (home && !home->empty()) return *home + "/.local/state/ochat";
   throw Error(ErrorKind::internal,

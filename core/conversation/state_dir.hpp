@@ -16,7 +16,8 @@ inline constexpr std::string_view kExtension = ".jsonl";
 // $XDG_STATE_HOME/ochat (when XDG_STATE_HOME is an absolute path), else
 // $HOME/.local/state/ochat, given those variables' values. Throws ochat::Error (internal)
 // when neither is set.
-std::string state_dir(const std::optional<std::string>& xdg_state_home, const std::optional<std::string>& home);
+std::string state_dir(const std::optional<std::string>& xdg_state_home,
+                      const std::optional<std::string>& home);
 // STATE/conversations.
 std::string conversations_dir(const std::string& state);
 // Creates `dir` and its missing parents with mode 0700. Throws ochat::Error (internal).

@@ -38,8 +38,8 @@ class CallIds {
   }
   std::string result(const chat::Message& m) {
     std::string id = m.tool_call_id;
-    const auto it = id.empty() ? unanswered_.begin()
-                               : std::find(unanswered_.begin(), unanswered_.end(), id);
+    const auto it =
+        id.empty() ? unanswered_.begin() : std::find(unanswered_.begin(), unanswered_.end(), id);
     if (it != unanswered_.end()) {
       if (id.empty()) id = *it;
       unanswered_.erase(it);

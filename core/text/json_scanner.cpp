@@ -41,7 +41,9 @@ bool JsonScanner::string(std::string* out) {
 // The length of the valid UTF-8 sequence at `at` (RFC 3629: no overlongs, no surrogates, at
 // most U+10FFFF), or 0.
 std::size_t JsonScanner::utf8_length(std::size_t at) const {
-  auto b = [&](std::size_t k) { return at + k < s_.size() ? static_cast<unsigned char>(s_[at + k]) : 0u; };
+  auto b = [&](std::size_t k) {
+    return at + k < s_.size() ? static_cast<unsigned char>(s_[at + k]) : 0u;
+  };
   auto cont = [](unsigned x) { return (x & 0xC0u) == 0x80u; };
   const unsigned c0 = b(0);
   if (c0 >= 0xC2 && c0 <= 0xDF) return cont(b(1)) ? 2 : 0;
@@ -86,16 +88,34 @@ bool JsonScanner::escape(std::string* out) {
   const char e = s_[i_++];
   char plain = 0;
   switch (e) {
-    case '"': plain = '"'; break;
-    case '\\': plain = '\\'; break;
-    case '/': plain = '/'; break;
-    case 'b': plain = '\b'; break;
-    case 'f': plain = '\f'; break;
-    case 'n': plain = '\n'; break;
-    case 'r': plain = '\r'; break;
-    case 't': plain = '\t'; break;
-    case 'u': break;
-    default: return false;
+    case '"':
+      plain = '"';
+      break;
+    case '\\':
+      plain = '\\';
+      break;
+    case '/':
+      plain = '/';
+      break;
+    case 'b':
+      plain = '\b';
+      break;
+    case 'f':
+      plain = '\f';
+      break;
+    case 'n':
+      plain = '\n';
+      break;
+    case 'r':
+      plain = '\r';
+      break;
+    case 't':
+      plain = '\t';
+      break;
+    case 'u':
+      break;
+    default:
+      return false;
   }
   if (plain != 0) {
     if (out) out->push_back(plain);

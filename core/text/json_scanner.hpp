@@ -22,7 +22,8 @@ inline std::size_t plain_run_end(std::string_view s, std::size_t at) {
     std::uint64_t w = 0;
     std::memcpy(&w, s.data() + at, 8);
     const std::uint64_t special = (w & kHighs) | ((w - kOnes * 0x20) & ~w & kHighs) |
-                                  has_zero_byte(w ^ (kOnes * 0x22)) | has_zero_byte(w ^ (kOnes * 0x5C));
+                                  has_zero_byte(w ^ (kOnes * 0x22)) |
+                                  has_zero_byte(w ^ (kOnes * 0x5C));
     if (special != 0) break;
     at += 8;
   }
@@ -39,7 +40,8 @@ class JsonScanner {
   explicit JsonScanner(std::string_view s) : s_(s) {}
 
   void skip_ws() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r'))
+      ++i_;
   }
   // Skips whitespace, then takes `c` if it is next.
   bool eat(char c) {

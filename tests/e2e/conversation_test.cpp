@@ -216,7 +216,8 @@ TEST_CASE(
 
 TEST_CASE("conversations: a bad --chat name is a usage error and writes nothing") {
   Chat c;
-  for (const std::string& name : std::vector<std::string>{"..", ".", ".x", std::string(1000, 'a')}) {
+  for (const std::string& name :
+       std::vector<std::string>{"..", ".", ".x", std::string(1000, 'a')}) {
     INFO(name.substr(0, 10));
     auto r = c.run({"-m", "text", "--chat", name, "hi"});
     CHECK(r.exit_code == 2);
@@ -400,7 +401,8 @@ TEST_CASE("conversations: settings are reused and overridden across turns (-m, -
   const auto lines = lines_of(file);
   CHECK(lines[6]["role"] == "system");
   CHECK(lines[6]["content"] == "S2");
-  CHECK(lines[7]["ochat"]["settings"] == json{{"model", "echo"}, {"options", {{"temperature", 0.9}}}});
+  CHECK(lines[7]["ochat"]["settings"] ==
+        json{{"model", "echo"}, {"options", {{"temperature", 0.9}}}});
 
   // --api openai from this turn on: that protocol's server, the same model and options.
   CHECK(c.run({"--chat", file, "--api", "openai", "--host", c.ochat.server.url() + "/v1", "seven"})
@@ -803,7 +805,8 @@ TEST_CASE(
   check_one_error_line(missing);
 }
 
-TEST_CASE("conversations: an attached image is saved with its message and sent again on the next turn") {
+TEST_CASE(
+    "conversations: an attached image is saved with its message and sent again on the next turn") {
   Chat c;
   const std::string file = c.work.file("c.jsonl");
   std::string png = "\x89PNG\r\n\x1a\n";
@@ -811,7 +814,8 @@ TEST_CASE("conversations: an attached image is saved with its message and sent a
   const std::string image = c.work.file("cat.png");
   write_file(image, png);
   write_file(c.work.file("notes.txt"), "some notes\n");
-  CHECK(c.run({"-m", "echo", "--chat", file, "-a", image, "-a", c.work.file("notes.txt"), "what is it?"})
+  CHECK(c.run({"-m", "echo", "--chat", file, "-a", image, "-a", c.work.file("notes.txt"),
+               "what is it?"})
             .exit_code == 0);
   CHECK(c.run({"--chat", file, "and now?"}).exit_code == 0);
   const json second = c.messages(1);
@@ -823,9 +827,11 @@ TEST_CASE("conversations: an attached image is saved with its message and sent a
   const auto lines = lines_of(file);
   CHECK(lines[1]["ochat"]["attachments"] ==
         json::parse(R"([{"name":")" + image + R"(","type":"image/png","size":1008},)" +
-                    R"({"name":")" + c.work.file("notes.txt") + R"(","type":"text/plain","size":11}])"));
+                    R"({"name":")" + c.work.file("notes.txt") +
+                    R"(","type":"text/plain","size":11}])"));
   // With the other protocol: the image as a data: URL.
-  CHECK(c.run({"--chat", file, "--api", "openai", "--host", c.ochat.server.url() + "/v1", "more"}).exit_code == 0);
+  CHECK(c.run({"--chat", file, "--api", "openai", "--host", c.ochat.server.url() + "/v1", "more"})
+            .exit_code == 0);
   const json openai = c.messages(2);
   CHECK(openai[0]["content"][0]["type"] == "image_url");
   auto shown = c.run({"--show", file});
@@ -844,6 +850,7 @@ TEST_CASE("conversations: an answer continued after a broken connection is saved
   CHECK(lines[2]["content"] == std::string(kContinueText));
   CHECK_FALSE(lines[2]["ochat"].contains("cut"));
   CHECK(c.run({"--chat", file, "-m", "echo", "next"}).exit_code == 0);
-  CHECK(c.messages(2) == json::array({msg("user", "hi"), msg("assistant", std::string(kContinueText)),
-                                      msg("user", "next")}));
+  CHECK(c.messages(2) ==
+        json::array({msg("user", "hi"), msg("assistant", std::string(kContinueText)),
+                     msg("user", "next")}));
 }

@@ -66,12 +66,13 @@ bool same_message(const chat::Message& a, const chat::Message& b) {
 bool same_note(const conversation::Note& a, const conversation::Note& b) {
   const auto& x = a.message;
   const auto& y = b.message;
-  return a.time == b.time && a.settings == b.settings && x.cut == y.cut && x.error_kind == y.error_kind &&
-         x.error == y.error && x.done_reason == y.done_reason && x.is_error == y.is_error &&
-         x.duration_ms == y.duration_ms && x.stats.prompt_tokens == y.stats.prompt_tokens &&
-         x.stats.generated_tokens == y.stats.generated_tokens && x.stats.total_ns == y.stats.total_ns &&
-         x.stats.load_ns == y.stats.load_ns && x.stats.prompt_eval_ns == y.stats.prompt_eval_ns &&
-         x.stats.eval_ns == y.stats.eval_ns;
+  return a.time == b.time && a.settings == b.settings && x.cut == y.cut &&
+         x.error_kind == y.error_kind && x.error == y.error && x.done_reason == y.done_reason &&
+         x.is_error == y.is_error && x.duration_ms == y.duration_ms &&
+         x.stats.prompt_tokens == y.stats.prompt_tokens &&
+         x.stats.generated_tokens == y.stats.generated_tokens &&
+         x.stats.total_ns == y.stats.total_ns && x.stats.load_ns == y.stats.load_ns &&
+         x.stats.prompt_eval_ns == y.stats.prompt_eval_ns && x.stats.eval_ns == y.stats.eval_ns;
 }
 
 // Each line the fast decoder takes: the DOM takes it too, and reads the same.
@@ -83,7 +84,8 @@ void check_fast_lines(std::string_view in) {
     pos = end + 1;
     std::optional<conversation::Entry> fast(std::in_place);
     try {
-      if (!conversation::decode_message_fast(line, "fuzz", 1, true, fast->message, fast->note)) continue;
+      if (!conversation::decode_message_fast(line, "fuzz", 1, true, fast->message, fast->note))
+        continue;
     } catch (const Error&) {
       continue;  // settings of the wrong type: the DOM path throws the same
     }
@@ -120,12 +122,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     pieces.feed(in.substr(0, split));
     pieces.feed(in.substr(split));
     const auto p = pieces.finish();
-    require(p.entries.size() == t.entries.size() && p.warnings == t.warnings && p.settings == t.settings &&
-            p.ends_mid_line == t.ends_mid_line);
-    for (std::size_t i = 0; i < t.entries.size(); ++i) require(same_message(p.entries[i].message, t.entries[i].message));
+    require(p.entries.size() == t.entries.size() && p.warnings == t.warnings &&
+            p.settings == t.settings && p.ends_mid_line == t.ends_mid_line);
+    for (std::size_t i = 0; i < t.entries.size(); ++i)
+      require(same_message(p.entries[i].message, t.entries[i].message));
     const auto lean = conversation::read_transcript(in, "fuzz.jsonl", false);
-    require(lean.entries.empty() && lean.messages.size() == t.entries.size() && lean.settings == t.settings);
-    for (std::size_t i = 0; i < t.entries.size(); ++i) require(same_message(lean.messages[i], t.entries[i].message));
+    require(lean.entries.empty() && lean.messages.size() == t.entries.size() &&
+            lean.settings == t.settings);
+    for (std::size_t i = 0; i < t.entries.size(); ++i)
+      require(same_message(lean.messages[i], t.entries[i].message));
   }
   conversation::render_text(t);
   NullSink sink;

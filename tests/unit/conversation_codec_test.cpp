@@ -49,8 +49,10 @@ TEST_CASE("conversation::encode_header writes the marker, version, time and sett
   h.settings.model = "llama3.2";
   h.settings.options = {{"temperature", 0.2}};
   using Kind = ochat::conversation::ToolEntry::Kind;
-  h.settings.tools = std::vector<ochat::conversation::ToolEntry>{
-      {Kind::plugin, "/p/now"}, {Kind::tools_dir, "/d"}, {Kind::mcp, "srv x"}, {Kind::mcp_config, "/m.json"}};
+  h.settings.tools = std::vector<ochat::conversation::ToolEntry>{{Kind::plugin, "/p/now"},
+                                                                 {Kind::tools_dir, "/d"},
+                                                                 {Kind::mcp, "srv x"},
+                                                                 {Kind::mcp_config, "/m.json"}};
   const std::string line = encode_header(h);
   CHECK(
       line ==
@@ -209,16 +211,20 @@ TEST_CASE("conversation::encode_message replaces invalid UTF-8 instead of failin
   CHECK(line == "{\"role\":\"assistant\",\"content\":\"ok \xEF\xBF\xBD end\"}\n");
 }
 
-TEST_CASE("conversation::encode_message keeps images as Ollama's base64 images, and each attachment's name") {
+TEST_CASE(
+    "conversation::encode_message keeps images as Ollama's base64 images, and each attachment's "
+    "name") {
   Message m = Message::text("user", "<file name=\"notes.txt\">\nhi\n</file>\n\nwhat is this?");
   ochat::chat::Attachment text{"notes.txt", "text/plain", 3, nullptr};
-  ochat::chat::Attachment png{"cat.png", "image/png", 8, std::make_shared<const std::string>("\x89PNG\r\n\x1a\n")};
+  ochat::chat::Attachment png{"cat.png", "image/png", 8,
+                              std::make_shared<const std::string>("\x89PNG\r\n\x1a\n")};
   m.attachments = {text, png};
   const std::string line = encode_message(m, {});
   const Json j = parse(line);
   CHECK(j["images"] == Json::array({"iVBORw0KGgo="}));
-  CHECK(j["ochat"]["attachments"] == Json::parse(R"([{"name":"notes.txt","type":"text/plain","size":3},)"
-                                                 R"({"name":"cat.png","type":"image/png","size":8}])"));
+  CHECK(j["ochat"]["attachments"] ==
+        Json::parse(R"([{"name":"notes.txt","type":"text/plain","size":3},)"
+                    R"({"name":"cat.png","type":"image/png","size":8}])"));
   const auto e = decode_message(j, "f:2");
   REQUIRE(e.message.attachments.size() == 2);
   CHECK(e.message.attachments[0].name == "notes.txt");
@@ -228,11 +234,14 @@ TEST_CASE("conversation::encode_message keeps images as Ollama's base64 images, 
   CHECK(*e.message.attachments[1].bytes == *png.bytes);
 }
 
-TEST_CASE("conversation::decode_message reads images added by hand, and refuses one that is not base64") {
-  const auto e = decode_message(Json::parse(R"({"role":"user","content":"x","images":["/9j/4AA="]})"), "f:2");
+TEST_CASE(
+    "conversation::decode_message reads images added by hand, and refuses one that is not base64") {
+  const auto e =
+      decode_message(Json::parse(R"({"role":"user","content":"x","images":["/9j/4AA="]})"), "f:2");
   REQUIRE(e.message.attachments.size() == 1);
   CHECK(e.message.attachments[0].media_type == "image/jpeg");
   CHECK(e.message.attachments[0].size == 5);
-  CHECK_THROWS_WITH(decode_message(Json::parse(R"({"role":"user","images":["not base64!"]})"), "f:2"),
-                    "f:2: an entry of 'images' is not an image in base64");
+  CHECK_THROWS_WITH(
+      decode_message(Json::parse(R"({"role":"user","images":["not base64!"]})"), "f:2"),
+      "f:2: an entry of 'images' is not an image in base64");
 }

@@ -151,11 +151,12 @@ TEST_CASE("conversation::read_transcript applies each turn's settings changes in
 }
 
 TEST_CASE("conversation::TranscriptReader reads the same whatever pieces the bytes come in") {
-  const std::string whole = two_turns() + line("user", "a cut") .substr(0, 12);
+  const std::string whole = two_turns() + line("user", "a cut").substr(0, 12);
   const auto expected = read_transcript(whole, "c");
   for (std::size_t piece : {std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{64}}) {
     ochat::conversation::TranscriptReader reader("c", true);
-    for (std::size_t at = 0; at < whole.size(); at += piece) reader.feed(std::string_view(whole).substr(at, piece));
+    for (std::size_t at = 0; at < whole.size(); at += piece)
+      reader.feed(std::string_view(whole).substr(at, piece));
     const auto t = reader.finish();
     REQUIRE(t.entries.size() == expected.entries.size());
     for (std::size_t i = 0; i < t.entries.size(); ++i) {
@@ -167,11 +168,14 @@ TEST_CASE("conversation::TranscriptReader reads the same whatever pieces the byt
   }
 }
 
-TEST_CASE("conversation::read_transcript, lean: the messages and the settings, without ochat's other fields") {
+TEST_CASE(
+    "conversation::read_transcript, lean: the messages and the settings, without ochat's other "
+    "fields") {
   Note change;
   change.time = "t";
   change.settings.model = "qwen3";
-  const auto t = read_transcript(header() + line("user", "a", change) + line("assistant", "b"), "c", false);
+  const auto t =
+      read_transcript(header() + line("user", "a", change) + line("assistant", "b"), "c", false);
   CHECK(t.entries.empty());
   REQUIRE(t.messages.size() == 2);
   CHECK(t.messages[0].content == "a");

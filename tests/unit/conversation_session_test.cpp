@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "core/conversation/reader.hpp"
@@ -29,7 +28,8 @@ SavedSettings settings(const std::string& model) {
 }
 
 // One turn: the user's message and the model's reply.
-void turn(Session& session, const SavedSettings& now, const std::string& system, const std::string& text) {
+void turn(Session& session, const SavedSettings& now, const std::string& system,
+          const std::string& text) {
   std::vector<Message> messages = session.history();
   session.begin_turn(now, system, Message::text("user", text), messages);
   session.log()->append(Message::text("assistant", "re: " + text), {});
@@ -37,7 +37,8 @@ void turn(Session& session, const SavedSettings& now, const std::string& system,
 
 }  // namespace
 
-TEST_CASE("conversation::Session creates an automatic name in the directory and records it as the last") {
+TEST_CASE(
+    "conversation::Session creates an automatic name in the directory and records it as the last") {
   TempDir state;
   FixedClock clock;
   SessionOptions options;
@@ -52,7 +53,9 @@ TEST_CASE("conversation::Session creates an automatic name in the directory and 
   CHECK(most_recent(state.path(), options.dir) == second->path());
 }
 
-TEST_CASE("conversation::Session: the header goes with the first reply; a turn without a reply writes nothing") {
+TEST_CASE(
+    "conversation::Session: the header goes with the first reply; a turn without a reply writes "
+    "nothing") {
   TempDir dir;
   FixedClock clock;
   SessionOptions options;
@@ -75,7 +78,9 @@ TEST_CASE("conversation::Session: the header goes with the first reply; a turn w
   CHECK(t.entries[1].note.settings.empty());
 }
 
-TEST_CASE("conversation::Session adds a system message only when the prompt changes, and records changed settings") {
+TEST_CASE(
+    "conversation::Session adds a system message only when the prompt changes, and records changed "
+    "settings") {
   TempDir dir;
   SessionOptions options;
   options.path = dir.file("c.jsonl");
@@ -105,7 +110,8 @@ TEST_CASE("conversation::Session adds a system message only when the prompt chan
   CHECK(t.settings.model == "m2");
 }
 
-TEST_CASE("conversation::Session without saving reads the conversation, or nothing when it is missing") {
+TEST_CASE(
+    "conversation::Session without saving reads the conversation, or nothing when it is missing") {
   TempDir dir;
   SessionOptions options;
   options.path = dir.file("c.jsonl");

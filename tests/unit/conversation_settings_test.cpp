@@ -1,11 +1,10 @@
-#include "core/conversation/saved_settings.hpp"
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
 #include <string>
 
 #include "core/config/settings.hpp"
+#include "core/conversation/saved_settings.hpp"
 
 using namespace ochat::config;
 using ochat::conversation::SavedSettings;
@@ -54,12 +53,15 @@ TEST_CASE("conversation::apply and conversation::changes: a turn records only wh
   CHECK(ochat::conversation::changes(before, now).tools == now.tools);
 }
 
-TEST_CASE("config::lasting_tools makes paths absolute and keeps plugin names and MCP commands; tool_sources_of reads them back") {
+TEST_CASE(
+    "config::lasting_tools makes paths absolute and keeps plugin names and MCP commands; "
+    "tool_sources_of reads them back") {
   using Source = ochat::tools::ToolSource::Kind;
-  const std::vector<ochat::tools::ToolSource> sources = {{Source::plugin, "./plugins/../now"},
-                                                         {Source::plugin, "now"},
-                                                         {Source::plugin_dir, "dir"},
-                                                         {Source::mcp_command, "npx -y server ./x"}};
+  const std::vector<ochat::tools::ToolSource> sources = {
+      {Source::plugin, "./plugins/../now"},
+      {Source::plugin, "now"},
+      {Source::plugin_dir, "dir"},
+      {Source::mcp_command, "npx -y server ./x"}};
   const auto t = lasting_tools(sources, {"mcp.json"});
   const std::string cwd = std::filesystem::current_path().string();
   CHECK(t == std::vector<ToolEntry>{{Kind::plugin, cwd + "/now"},

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "core/ollama/request_builder.hpp"
@@ -26,7 +25,8 @@ Message tool_result(const std::string& content, const std::string& name, const s
 std::vector<ChatRequest> requests() {
   ChatRequest plain;
   plain.model = "llama3.2";
-  plain.messages = {Message::text("system", "be \"brief\"\n\ttabs\x01\x7f"), Message::text("user", "hi \xFF\xC3 caf\xC3\xA9"),
+  plain.messages = {Message::text("system", "be \"brief\"\n\ttabs\x01\x7f"),
+                    Message::text("user", "hi \xFF\xC3 caf\xC3\xA9"),
                     Message::text("assistant", "yo")};
   plain.messages[2].thinking = "hmm \xE2\x80\xA8";
 
@@ -67,7 +67,8 @@ TEST_CASE("openai::chat_body_text writes what chat_body dumps, byte for byte") {
   }
 }
 
-TEST_CASE("openai::chat_body gives calls without an id one, and pairs results with calls in order") {
+TEST_CASE(
+    "openai::chat_body gives calls without an id one, and pairs results with calls in order") {
   const ChatRequest request = requests()[1];
   const Json body = ochat::openai::chat_body(request);
   const Json& m = body["messages"];
@@ -79,7 +80,8 @@ TEST_CASE("openai::chat_body gives calls without an id one, and pairs results wi
   CHECK(m[5]["tool_call_id"] == "given");
 }
 
-TEST_CASE("ollama::chat_body names the tool of a result that gives only its call's id, or nothing") {
+TEST_CASE(
+    "ollama::chat_body names the tool of a result that gives only its call's id, or nothing") {
   const ChatRequest request = requests()[1];
   const Json body = ochat::ollama::chat_body(request);
   const Json& m = body["messages"];
