@@ -48,16 +48,33 @@ std::optional<Error> with_tool_origin(const Error& error, const tools::LoadedToo
 
 }  // namespace
 
-int run_chat(const config::Options& options, RunContext& context) {
-  const config::Settings settings = resolve(options, context);
+// The options with the tools a continued conversation recorded, unless the command line names
+// tools itself.
+static config::Options with_saved_tools(const config::Options& options,
+                                        const conversation::SavedSettings& saved) {
+  config::Options o = options;
+  if (o.tool_sources.empty() && o.mcp_configs.empty() && saved.tools) {
+    config::tool_sources_of(*saved.tools, o.tool_sources, o.mcp_configs);
+  }
+  return o;
+}
+
+int run_chat(const config::Options& command_line, RunContext& context) {
+  // Checked once without any conversation: a bad flag is reported before a file is touched.
+  const config::Settings given = resolve(command_line, context);
   // Read first: a file that cannot be sent is a usage error, before anything starts.
-  chat::Message user_message =
-      attach::user_message({options.attach, settings.prompt, settings.force_stdin,
-                            !settings.no_stdin && io::should_read_implicitly(STDIN_FILENO),
-                            STDIN_FILENO, settings.no_stdin});
+  chat::Message user_message = attach::user_message(
+      {command_line.attach, given.prompt, given.force_stdin,
+       !given.no_stdin && io::should_read_implicitly(STDIN_FILENO), STDIN_FILENO, given.no_stdin});
 
   sys::SignalGuard signals;
   context.cancel = signals.token();
+  // The conversation first: its settings apply where the command line gives none.
+  const std::unique_ptr<conversation::Session> session = open_conversation(command_line, context);
+  const conversation::SavedSettings saved =
+      session ? session->transcript().settings : conversation::SavedSettings{};
+  const config::Options options = with_saved_tools(command_line, saved);
+  const config::Settings settings = resolve(options, context, saved);
   tools::Registry registry;
   const tools::LoadedTools loaded = load_tools(options, settings, context, registry);
   sys::SystemClock clock;
@@ -84,9 +101,22 @@ int run_chat(const config::Options& options, RunContext& context) {
 
   chat::ChatRequest request = settings.request;
   request.model = settings.model;
-  if (!settings.system.empty())
-    request.messages.push_back(chat::Message::text("system", settings.system));
-  request.messages.push_back(std::move(user_message));
+  if (session) {
+    request.messages = session->take_history();
+    conversation.conversation = session->path();
+    conversation.earlier_messages = request.messages.size();
+    conversation::SavedSettings now = config::lasting_settings(settings);
+    if (!options.tool_sources.empty() || !options.mcp_configs.empty()) {
+      now.tools = config::lasting_tools(options.tool_sources, options.mcp_configs);
+    }
+    session->begin_turn(now, settings.system, user_message, request.messages);
+    conversation.log = session->log();
+    conversation.warn = [&context](const std::string& text) { warn(context, text); };
+  } else {
+    if (!settings.system.empty())
+      request.messages.push_back(chat::Message::text("system", settings.system));
+    request.messages.push_back(std::move(user_message));
+  }
   request.tools = registry.definitions();
 
   try {

@@ -20,6 +20,8 @@ constexpr const char* kExamples =
     "  ochat -m gemma3 -a photo.jpg \"what is in this picture?\"\n"
     "  ochat -m llama3.2 -s \"answer in French\" -o temperature=0.2 < notes.txt\n"
     "  ochat -m qwen3 --events \"hi\" | jq -c 'select(.type == \"token\") | .data.text'\n"
+    "  ochat -c \"now make it shorter\"        # continue the last conversation\n"
+    "  ochat --chat review.jsonl \"...\"       # a conversation of its own, for scripts\n"
     "\n"
     "Exit status: 0 ok, 1 other error, 2 usage, 3 cannot connect, 4 server refused the request,\n"
     "5 stream broke, 124 timeout, 130 interrupted (SIGINT), 143 terminated (SIGTERM).\n"
@@ -125,6 +127,30 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
       ->group(output);
   app->add_flag("-v,--verbose", o.verbose, "Print token counts and timings on stderr afterwards")
       ->group(output);
+
+  const char* conversations = "Conversations";
+  app->add_flag("-c,--continue", o.continue_last,
+                "Continue the most recent conversation (its model, server, options and tools "
+                "unless given again)")
+      ->group(conversations);
+  app->add_option("--chat", o.chat,
+                  "Use this conversation: a FILE (created when missing), or NAME in "
+                  "$XDG_STATE_HOME/ochat/conversations")
+      ->type_name("FILE|NAME")
+      ->group(conversations);
+  app->add_flag("--no-save", o.no_save,
+                "Do not save this chat (chats are saved unless OCHAT_SAVE=0)")
+      ->group(conversations);
+  app->add_flag("--conversations", o.list_conversations,
+                "Print the saved conversations, newest first, one per line (name, time, model, "
+                "messages, first words), and exit")
+      ->group(conversations);
+  app->add_option("--show", o.show_name,
+                  "Print a conversation (default: the most recent) as text, or with --events as "
+                  "events, and exit")
+      ->type_name("[NAME|FILE]")
+      ->expected(0, 1)
+      ->group(conversations);
 
   const char* tools = "Tools";
   repeatable(app->add_option(
@@ -265,6 +291,8 @@ const std::vector<ValueCompletion>& value_completions() {
       {"--tools-dir", Kind::directory, {}},
       {"--mcp", Kind::file, {}},
       {"--mcp-config", Kind::file, {}},
+      {"--chat", Kind::conversation, {}},
+      {"--show", Kind::conversation, {}},
   };
   return table;
 }

@@ -18,12 +18,14 @@ namespace ochat::cli {
 
 // What a run does. Each mode is one function in cmd/modes.hpp, picked by run().
 enum class Mode {
-  chat,         // send the prompt, stream the answer (the default)
-  help,         // --help: print `text`
-  version,      // --version: print `text`
-  document,     // --generate NAME (hidden): print `text`, a generated document
-  list_models,  // --list-models
-  list_tools,   // --list-tools
+  chat,                // send the prompt, stream the answer (the default)
+  help,                // --help: print `text`
+  version,             // --version: print `text`
+  document,            // --generate NAME (hidden): print `text`, a generated document
+  list_models,         // --list-models
+  list_tools,          // --list-tools
+  list_conversations,  // --conversations
+  show,                // --show [NAME|FILE]
 };
 
 // A parsed command line.
@@ -54,11 +56,12 @@ std::string requested_document(const CLI::App& app);
 // the scripts. An option that takes a value and is not listed gets no value completion.
 struct ValueCompletion {
   enum class Kind {
-    model,      // the server's model names: what `ochat --list-models` prints within 2 s
-    file,       // file names, and `words`
-    directory,  // directory names
-    words,      // only `words` (for a flag such as --think[=LEVEL]: after the '=')
-    none,       // nothing offered (listed for `server`)
+    model,         // the server's model names: what `ochat --list-models` prints within 2 s
+    file,          // file names, and `words`
+    directory,     // directory names
+    words,         // only `words` (for a flag such as --think[=LEVEL]: after the '=')
+    conversation,  // the saved conversations' names (`ochat --conversations`), and file names
+    none,          // nothing offered (listed for `server`)
   };
   std::string option;  // the option's first long name, e.g. "--model"
   Kind kind;

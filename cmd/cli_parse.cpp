@@ -97,8 +97,20 @@ Command parse(int argc, const char* const* argv) {
     return command;
   }
   keep_last_think(*app, command.options);
+  if (command.options.continue_last && !command.options.chat.empty()) {
+    // Checked here rather than with CLI11's excludes(), which prints an "Excludes:" line in --help.
+    if (events_requested(argc, argv)) command.options.output = config::Output::events;
+    command.error = Error(ErrorKind::usage, "-c/--continue and --chat cannot be used together",
+                          "--chat names the conversation to continue");
+    return command;
+  }
   command.options.tool_sources = tool_sources(*app);
-  if (command.options.list_models) {
+  command.options.show = app->get_option("--show")->count() > 0;
+  if (command.options.show) {
+    command.mode = Mode::show;
+  } else if (command.options.list_conversations) {
+    command.mode = Mode::list_conversations;
+  } else if (command.options.list_models) {
     command.mode = Mode::list_models;
   } else if (command.options.list_tools) {
     command.mode = Mode::list_tools;

@@ -37,4 +37,10 @@ int run_list_models(const config::Options& options, RunContext& context);
 // list_tools: the tools that would be offered, one per line with their source.
 int run_list_tools(const config::Options& options, RunContext& context);
 
+// list_conversations: the saved conversations, newest first, one per line.
+int run_list_conversations(const config::Options& options, RunContext& context);
+
+// show: a saved conversation as text, or with --events as the events its runs wrote.
+int run_show(const config::Options& options, RunContext& context);
+
 }  // namespace ochat::cmd

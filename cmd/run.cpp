@@ -73,6 +73,10 @@ int run_mode(const cli::Command& command, cmd::RunContext& context) {
       return cmd::run_list_models(command.options, context);
     case cli::Mode::list_tools:
       return cmd::run_list_tools(command.options, context);
+    case cli::Mode::list_conversations:
+      return cmd::run_list_conversations(command.options, context);
+    case cli::Mode::show:
+      return cmd::run_show(command.options, context);
     case cli::Mode::chat:
       break;
   }

@@ -84,6 +84,16 @@ _ochat_models()
     command "$ochat" "${args[@]}" --list-models --connect-timeout 1 --timeout 2 2>/dev/null
 }
 
+# The saved conversations' names: the first field of the ochat being completed (else
+# ochat) run with --conversations.
+_ochat_conversations()
+{
+    local ochat
+    ochat=$(_ochat_unquote "${words[0]}")
+    type -P -- "$ochat" >/dev/null || ochat=ochat
+    command "$ochat" --conversations 2>/dev/null | cut -f1
+}
+
 _ochat()
 {
     local cur prev words cword split
@@ -114,6 +124,16 @@ _ochat()
                 COMPREPLY=($(compgen -W 'low medium high max' -- "$cur"))
                 return
             fi
+            ;;
+        --chat)
+            _ochat_filedir
+            COMPREPLY+=($(compgen -W "$(_ochat_conversations)" -- "$cur"))
+            return
+            ;;
+        --show)
+            _ochat_filedir
+            COMPREPLY+=($(compgen -W "$(_ochat_conversations)" -- "$cur"))
+            return
             ;;
         -t | --tool)
             _ochat_filedir
@@ -146,7 +166,7 @@ _ochat()
     [[ $split == true ]] && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-h --help --version --no-stdin -m --model -s --system -a --attach -o --option --format --think --no-think --keep-alive --events --hide-thinking -n --no-newline -v --verbose -t --tool --tools-dir --max-rounds --tool-timeout --describe-timeout --confirm --mcp --mcp-config --no-mcp-config --mcp-timeout --mcp-env --list-tools --host --api --api-key-file --connect-timeout --idle-timeout --timeout --retries --list-models' -- "$cur"))
+        COMPREPLY=($(compgen -W '-h --help --version --no-stdin -m --model -s --system -a --attach -o --option --format --think --no-think --keep-alive --events --hide-thinking -n --no-newline -v --verbose -c --continue --chat --no-save --conversations --show -t --tool --tools-dir --max-rounds --tool-timeout --describe-timeout --confirm --mcp --mcp-config --no-mcp-config --mcp-timeout --mcp-env --list-tools --host --api --api-key-file --connect-timeout --idle-timeout --timeout --retries --list-models' -- "$cur"))
     fi
 } &&
     complete -F _ochat ochat

@@ -23,6 +23,15 @@ function __ochat_models
     command $ochat $args --list-models --connect-timeout 1 --timeout 2 2>/dev/null
 end
 
+# The saved conversations' names: the first field of the ochat being completed (else
+# ochat) run with --conversations.
+function __ochat_conversations
+    set -l tokens (commandline -opc)
+    set -l ochat (string replace -r -- '^~(?=/|$)' $HOME $tokens[1])
+    command -q -- $ochat; or set ochat ochat
+    command $ochat --conversations 2>/dev/null | string split -f1 \t
+end
+
 # The prompt is free text: no file names.
 complete -c ochat -f
 complete -c ochat -s h -l help -d 'Print this help message and exit'
@@ -40,6 +49,11 @@ complete -c ochat -l events -d 'Write JSON Lines events to stdout instead of tex
 complete -c ochat -l hide-thinking -d 'Do not show the model\'s thinking on stderr'
 complete -c ochat -s n -l no-newline -d 'Print the answer\'s exact bytes: no newline added when it does not end with one'
 complete -c ochat -s v -l verbose -d 'Print token counts and timings on stderr afterwards'
+complete -c ochat -s c -l continue -d 'Continue the most recent conversation (its model, server, options and tools unless given again)'
+complete -c ochat -l chat -r -F -a '(__ochat_conversations)' -d 'Use this conversation: a FILE (created when missing), or NAME in $XDG_STATE_HOME/ochat/conversations'
+complete -c ochat -l no-save -d 'Do not save this chat (chats are saved unless OCHAT_SAVE=0)'
+complete -c ochat -l conversations -d 'Print the saved conversations, newest first, one per line (name, time, model, messages, first words), and exit'
+complete -c ochat -l show -r -F -a '(__ochat_conversations)' -d 'Print a conversation (default: the most recent) as text, or with --events as events, and exit'
 complete -c ochat -s t -l tool -r -F -d 'Offer the tools of this plugin (a path, or a name in $OCHAT_PLUGIN_PATH, then in $XDG_CONFIG_HOME/ochat/plugins, default ~/.config/ochat/plugins), repeatable'
 complete -c ochat -l tools-dir -x -a '(__fish_complete_directories)' -d 'Offer the tools of every plugin in DIR, repeatable'
 complete -c ochat -l max-rounds -x -d 'Most requests sent to the model in one run'

@@ -113,6 +113,16 @@ std::string bash_completion(const Spec& spec) {
       "2>/dev/null\n"
       "}\n"
       "\n"
+      "# The saved conversations' names: the first field of the ochat being completed (else\n"
+      "# ochat) run with --conversations.\n"
+      "_ochat_conversations()\n"
+      "{\n"
+      "    local ochat\n"
+      "    ochat=$(_ochat_unquote \"${words[0]}\")\n"
+      "    type -P -- \"$ochat\" >/dev/null || ochat=ochat\n"
+      "    command \"$ochat\" --conversations 2>/dev/null | cut -f1\n"
+      "}\n"
+      "\n"
       "_ochat()\n"
       "{\n"
       "    local cur prev words cword split\n"
@@ -150,6 +160,12 @@ std::string bash_completion(const Spec& spec) {
           out += "            COMPREPLY+=($(compgen -W " + bash_words(e.completion->words) +
                  " -- \"$cur\"))\n";
         }
+        out += "            return\n";
+        out += "            ;;\n";
+      } else if (is_kind(e, Kind::conversation)) {
+        out += "        " + names + ")\n";
+        out += "            _ochat_filedir\n";
+        out += "            COMPREPLY+=($(compgen -W \"$(_ochat_conversations)\" -- \"$cur\"))\n";
         out += "            return\n";
         out += "            ;;\n";
       } else if (is_kind(e, Kind::directory)) {

@@ -50,6 +50,15 @@ std::string fish_completion(const Spec& spec) {
       "    command $ochat $args --list-models --connect-timeout 1 --timeout 2 2>/dev/null\n"
       "end\n"
       "\n"
+      "# The saved conversations' names: the first field of the ochat being completed (else\n"
+      "# ochat) run with --conversations.\n"
+      "function __ochat_conversations\n"
+      "    set -l tokens (commandline -opc)\n"
+      "    set -l ochat (string replace -r -- '^~(?=/|$)' $HOME $tokens[1])\n"
+      "    command -q -- $ochat; or set ochat ochat\n"
+      "    command $ochat --conversations 2>/dev/null | string split -f1 \\t\n"
+      "end\n"
+      "\n"
       "# The prompt is free text: no file names.\n"
       "complete -c ochat -f\n";
   for (const auto& group : spec.groups) {
@@ -64,6 +73,8 @@ std::string fish_completion(const Spec& spec) {
           line += " -r -F";
           if (!e.completion->words.empty())
             line += " -a " + fish_quote(join(e.completion->words, " "));
+        } else if (is_kind(e, Kind::conversation)) {
+          line += " -r -F -a '(__ochat_conversations)'";
         } else if (is_kind(e, Kind::directory)) {
           line += " -x -a '(__fish_complete_directories)'";
         } else if (is_kind(e, Kind::words)) {

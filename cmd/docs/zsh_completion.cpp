@@ -41,6 +41,9 @@ std::string zsh_action(const Entry& e) {
       // _arguments splits its spec at every colon that is not escaped.
       return "_alternative \"values\\:value\\:(" + join(e.completion->words, " ") +
              ")\" \"files\\:file\\:_files\"";
+    case Kind::conversation:
+      return "_alternative \"conversations\\:conversation\\:_ochat_conversations\" "
+             "\"files\\:file\\:_files\"";
     case Kind::directory:
       return "_files -/";
     case Kind::words:
@@ -93,6 +96,17 @@ std::string zsh_completion(const Spec& spec) {
       "--timeout 2 "
       "2>/dev/null)\"})\n"
       "  _wanted models expl model compadd -a models\n"
+      "}\n"
+      "\n"
+      "# The saved conversations' names: the first field of the ochat being completed (else\n"
+      "# ochat) run with --conversations.\n"
+      "(( $+functions[_ochat_conversations] )) ||\n"
+      "_ochat_conversations() {\n"
+      "  local ochat=$(_ochat_unquote \"${words[1]}\")\n"
+      "  local -a names\n"
+      "  whence -p -- $ochat >/dev/null || ochat=ochat\n"
+      "  names=(${(f)\"$(command $ochat --conversations 2>/dev/null | cut -f1)\"})\n"
+      "  _wanted conversations expl conversation compadd -a names\n"
       "}\n"
       "\n"
       "_arguments -s -S \\\n";

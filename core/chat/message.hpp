@@ -28,6 +28,10 @@ struct Message {
   }
 };
 
+// About the size of `messages` written as JSON (the text, and some room for the rest), to
+// reserve a request body at once.
+std::size_t text_size(const std::vector<Message>& messages);
+
 // `think`: absent (server decides), true/false, or a level such as "high".
 using Think = std::variant<bool, std::string>;
 

@@ -31,8 +31,8 @@ struct RecoveryOptions {
 // could not be continued: ..."). A signal during a wait ends it as interrupted at once.
 TurnResult run_recovering_turn(const TurnContext& context, const ChatRequest& request,
                                const RecoveryOptions& options);
-// The same, into `turn`, which holds what was printed (the joined answer so far) when it throws:
-// what a conversation keeps of an answer cut by an error.
+// The same, into `turn` (a fresh TurnResult): when it throws, `turn` holds the answer as it
+// was printed (the joined text and thinking; no tool calls), to keep a cut answer.
 void run_recovering_turn(const TurnContext& context, const ChatRequest& request,
                          const RecoveryOptions& options, TurnResult& turn);
 

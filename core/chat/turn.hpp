@@ -30,6 +30,8 @@ struct TurnResult {
 
   // The assistant message for the conversation history.
   Message reply() const;
+  // True when the model said nothing at all (no text, thinking or tool call).
+  bool empty() const noexcept { return content.empty() && thinking.empty() && tool_calls.empty(); }
 };
 
 struct TurnContext {

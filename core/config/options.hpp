@@ -56,6 +56,12 @@ struct Options {
   std::vector<std::string> mcp_env;  // --mcp-env NAME[=VALUE]
   bool list_tools = false;
   bool list_models = false;
+  bool continue_last = false;  // -c
+  std::string chat;            // --chat FILE|NAME; empty: not given
+  bool no_save = false;
+  bool list_conversations = false;
+  bool show = false;      // --show, with or without a value
+  std::string show_name;  // its value; empty: the most recent conversation
 };
 
 }  // namespace ochat::config

@@ -187,22 +187,31 @@ int parse_retries(const std::optional<int>& flag, const sys::Getenv& getenv) {
 
 }  // namespace
 
-Settings resolve_settings(const Options& o, const sys::Getenv& getenv) {
+Settings resolve_settings(const Options& o, const sys::Getenv& getenv,
+                          const conversation::SavedSettings& saved) {
   Settings s;
-  const BackendEntry& backend = parse_api(o.api, getenv);
+  const BackendEntry& backend = parse_api(!o.api.empty() ? o.api : saved.api, getenv);
   s.api = backend.api;
-  const std::string from_environment =
-      o.host.empty() ? getenv(backend.host_variable).value_or("") : "";
-  const HostSetting host = o.host.empty()
-                               ? HostSetting{from_environment, backend.host_variable, false}
-                               : HostSetting{o.host, "--host", true};
-  s.host = backend.resolve_host(host, s.warnings);
+  const bool same_api = saved.api.empty() || saved.api == backend.name;
+  if (o.host.empty() && !saved.host.empty() && same_api) {
+    s.host = saved.host;  // as resolved when it was saved
+  } else {
+    const std::string from_environment =
+        o.host.empty() ? getenv(backend.host_variable).value_or("") : "";
+    const HostSetting host = o.host.empty()
+                                 ? HostSetting{from_environment, backend.host_variable, false}
+                                 : HostSetting{o.host, "--host", true};
+    s.host = backend.resolve_host(host, s.warnings);
+  }
   s.api_key = api_key(o.api_key_file, backend, getenv);
   s.model = o.model;
+  if (s.model.empty()) s.model = saved.model;
   if (s.model.empty()) s.model = getenv("OCHAT_MODEL").value_or("");
   s.system = o.system;
 
-  s.request.options = parse_option_pairs(o.option_pairs, backend.options());
+  s.request.options = saved.options.is_object() ? saved.options : Json::object();
+  const Json given = parse_option_pairs(o.option_pairs, backend.options());
+  for (auto it = given.begin(); it != given.end(); ++it) s.request.options[it.key()] = *it;
   if (!o.format.empty()) s.request.format = parse_format(o.format);
   if (o.no_think) {
     s.request.think = false;
@@ -241,6 +250,70 @@ Settings resolve_settings(const Options& o, const sys::Getenv& getenv) {
     throw Error(ErrorKind::usage, "'-' reads standard input, which --no-stdin forbids");
   }
   return s;
+}
+
+conversation::SavedSettings lasting_settings(const Settings& settings) {
+  conversation::SavedSettings c;
+  c.api = std::string(backend_entry(settings.api).name);
+  c.host = settings.host;
+  c.model = settings.model;
+  if (!settings.request.options.empty()) c.options = settings.request.options;
+  return c;
+}
+
+namespace {
+
+std::string absolute(const std::string& path) {
+  std::error_code ec;
+  const auto full = std::filesystem::absolute(path, ec);
+  return ec ? path : full.lexically_normal().string();
+}
+
+}  // namespace
+
+std::vector<conversation::ToolEntry> lasting_tools(const std::vector<tools::ToolSource>& sources,
+                                                   const std::vector<std::string>& mcp_configs) {
+  using Kind = conversation::ToolEntry::Kind;
+  std::vector<conversation::ToolEntry> out;
+  for (const auto& s : sources) {
+    switch (s.kind) {
+      case tools::ToolSource::Kind::plugin:
+        out.push_back(
+            {Kind::plugin, s.value.find('/') == std::string::npos ? s.value : absolute(s.value)});
+        break;
+      case tools::ToolSource::Kind::plugin_dir:
+        out.push_back({Kind::tools_dir, absolute(s.value)});
+        break;
+      case tools::ToolSource::Kind::mcp_command:
+        out.push_back({Kind::mcp, s.value});
+        break;
+    }
+  }
+  for (const auto& file : mcp_configs) out.push_back({Kind::mcp_config, absolute(file)});
+  return out;
+}
+
+void tool_sources_of(const std::vector<conversation::ToolEntry>& tools,
+                     std::vector<tools::ToolSource>& sources,
+                     std::vector<std::string>& mcp_configs) {
+  using Kind = conversation::ToolEntry::Kind;
+  using Source = tools::ToolSource::Kind;
+  for (const auto& t : tools) {
+    switch (t.kind) {
+      case Kind::plugin:
+        sources.push_back({Source::plugin, t.value});
+        break;
+      case Kind::tools_dir:
+        sources.push_back({Source::plugin_dir, t.value});
+        break;
+      case Kind::mcp:
+        sources.push_back({Source::mcp_command, t.value});
+        break;
+      case Kind::mcp_config:
+        mcp_configs.push_back(t.value);
+        break;
+    }
+  }
 }
 
 }  // namespace ochat::config

@@ -8,6 +8,7 @@
 #include "core/chat/message.hpp"
 #include "core/config/backend_table.hpp"
 #include "core/config/options.hpp"
+#include "core/conversation/saved_settings.hpp"
 #include "core/http/transport.hpp"
 #include "core/sys/environment.hpp"
 
@@ -47,6 +48,24 @@ struct Settings {
 // OCHAT_API_KEY, else (openai only, so that an OpenAI key never goes to an Ollama server)
 // OPENAI_API_KEY; spaces around it are removed and an empty value counts as unset. The number
 // of retries is --retries, else OCHAT_RETRIES, else 2 (0 to kMaxRetries).
-Settings resolve_settings(const Options& options, const sys::Getenv& getenv);
+// `saved`: the settings of the conversation this run continues. Each one it records is used
+// unless the command line gives it (environment variables do not replace it): the protocol,
+// the server (also when the environment names another, unless --api changes the protocol),
+// the model, and the -o options, to which this run's -o add or replace keys.
+Settings resolve_settings(const Options& options, const sys::Getenv& getenv,
+                          const conversation::SavedSettings& saved = {});
+
+// What a conversation keeps of `settings` (all but the tools).
+conversation::SavedSettings lasting_settings(const Settings& settings);
+
+// The tools as a conversation keeps them, in command-line order (the --mcp-config files last):
+// paths made absolute, so that a continuation from another directory finds them (a plugin
+// given by name, to be looked up in the plugin path, and an MCP command line stay as given).
+std::vector<conversation::ToolEntry> lasting_tools(const std::vector<tools::ToolSource>& sources,
+                                                   const std::vector<std::string>& mcp_configs);
+// The other way: the -t, --tools-dir and --mcp sources, and the --mcp-config files.
+void tool_sources_of(const std::vector<conversation::ToolEntry>& tools,
+                     std::vector<tools::ToolSource>& sources,
+                     std::vector<std::string>& mcp_configs);
 
 }  // namespace ochat::config

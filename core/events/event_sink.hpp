@@ -28,6 +28,8 @@ struct StartInfo {
   std::string model;
   std::string host;
   std::vector<AttachmentInfo> attachments = {};  // in command-line order
+  std::string conversation = {};     // the conversation's file; empty: the run is not saved
+  std::size_t earlier_messages = 0;  // messages sent from the conversation's earlier turns
 };
 
 struct ToolCallInfo {
@@ -51,9 +53,9 @@ struct DoneInfo {
 
 // A request is about to be sent again, after a wait (see chat::RetryPolicy).
 struct RetryInfo {
-  int attempt = 1;     // 1 for the first retry of an answer
+  int attempt = 1;      // 1 for the first retry of an answer
   int max_retries = 0;  // how many retries an answer may have (--retries)
-  std::string reason;  // what failed, in a few words: "server busy (HTTP 503)"
+  std::string reason;   // what failed, in a few words: "server busy (HTTP 503)"
   std::int64_t delay_ms = 0;
   // The request continues the answer printed so far (of `answer_bytes` bytes); otherwise it
   // asks again from the start.
@@ -76,6 +78,9 @@ class EventSink {
   // Someone is about to ask on the terminal (--confirm): end the lines in progress and write
   // out what is waiting, so that the question starts on a line of its own.
   virtual void before_question() {}
+  // A message of the conversation that no other event carries (a user or system message),
+  // when a saved conversation is replayed (ochat --show --events).
+  virtual void message(std::string_view /*role*/, std::string_view /*content*/) {}
   // Something for the person at the terminal (e.g. "waiting for the model to load").
   virtual void notice(std::string_view text) = 0;
   // `hint`: what to try (as shown after the message on stderr); may be empty.

@@ -34,8 +34,14 @@ void JsonLinesSink::start(const StartInfo& info) {
       list.push_back({{"name", a.name}, {"type", a.type}, {"size", a.size}});
     data["attachments"] = std::move(list);
   }
+  data["conversation"] = info.conversation.empty() ? Json(nullptr) : Json(info.conversation);
+  data["earlier_messages"] = info.earlier_messages;
   emit("start", data);
   flush();
+}
+
+void JsonLinesSink::message(std::string_view role, std::string_view content) {
+  emit("message", {{"role", role}, {"content", content}});
 }
 
 // Tokens and thinking are flushed by the caller once per network read.

@@ -18,6 +18,7 @@ class JsonLinesSink final : public EventSink {
   void tool_call(const ToolCallInfo& info) override;
   void tool_result(const ToolResultInfo& info) override;
   void retry(const RetryInfo& info) override;
+  void message(std::string_view role, std::string_view content) override;
   void notice(std::string_view) override {}
   void error(ErrorKind kind, std::string_view message, std::string_view hint) override;
   void done(const DoneInfo& info) override;

@@ -2,6 +2,8 @@
 
 #include <cstddef>
 
+#include "core/text/json_scanner.hpp"
+
 namespace ochat::events {
 namespace {
 
@@ -53,11 +55,7 @@ void append_json_string(std::string& out, std::string_view text) {
   while (i < text.size()) {
     // The run of bytes that need no escaping, copied at once.
     const std::size_t start = i;
-    while (i < text.size()) {
-      const auto c = static_cast<unsigned char>(text[i]);
-      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
-      ++i;
-    }
+    i = text::plain_run_end(text, i);
     out.append(text.data() + start, i - start);
     if (i == text.size()) break;
 

@@ -46,9 +46,7 @@ http::Request OllamaBackend::chat_request(const chat::ChatRequest& request) cons
   http::Request r;
   r.method = "POST";
   r.url = host_ + "/api/chat";
-  chat::set_body(
-      r, chat_body(request).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace),
-      request);
+  chat::set_body(r, chat_body_text(request), request);
   r.headers = {"Content-Type: application/json", "Accept: application/x-ndjson"};
   authorize(r);
   return r;

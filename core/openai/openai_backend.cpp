@@ -28,9 +28,7 @@ http::Request OpenAiBackend::chat_request(const chat::ChatRequest& request) cons
   http::Request r;
   r.method = "POST";
   r.url = base_url_ + "/chat/completions";
-  chat::set_body(
-      r, chat_body(request).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace),
-      request);
+  chat::set_body(r, chat_body_text(request), request);
   r.headers = {"Content-Type: application/json", "Accept: text/event-stream"};
   authorize(r);
   return r;

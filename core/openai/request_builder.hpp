@@ -37,6 +37,10 @@ namespace ochat::openai {
 // Throws ochat::Error (usage) when an option names a field ochat writes itself, or gives
 // both num_predict and max_tokens.
 nlohmann::ordered_json chat_body(const chat::ChatRequest& request);
+// chat_body(request) as dump(-1, ' ', false, replace) writes it, byte for byte, without
+// building the messages' DOM (a continued conversation may have thousands). Throws like
+// chat_body().
+std::string chat_body_text(const chat::ChatRequest& request);
 
 // The -o options as top-level fields (see above). Throws like chat_body().
 nlohmann::ordered_json top_level_options(const nlohmann::ordered_json& options);

@@ -11,6 +11,7 @@ transfer, one NDJSON line per HTTP chunk, Go encoding/json field order. Scenario
               stdout (the harness is the client's stdout reader), then the done chunk; each
               client has its own connection, and the harness reading the socket itself is the floor
 Only the clients' resources are measured (wait4 per child process); the server's are not.
+Conversations are saved to a temporary state directory ($XDG_STATE_HOME), never the user's.
 """
 import argparse
 import json
@@ -323,6 +324,69 @@ def memory(args, srv):
               % (k, rss[0] / 1024, rss[1] / 1024, growth, ans, growth - ans))
 
 
+def conversation_file(path, messages, model):
+    """A saved conversation of `messages` messages of about 500 bytes each, as ochat writes them."""
+    words = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor ".split()
+    with open(path, "w") as f:
+        f.write(json.dumps({"ochat": "conversation", "version": 1, "created": "2026-01-01T00:00:00.000Z",
+                            "settings": {"api": "ollama", "model": model}}, separators=(",", ":")) + "\n")
+        for i in range(messages):
+            role = "user" if i % 2 == 0 else "assistant"
+            text = " ".join(words[(i + k) % len(words)] for k in range(70)) + " \u00e9\u00e8 \"q\"\n%d" % i
+            f.write(json.dumps({"role": role, "content": text[:440],
+                                "ochat": {"time": "2026-01-01T00:00:00.000Z"}},
+                               separators=(",", ":"), ensure_ascii=False) + "\n")
+
+
+def conversations(args, srv):
+    n, runs = args.messages, args.conversation_runs
+    state = tempfile.mkdtemp(prefix="ochat-bench-")
+    env = dict(os.environ, XDG_STATE_HOME=state)
+    env.pop("OCHAT_SAVE", None)
+    big = os.path.join(state, "big.jsonl")
+    conversation_file(big, n, "many:1")
+    whole = open(big, "rb").read()
+    print("\n## Conversations: continuing one of %d messages (%.1f MB), median of %d runs (interleaved)"
+          % (n, len(whole) / 1e6, runs))
+    fresh = [args.ochat, "--host", srv.url, "-m", "many:1", "hi"]
+    more = [args.ochat, "--host", srv.url, "--chat", big, "hi"]
+    cpu = {"fresh chat (saved)": [], "continue --chat (%d messages)" % n: []}
+    for _ in range(runs):
+        for k, cmd in zip(cpu, (fresh, more)):
+            with open(big, "wb") as f:
+                f.write(whole)  # the same history every time
+            p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env)
+            _, status, ru = os.wait4(p.pid, 0)
+            check(k, [os.waitstatus_to_exitcode(status)])
+            cpu[k].append((ru.ru_utime + ru.ru_stime) * 1e3)
+    print("| run | CPU ms (user+sys), median | min | max |")
+    print("|---|---:|---:|---:|")
+    for k, v in cpu.items():
+        print("| %s | %.1f | %.1f | %.1f |" % (k, statistics.median(v), min(v), max(v)))
+    medians = [statistics.median(v) for v in cpu.values()]
+    print("continuing added %.1f ms of CPU (target: under 20 ms)" % (medians[1] - medians[0]))
+
+    files = args.listed
+    folder = os.path.join(state, "ochat", "conversations")
+    os.makedirs(folder, exist_ok=True)
+    for i in range(files):
+        conversation_file(os.path.join(folder, "c%04d.jsonl" % i), 20, "llama3.2")
+    print("\n## --conversations over %d files of 20 messages, median of %d runs" % (files, runs))
+    walls, cpus = [], []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        p = subprocess.Popen([args.ochat, "--conversations"], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, env=env)
+        _, status, ru = os.wait4(p.pid, 0)
+        walls.append((time.perf_counter() - t0) * 1e3)
+        check("ochat --conversations", [os.waitstatus_to_exitcode(status)])
+        cpus.append((ru.ru_utime + ru.ru_stime) * 1e3)
+    print("| | median ms | min | max |")
+    print("|---|---:|---:|---:|")
+    print("| wall | %.1f | %.1f | %.1f |" % (statistics.median(walls), min(walls), max(walls)))
+    print("| CPU (user+sys) | %.1f | %.1f | %.1f |" % (statistics.median(cpus), min(cpus), max(cpus)))
+    print("target: under 100 ms")
+    subprocess.run(["rm", "-rf", state])
 def attach(args, srv):
     """Peak RSS with a large image attached, from a file and from a pipe, against a tiny one: the
     image is held once (its bytes) and encoded into the body while it is sent."""
@@ -366,14 +430,23 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=2000)
     ap.add_argument("--startups", type=int, default=50)
+    ap.add_argument("--messages", type=int, default=10_000, help="messages of the continued conversation")
+    ap.add_argument("--listed", type=int, default=1000, help="conversations --conversations lists")
+    ap.add_argument("--conversation-runs", type=int, default=20)
     ap.add_argument("--image-mb", type=int, default=20, help="size of the image for the attach measurement")
-    ap.add_argument("--only", choices=["throughput", "latency", "startup", "memory", "attach"], action="append")
+    ap.add_argument("--only", choices=["throughput", "latency", "startup", "memory", "attach", "conversations"],
+                    action="append")
     args = ap.parse_args()
+    # The streaming measurements save nothing (and never into the user's state directory).
+    state = tempfile.mkdtemp(prefix="ochat-bench-state-")
+    os.environ["XDG_STATE_HOME"] = state
+    os.environ["OCHAT_SAVE"] = "0"
     srv = Server()
     for name, fn in (("throughput", throughput), ("latency", pingpong), ("startup", startup), ("memory", memory),
-                     ("attach", attach)):
+                     ("attach", attach), ("conversations", conversations)):
         if not args.only or name in args.only:
             fn(args, srv)
+    subprocess.run(["rm", "-rf", state])
 
 
 if __name__ == "__main__":

@@ -74,6 +74,28 @@ check_format() {
     "$(cd "$tmp/work" && complete_line 'ochat --format ')"
 }
 
+# check_conversations OCHAT TMP: --chat and --show offer the names of the saved conversations
+# (what `ochat --conversations` lists, in $XDG_STATE_HOME) and the files of the working
+# directory.
+check_conversations() {
+  local bin=$1 tmp=$2 real_path=$PATH dir=$tmp/state/ochat/conversations
+  mkdir -p "$dir" "$tmp/bin" "$tmp/conv-work"
+  [[ -e $tmp/bin/ochat ]] || ln -s "$bin" "$tmp/bin/ochat"
+  local header='{"ochat":"conversation","version":1,"created":"x","settings":{"model":"m"}}'
+  printf '%s\n' "$header" >"$dir/work.jsonl"
+  printf '%s\n' "$header" >"$dir/review.jsonl"
+  touch "$tmp/conv-work/notes.jsonl"
+  PATH=$tmp/bin:$real_path
+  export XDG_STATE_HOME=$tmp/state
+  expect_lines "--chat offers the saved names and files" "$(printf '%s\n' work review notes.jsonl)" \
+    "$(cd "$tmp/conv-work" && complete_line 'ochat --chat ')"
+  expect_lines "--show offers the saved names and files" "$(printf '%s\n' work review notes.jsonl)" \
+    "$(cd "$tmp/conv-work" && complete_line 'ochat --show ')"
+  expect_lines "--chat with a prefix" "work" "$(cd "$tmp/conv-work" && complete_line 'ochat --chat wo')"
+  unset XDG_STATE_HOME
+  PATH=$real_path
+}
+
 # check_attach: -a and --attach offer the files of the working directory (TMP/work).
 check_attach() {
   local tmp=$1 files

@@ -83,6 +83,7 @@ expect_lines "nothing is offered after --" "" "$(complete_line 'ochat -- -')"
 check_format "$tmp"
 check_attach "$tmp"
 check_models "$bin" "$fake_ollama" "$tmp"
+check_conversations "$bin" "$tmp"
 
 # Model names hold colons, which readline breaks words at.
 start_fake_ollama "$fake_ollama" "$tmp" || fail "fake-ollama did not start"

@@ -33,4 +33,5 @@ expect_lines "nothing is offered for a free value" "" "$(complete_line 'ochat --
 check_format "$tmp"
 check_attach "$tmp"
 check_models "$bin" "$fake_ollama" "$tmp"
+check_conversations "$bin" "$tmp"
 finish

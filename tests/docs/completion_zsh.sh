@@ -33,4 +33,5 @@ expect_lines "-o can be given again" "--option" "$(complete_line 'ochat -o a=1 -
 check_format "$tmp"
 check_attach "$tmp"
 check_models "$bin" "$fake_ollama" "$tmp"
+check_conversations "$bin" "$tmp"
 finish

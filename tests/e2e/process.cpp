@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -31,17 +32,40 @@ void make_pipe(int fds[2]) {
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
 }
 
+// Where the programs a test runs save conversations unless the test says otherwise: a
+// directory of this test process, removed when it exits, never the user's own state.
+class StateHome {
+ public:
+  StateHome() {
+    std::string pattern = "/tmp/ochat-e2e-state-XXXXXX";
+    if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+  }
+  ~StateHome() {
+    if (!path_.empty()) std::system(("rm -rf '" + path_ + "'").c_str());
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 std::vector<std::string> build_env(const RunOptions& o) {
   std::vector<std::string> env;
+  bool state_given = false;
+  for (const auto& kv : o.env) state_given = state_given || kv.first == "XDG_STATE_HOME";
   for (char** e = environ; *e; ++e) {
     std::string entry(*e);
     const std::string name = entry.substr(0, entry.find('='));
-    bool drop = false;
+    bool drop = name == "XDG_STATE_HOME" || name == "OCHAT_SAVE";
     for (const auto& u : o.unset_env) drop = drop || u == name;
     for (const auto& kv : o.env) drop = drop || kv.first == name;
     if (!drop) env.push_back(entry);
   }
   for (const auto& [k, v] : o.env) env.push_back(k + "=" + v);
+  if (!state_given) {
+    static const StateHome state;
+    env.push_back("XDG_STATE_HOME=" + state.path());
+  }
   return env;
 }
 

@@ -11,8 +11,11 @@
 namespace ochat::test {
 
 struct RunOptions {
-  std::vector<std::string> args;                         // argv[1..]
-  std::vector<std::pair<std::string, std::string>> env;  // set these
+  std::vector<std::string> args;  // argv[1..]
+  // Set these. XDG_STATE_HOME, unless set here, is a directory of the test process (removed
+  // when it exits), so that conversations are never saved into the user's own state; the
+  // environment's XDG_STATE_HOME and OCHAT_SAVE are never passed on.
+  std::vector<std::pair<std::string, std::string>> env;
   std::vector<std::string> unset_env = {"OLLAMA_HOST",    "OCHAT_MODEL",   "NO_COLOR",
                                         "OCHAT_API",      "OCHAT_API_KEY", "OPENAI_API_KEY",
                                         "OPENAI_BASE_URL"};

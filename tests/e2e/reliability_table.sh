@@ -31,6 +31,7 @@ faults=(
   "OpenAI: \`finish_reason\`, then the connection stays open" "OpenAI: events cut across reads"
   "OpenAI: server quotes the API key"
   "binary standard input" "image sent to a model without vision"
+  "conversation file truncated mid-line" "conversation file locked by another ochat"
 )
 
 usage() {

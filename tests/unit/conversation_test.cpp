@@ -323,3 +323,145 @@ TEST_CASE("chat::run_conversation sends a long answer back whole with the tool r
              Catch::Contains(R"({"role":"assistant","content":")" + text +
                              R"(","tool_calls":[{"id":"call_k3j9x0qa")"));
 }
+
+namespace {
+
+// Records what run_conversation keeps; `fail_from`: the appends from this one on throw.
+class FakeLog final : public ochat::chat::MessageLog {
+ public:
+  std::vector<std::pair<ochat::chat::Message, ochat::chat::MessageNote>> kept;
+  int fail_from = -1;
+  void append(const ochat::chat::Message& message, const ochat::chat::MessageNote& note) override {
+    if (fail_from >= 0 && static_cast<int>(kept.size()) >= fail_from)
+      throw Error(ErrorKind::internal, "disk full");
+    kept.emplace_back(message, note);
+  }
+};
+
+}  // namespace
+
+TEST_CASE(
+    "chat::run_conversation keeps each reply and tool result in the log, in order, before done") {
+  Fixture f;
+  f.transport.queued = {reply(kToolCallReply), reply(kAnswerReply)};
+  FakeTools tools;
+  FakeLog log;
+  ochat::chat::ConversationOptions options{&tools, 10};
+  options.log = &log;
+  options.conversation = "/c.jsonl";
+  options.earlier_messages = 4;
+  ochat::chat::run_conversation(f.context(), weather_request(), options);
+  REQUIRE(log.kept.size() == 3);
+  CHECK(log.kept[0].first.role == "assistant");
+  REQUIRE(log.kept[0].first.tool_calls.size() == 1);
+  CHECK(log.kept[0].second.done_reason == "stop");
+  CHECK(log.kept[0].second.stats.generated_tokens == 10);
+  CHECK(log.kept[1].first.role == "tool");
+  CHECK(log.kept[1].first.content == "get_weather ok");
+  CHECK(log.kept[1].first.tool_name == "get_weather");
+  CHECK(log.kept[1].first.tool_call_id == "call_k3j9x0qa");
+  CHECK(log.kept[1].second.duration_ms == 5);
+  CHECK(log.kept[2].first.content == "Sunny.");
+  CHECK(log.kept[2].second.cut == ochat::chat::Cut::none);
+  REQUIRE(f.sink.starts.size() == 1);
+  CHECK(f.sink.starts[0].conversation == "/c.jsonl");
+  CHECK(f.sink.starts[0].earlier_messages == 4);
+}
+
+TEST_CASE("chat::run_conversation keeps an interrupted answer marked as cut") {
+  Fixture f;
+  f.signal = SIGINT;
+  f.transport.pieces = {kHello};
+  f.transport.result.outcome = Outcome::cancelled;
+  FakeLog log;
+  ochat::chat::ConversationOptions options;
+  options.log = &log;
+  f.transport.queued.clear();
+  ochat::chat::ChatRequest request;
+  request.model = "llama3.2";
+  request.messages.push_back(ochat::chat::Message::text("user", "hi"));
+  ochat::chat::run_conversation(f.context(), request, options);
+  REQUIRE(log.kept.size() == 1);
+  CHECK(log.kept[0].first.content == "Hello");
+  CHECK(log.kept[0].second.cut == ochat::chat::Cut::interrupted);
+}
+
+TEST_CASE(
+    "chat::run_conversation keeps the part of an answer before a stream error, then rethrows") {
+  Fixture f;
+  f.transport.pieces = {kHello + R"({"error":"boom"})" + "\n"};
+  FakeLog log;
+  ochat::chat::ConversationOptions options;
+  options.log = &log;
+  ochat::chat::ChatRequest request;
+  request.model = "llama3.2";
+  request.messages.push_back(ochat::chat::Message::text("user", "hi"));
+  CHECK_THROWS_AS(ochat::chat::run_conversation(f.context(), request, options), Error);
+  REQUIRE(log.kept.size() == 1);
+  CHECK(log.kept[0].first.content == "Hello");
+  CHECK(log.kept[0].second.cut == ochat::chat::Cut::error);
+  CHECK(log.kept[0].second.error_kind == ErrorKind::stream);
+  CHECK_THAT(log.kept[0].second.error, Catch::Contains("boom"));
+}
+
+TEST_CASE("chat::run_conversation keeps nothing when the model said nothing") {
+  Fixture f;
+  f.transport.status = 500;
+  f.transport.pieces = {R"({"error":"no"})"};
+  FakeLog log;
+  ochat::chat::ConversationOptions options;
+  options.log = &log;
+  ochat::chat::ChatRequest request;
+  request.model = "llama3.2";
+  CHECK_THROWS_AS(ochat::chat::run_conversation(f.context(), request, options), Error);
+  CHECK(log.kept.empty());
+}
+
+TEST_CASE(
+    "chat::run_conversation answers the calls that never ran, so that every saved call has a "
+    "result") {
+  Fixture f;
+  f.transport.pieces = {kToolCallReply};
+  FakeTools tools;
+  FakeLog log;
+  ochat::chat::ConversationOptions options{&tools, 1};
+  options.log = &log;
+  CHECK_THROWS_WITH(ochat::chat::run_conversation(f.context(), weather_request(), options),
+                    Catch::Contains("--max-rounds 1"));
+  REQUIRE(log.kept.size() == 2);
+  CHECK(log.kept[1].first.role == "tool");
+  CHECK(log.kept[1].first.tool_call_id == "call_k3j9x0qa");
+  CHECK_THAT(log.kept[1].first.content, Catch::StartsWith("The tool was not run: ochat stopped"));
+  CHECK(log.kept[1].second.is_error);
+  CHECK(tools.ran.empty());
+}
+
+TEST_CASE("chat::run_conversation: an append that fails ends the run with its error, before done") {
+  Fixture f;
+  f.transport.queued = {reply(kAnswerReply)};
+  FakeLog log;
+  log.fail_from = 0;
+  ochat::chat::ConversationOptions options;
+  options.log = &log;
+  CHECK_THROWS_WITH(ochat::chat::run_conversation(f.context(), weather_request(), options),
+                    "disk full");
+  CHECK(f.sink.dones.empty());
+  CHECK(f.sink.tokens == "Sunny.");
+}
+
+TEST_CASE("chat::run_conversation: after an interruption, a failed append is a warning") {
+  Fixture f;
+  f.signal = SIGTERM;
+  f.transport.pieces = {kHello};
+  f.transport.result.outcome = Outcome::cancelled;
+  FakeLog log;
+  log.fail_from = 0;
+  std::vector<std::string> warnings;
+  ochat::chat::ConversationOptions options;
+  options.log = &log;
+  options.warn = [&](const std::string& w) { warnings.push_back(w); };
+  const auto result = ochat::chat::run_conversation(f.context(), weather_request(), options);
+  CHECK(result.end == TurnResult::End::interrupted);
+  CHECK(warnings == std::vector<std::string>{"disk full"});
+  CHECK(f.sink.calls.back() == "done:interrupted");
+}

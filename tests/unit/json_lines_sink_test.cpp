@@ -60,7 +60,7 @@ TEST_CASE("events::JsonLinesSink writes one type/data object per line") {
   }
   CHECK(
       events[0].dump() ==
-      R"({"type":"start","data":{"schema_version":1,"model":"qwen3","host":"http://127.0.0.1:11434"}})");
+      R"({"type":"start","data":{"schema_version":1,"model":"qwen3","host":"http://127.0.0.1:11434","conversation":null,"earlier_messages":0}})");
   CHECK(events[1].dump() == R"({"type":"thinking","data":{"text":"Let me"}})");
   CHECK(events[2].dump() == R"({"type":"token","data":{"text":"Hello"}})");
   CHECK(events[3]["type"] == "token");
@@ -211,5 +211,6 @@ TEST_CASE("events::JsonLinesSink start lists the attachments, in order, when the
   CHECK(
       events[0].dump() ==
       R"({"type":"start","data":{"schema_version":1,"model":"gemma3","host":"http://h","attachments":[)"
-      R"({"name":"photo.jpg","type":"image/jpeg","size":123456},{"name":"-","type":"text/plain","size":7}]}})");
+      R"({"name":"photo.jpg","type":"image/jpeg","size":123456},{"name":"-","type":"text/plain","size":7}],)"
+      R"("conversation":null,"earlier_messages":0}})");
 }

@@ -17,8 +17,11 @@ class RecordingSink final : public events::EventSink {
   std::vector<events::RetryInfo> retries;
   int flush_result_false_after = -1;  // flush() returns false from this many tokens on (-1: never)
 
+  std::vector<events::StartInfo> starts;
+
   void start(const events::StartInfo& info) override {
     calls.push_back("start:" + info.model + "@" + info.host);
+    starts.push_back(info);
   }
   void token(std::string_view text) override {
     calls.push_back("token:" + std::string(text));
@@ -43,6 +46,9 @@ class RecordingSink final : public events::EventSink {
                     (info.continues ? ":continues " + std::to_string(info.answer_bytes) : "") +
                     (info.after_thinking ? ":after thinking" : ""));
     retries.push_back(info);
+  }
+  void message(std::string_view role, std::string_view content) override {
+    calls.push_back("message:" + std::string(role) + ":" + std::string(content));
   }
   void notice(std::string_view text) override { calls.push_back("notice:" + std::string(text)); }
   void error(ErrorKind kind, std::string_view message, std::string_view /*hint*/) override {

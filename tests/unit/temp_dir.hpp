@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 namespace ochat::test {
@@ -23,6 +24,8 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   const std::string& path() const { return path_; }
+  // The path of `name` in the directory.
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
 
   // Writes `bytes` to the file `name` in the directory; returns its path.
   std::string write(const std::string& name, const std::string& bytes) const {
@@ -34,5 +37,16 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// The bytes of the file at `path` ("" when it cannot be read).
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Replaces the file at `path` with `bytes`.
+inline void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
 
 }  // namespace ochat::test
