@@ -24,7 +24,8 @@ constexpr const char* kExamples =
     "  ochat --chat review.jsonl \"...\"       # a conversation of its own, for scripts\n"
     "\n"
     "Exit status: 0 ok, 1 other error, 2 usage, 3 cannot connect, 4 server refused the request,\n"
-    "5 stream broke, 124 timeout, 130 interrupted (SIGINT), 143 terminated (SIGTERM).\n"
+    "5 stream broke, 6 some batch items failed, 124 timeout, 130 interrupted (SIGINT),\n"
+    "143 terminated (SIGTERM).\n"
     "See ochat(1) for the --events schema.";
 
 // Shows `--think{true}` (a flag that also takes --think=LEVEL) as `--think[=LEVEL]`.
@@ -151,6 +152,33 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
       ->type_name("[NAME|FILE]")
       ->expected(0, 1)
       ->group(conversations);
+
+  const char* batch = "Batch";
+  app->add_flag("--each", o.each,
+                "Run the prompt once per line of standard input (the line, a blank line, then "
+                "PROMPT), -j at a time; write one JSON result per line, in input order")
+      ->group(batch);
+  app->add_option("--each-file", o.each_file,
+                  "Read the items from FILE instead of standard input (implies --each)")
+      ->type_name("FILE")
+      ->group(batch);
+  app->add_flag("--each-jsonl", o.each_jsonl,
+                "Read each item as a JSON object: {\"prompt\": ..., \"id\", \"system\", "
+                "\"model\", \"options\"} (implies --each)")
+      ->group(batch);
+  app->add_flag("--each-text", o.each_text,
+                "Write each answer and a blank line instead of JSON results (implies --each)")
+      ->group(batch);
+  app->add_option("-j,--jobs", o.jobs, "Items sent to the server at once in batch mode")
+      ->type_name("N")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256).description(""))
+      ->group(batch);
+  app->add_option("--resume", o.resume,
+                  "Skip the items that succeeded in FILE, the output of an earlier batch: "
+                  "ochat --each --resume out.jsonl ... >> out.jsonl")
+      ->type_name("FILE")
+      ->group(batch);
 
   const char* tools = "Tools";
   repeatable(app->add_option(
@@ -293,6 +321,8 @@ const std::vector<ValueCompletion>& value_completions() {
       {"--mcp-config", Kind::file, {}},
       {"--chat", Kind::conversation, {}},
       {"--show", Kind::conversation, {}},
+      {"--each-file", Kind::file, {}},
+      {"--resume", Kind::file, {}},
   };
   return table;
 }

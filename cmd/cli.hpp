@@ -26,6 +26,7 @@ enum class Mode {
   list_tools,          // --list-tools
   list_conversations,  // --conversations
   show,                // --show [NAME|FILE]
+  batch,               // --each, --each-file, --each-jsonl, --each-text
 };
 
 // A parsed command line.

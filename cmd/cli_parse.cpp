@@ -1,4 +1,6 @@
 // cli::parse: the command line into a mode and its options.
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstring>
@@ -106,6 +108,17 @@ Command parse(int argc, const char* const* argv) {
   }
   command.options.tool_sources = tool_sources(*app);
   command.options.show = app->get_option("--show")->count() > 0;
+  command.options.jobs_given = app->get_option("--jobs")->count() > 0;
+  const config::Options& o = command.options;
+  const bool batch = o.each || !o.each_file.empty() || o.each_jsonl || o.each_text;
+  if (!batch && (o.jobs_given || !o.resume.empty())) {
+    if (events_requested(argc, argv)) command.options.output = config::Output::events;
+    command.error = Error(ErrorKind::usage,
+                          fmt::format("{} runs a batch: give --each too",
+                                      o.jobs_given ? "-j/--jobs" : "--resume"),
+                          "see BATCH MODE in ochat(1)");
+    return command;
+  }
   if (command.options.show) {
     command.mode = Mode::show;
   } else if (command.options.list_conversations) {
@@ -114,6 +127,8 @@ Command parse(int argc, const char* const* argv) {
     command.mode = Mode::list_models;
   } else if (command.options.list_tools) {
     command.mode = Mode::list_tools;
+  } else if (batch) {
+    command.mode = Mode::batch;
   }
   return command;
 }

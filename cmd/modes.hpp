@@ -31,6 +31,9 @@ int print_text(const std::string& text, RunContext& context);
 // chat: sends the prompt and streams the answer (tool calls included).
 int run_chat(const config::Options& options, RunContext& context);
 
+// batch: runs the prompt once per item (a line of input), -j at a time, the results in order.
+int run_batch(const config::Options& options, RunContext& context);
+
 // list_models: the server's models, one per line.
 int run_list_models(const config::Options& options, RunContext& context);
 

@@ -77,6 +77,8 @@ int run_mode(const cli::Command& command, cmd::RunContext& context) {
       return cmd::run_list_conversations(command.options, context);
     case cli::Mode::show:
       return cmd::run_show(command.options, context);
+    case cli::Mode::batch:
+      return cmd::run_batch(command.options, context);
     case cli::Mode::chat:
       break;
   }

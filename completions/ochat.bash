@@ -135,6 +135,14 @@ _ochat()
             COMPREPLY+=($(compgen -W "$(_ochat_conversations)" -- "$cur"))
             return
             ;;
+        --each-file)
+            _ochat_filedir
+            return
+            ;;
+        --resume)
+            _ochat_filedir
+            return
+            ;;
         -t | --tool)
             _ochat_filedir
             return
@@ -159,14 +167,14 @@ _ochat()
             _ochat_filedir
             return
             ;;
-        -s | --system | -o | --option | --keep-alive | --max-rounds | --tool-timeout | --describe-timeout | --mcp-timeout | --mcp-env | --host | --connect-timeout | --idle-timeout | --timeout | --retries)
+        -s | --system | -o | --option | --keep-alive | -j | --jobs | --max-rounds | --tool-timeout | --describe-timeout | --mcp-timeout | --mcp-env | --host | --connect-timeout | --idle-timeout | --timeout | --retries)
             return
             ;;
     esac
     [[ $split == true ]] && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-h --help --version --no-stdin -m --model -s --system -a --attach -o --option --format --think --no-think --keep-alive --events --hide-thinking -n --no-newline -v --verbose -c --continue --chat --no-save --conversations --show -t --tool --tools-dir --max-rounds --tool-timeout --describe-timeout --confirm --mcp --mcp-config --no-mcp-config --mcp-timeout --mcp-env --list-tools --host --api --api-key-file --connect-timeout --idle-timeout --timeout --retries --list-models' -- "$cur"))
+        COMPREPLY=($(compgen -W '-h --help --version --no-stdin -m --model -s --system -a --attach -o --option --format --think --no-think --keep-alive --events --hide-thinking -n --no-newline -v --verbose -c --continue --chat --no-save --conversations --show --each --each-file --each-jsonl --each-text -j --jobs --resume -t --tool --tools-dir --max-rounds --tool-timeout --describe-timeout --confirm --mcp --mcp-config --no-mcp-config --mcp-timeout --mcp-env --list-tools --host --api --api-key-file --connect-timeout --idle-timeout --timeout --retries --list-models' -- "$cur"))
     fi
 } &&
     complete -F _ochat ochat

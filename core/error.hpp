@@ -50,5 +50,8 @@ int exit_status(const Error& error) noexcept;
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitSigint = 130;
 inline constexpr int kExitSigterm = 143;
+// A batch (ochat --each) ran to its end, but some of its items failed: their results carry the
+// errors, the others are complete.
+inline constexpr int kExitItemsFailed = 6;
 
 }  // namespace ochat

@@ -62,6 +62,14 @@ struct Options {
   bool list_conversations = false;
   bool show = false;      // --show, with or without a value
   std::string show_name;  // its value; empty: the most recent conversation
+  // Batch mode: --each, and the flags that imply it.
+  bool each = false;
+  std::string each_file;    // --each-file FILE; empty: standard input
+  bool each_jsonl = false;  // --each-jsonl
+  bool each_text = false;   // --each-text
+  int jobs = 4;             // -j/--jobs
+  bool jobs_given = false;  // -j was given (the parser sets it)
+  std::string resume;       // --resume FILE; empty: not given
 };
 
 }  // namespace ochat::config

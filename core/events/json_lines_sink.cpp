@@ -11,19 +11,26 @@ using Json = nlohmann::ordered_json;
 void JsonLinesSink::emit(std::string_view type, const Json& data) {
   Json event = Json::object();
   event["type"] = type;
+  if (item_) event["item"] = *item_;
   event["data"] = data;
   line_ = event.dump(-1, ' ', false, Json::error_handler_t::replace);
   line_.push_back('\n');
-  out_.append(line_);  // one append: a line is never split across writes
+  write(line_);  // one append: a line is never split across writes
 }
 
 void JsonLinesSink::emit_text(std::string_view type, std::string_view text) {
   line_.assign(R"({"type":")");
   line_.append(type);  // a name of ours: nothing to escape
-  line_.append(R"(","data":{"text":)");
+  if (item_) {
+    line_.append(R"(","item":)");
+    line_.append(std::to_string(*item_));
+    line_.append(R"(,"data":{"text":)");
+  } else {
+    line_.append(R"(","data":{"text":)");
+  }
   append_json_string(line_, text);
   line_.append("}}\n");
-  out_.append(line_);
+  write(line_);
 }
 
 void JsonLinesSink::start(const StartInfo& info) {

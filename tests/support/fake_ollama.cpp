@@ -8,6 +8,7 @@
 //                     and one piece holding three whole lines
 //   many:N            N tokens "w<i> ", pre-rendered in big batches (N defaults to 1000)
 //   slow:MS           100 tokens "s<i> ", one every MS ms (default 100); stops when the client goes
+//   gpu               20 tokens "g<i> ", the first after 50 ms, then one every 5 ms (benchmarks)
 //   think             thinking "Let me", " think", "." ; then thinking "!" + content "Answer" in
 //   one
 //                     chunk; then " is 42"; then done
@@ -881,6 +882,13 @@ Plan make_plan(const ChatRequest& rq) {
     for (std::size_t i = 0; i < 100; ++i) items.push_back(token(fmt::format("s{} ", i)));
     items.push_back(done_item());
     p.delay_ms = *ms;
+  } else if (name == "gpu") {
+    // A GPU server's pace, for the batch benchmark: the first token after 50 ms, then one
+    // every 5 ms.
+    for (std::size_t i = 0; i < 20; ++i) items.push_back(token(fmt::format("g{} ", i)));
+    items.push_back(done_item());
+    p.pre_delay_ms = 50;
+    p.delay_ms = 5;
   } else if (name == "think") {
     items = {thinking_token("Let me"),      thinking_token(" think"), thinking_token("."),
              thinking_token("!", "Answer"), token(" is 42"),          done_item()};
@@ -1237,6 +1245,14 @@ struct FakeOllama::Impl {
   std::atomic<bool> openai_only{false};  // see FakeOllama::set_openai_only
   // Chat requests received, by path and model (for the scenarios that change after N of them).
   std::map<std::string, std::size_t> chat_requests;
+  // Chat requests being handled now (waiting for a slot included), the most at once, and the
+  // number that may be served at once (0: any); see FakeOllama::set_chat_slots.
+  std::mutex slots_mu;
+  std::condition_variable slots_cv;
+  std::size_t active_chats = 0;
+  std::size_t most_chats = 0;
+  std::size_t served_chats = 0;
+  std::size_t chat_slots = 0;
 
   // How many requests with this key came before; counts this one.
   std::size_t count_request(const std::string& key) {
@@ -1666,13 +1682,82 @@ class Conn {
     if (std::find(route->methods.begin(), route->methods.end(), rq.method) == route->methods.end())
       return send_fixed(rq, 405, "text/plain", "405 method not allowed");
 
+    if (path == "/api/chat" || path == "/v1/chat/completions") {
+      ChatSlot slot(srv_, *this);
+      if (!slot.acquired()) return false;
+      if (const int ms = requested_wait(rq.body); ms > 0 && !wait_or_give_up(ms)) return false;
+      return handle_chat_path(rq, path);
+    }
+    return handle_other(rq, path);
+  }
+
+  // Counts the chat request as active while it lives; waits for one of the server's slots.
+  class ChatSlot {
+   public:
+    ChatSlot(FakeOllama::Impl& srv, Conn& conn) : srv_(srv) {
+      std::unique_lock lk(srv_.slots_mu);
+      ++srv_.active_chats;
+      srv_.most_chats = std::max(srv_.most_chats, srv_.active_chats);
+      while (srv_.chat_slots != 0 && srv_.served_chats >= srv_.chat_slots) {
+        lk.unlock();
+        const bool ok = conn.wait_or_give_up(kPollSliceMs);
+        lk.lock();
+        if (!ok) return;
+      }
+      ++srv_.served_chats;
+      acquired_ = true;
+    }
+    ~ChatSlot() {
+      {
+        std::lock_guard lk(srv_.slots_mu);
+        --srv_.active_chats;
+        if (acquired_) --srv_.served_chats;
+      }
+      srv_.slots_cv.notify_all();
+    }
+    ChatSlot(const ChatSlot&) = delete;
+    ChatSlot& operator=(const ChatSlot&) = delete;
+    bool acquired() const { return acquired_; }
+
+   private:
+    FakeOllama::Impl& srv_;
+    bool acquired_ = false;
+  };
+
+  // "[wait=MS]" in the last message's text: the reply is held back MS milliseconds.
+  static int requested_wait(std::string_view body) {
+    const json doc = json::parse(body, nullptr, false);
+    if (!doc.is_object() || !doc.contains("messages") || !doc["messages"].is_array() ||
+        doc["messages"].empty()) {
+      return 0;
+    }
+    const json& last = doc["messages"].back();
+    if (!last.is_object() || !last.contains("content")) return 0;
+    std::string text = last["content"].is_string() ? last["content"].get<std::string>()
+                                                     : last["content"].dump();
+    const auto at = text.find("[wait=");
+    if (at == std::string::npos) return 0;
+    const auto end = text.find(']', at);
+    if (end == std::string::npos) return 0;
+    const auto ms = parse_uint<int>(std::string_view(text).substr(at + 6, end - at - 6));
+    return ms && *ms <= 600000 ? *ms : 0;
+  }
+
+  bool handle_other(const Request& rq, std::string_view path) {
     if (path == "/") return send_fixed(rq, 200, "text/plain; charset=utf-8", "Ollama is running");
     if (path == "/api/version") return send_fixed(rq, 200, kJsonType, "{\"version\":\"0.33.0\"}");
     if (path == "/api/tags") return send_fixed(rq, 200, kJsonType, tags_json());
     if (path == "/api/show") return handle_show(rq);
-    if (path == "/v1/models" || path == "/v1/chat/completions") {
+    if (path == "/v1/models") {
       OpenAiWire wire(*this, rq);
-      if (path == "/v1/models") return fake_openai::handle_models(wire);
+      return fake_openai::handle_models(wire);
+    }
+    return false;
+  }
+
+  bool handle_chat_path(const Request& rq, std::string_view path) {
+    if (path == "/v1/chat/completions") {
+      OpenAiWire wire(*this, rq);
       const json doc = json::parse(rq.body, nullptr, false);
       std::string model;
       if (doc.is_object() && doc.contains("model") && doc["model"].is_string())
@@ -2144,6 +2229,16 @@ bool FakeOllama::wait_finished(std::size_t n, std::chrono::milliseconds timeout)
 std::size_t FakeOllama::connections_accepted() const { return impl_->accepted; }
 
 void FakeOllama::set_openai_only(bool on) { impl_->openai_only = on; }
+
+void FakeOllama::set_chat_slots(std::size_t slots) {
+  std::lock_guard lk(impl_->slots_mu);
+  impl_->chat_slots = slots;
+}
+
+std::size_t FakeOllama::most_concurrent_chats() const {
+  std::lock_guard lk(impl_->slots_mu);
+  return impl_->most_chats;
+}
 
 void FakeOllama::set_on_finished(std::function<void(const RecordedRequest&)> hook) {
   std::lock_guard lk(impl_->req_mu);

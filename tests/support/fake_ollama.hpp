@@ -6,7 +6,9 @@
 // trailing newline, keep-alive, `Expect: 100-continue`, chunked request bodies.
 //
 // The reply is chosen by the request's "model" (`NAME` or `NAME:ARG`); see the scenario list in
-// fake_ollama.cpp (`make_plan`) and the constants below for the exact expected output.
+// fake_ollama.cpp (`make_plan`) and the constants below for the exact expected output. A chat
+// request whose last message contains "[wait=MS]" (either protocol) is held MS milliseconds
+// before its reply is chosen: per-request delays, for batches.
 // POST /v1/chat/completions and GET /v1/models speak the OpenAI-compatible protocol instead
 // (server- sent events); see fake_openai.hpp.
 //
@@ -131,6 +133,13 @@ class FakeOllama {
   // Serve only the OpenAI-compatible /v1 paths, as llama.cpp's server does: every other path
   // (Ollama's /api/chat, /api/tags) gets its 404 {"error":{"message":"File Not Found",...}}.
   void set_openai_only(bool on);
+
+  // At most `slots` chat requests (/api/chat, /v1/chat/completions) are served at once; the others
+  // wait, connected, for a slot, as a GPU server with that many parallel slots queues them.
+  // 0 (the default): no limit.
+  void set_chat_slots(std::size_t slots);
+  // The most chat requests the server was handling at one time (waiting for a slot included).
+  std::size_t most_concurrent_chats() const;
 
   // Called from a server thread with each request when it finishes. Set it before sending requests.
   void set_on_finished(std::function<void(const RecordedRequest&)> hook);

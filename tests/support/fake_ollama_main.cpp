@@ -1,6 +1,6 @@
 // fake-ollama: the test fake server as a standalone process (for manual runs and shell tests).
 //
-//   fake-ollama [--port N] [--port-file PATH] [--log PATH]
+//   fake-ollama [--port N] [--port-file PATH] [--log PATH] [--slots N]
 //
 // Listens on 127.0.0.1:N (0 = ephemeral, the default), writes "PORT\n" to --port-file once
 // listening (atomically, via rename), prints "listening on http://127.0.0.1:PORT" to stderr,
@@ -24,7 +24,7 @@
 namespace {
 
 constexpr std::string_view kUsage =
-    "usage: fake-ollama [--port N] [--port-file PATH] [--log PATH]\n";
+    "usage: fake-ollama [--port N] [--port-file PATH] [--log PATH] [--slots N]\n";
 
 std::optional<std::uint16_t> parse_port(std::string_view s) {
   if (s.empty() || s.size() > 5) return std::nullopt;
@@ -60,6 +60,7 @@ bool write_port_file(const std::string& path, std::uint16_t port) {
 int main(int argc, char** argv) {
   std::uint16_t port = 0;
   std::string port_file, log_path;
+  std::size_t slots = 0;  // chat requests served at once (0: any), see FakeOllama::set_chat_slots
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];
     auto value = [&]() -> std::optional<std::string> {
@@ -81,6 +82,13 @@ int main(int argc, char** argv) {
       port_file = *v;
     } else if (a == "--log" && (v = value())) {
       log_path = *v;
+    } else if (a == "--slots" && (v = value())) {
+      const auto n = parse_port(*v);
+      if (!n) {
+        std::fprintf(stderr, "fake-ollama: invalid --slots '%s'\n", v->c_str());
+        return 2;
+      }
+      slots = *n;
     } else {
       std::fprintf(stderr, "fake-ollama: bad argument '%s'\n%s", argv[i], kUsage.data());
       return 2;
@@ -108,6 +116,7 @@ int main(int argc, char** argv) {
     int rc = 0;
     {
       ochat::test::FakeOllama server(port);
+      server.set_chat_slots(slots);
       if (log) {
         server.set_on_finished([&](const ochat::test::RecordedRequest& r) {
           nlohmann::ordered_json j = {{"method", r.method},

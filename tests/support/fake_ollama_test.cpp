@@ -796,3 +796,53 @@ TEST_CASE("FakeOllama /v1 continuations need continue_final_message and the exac
   CHECK(refused.status == 400);
   CHECK_THAT(refused.body, Catch::Contains("prefill is incompatible"));
 }
+
+TEST_CASE("FakeOllama counts the chat requests it handles at once and serves at most its slots") {
+  FakeOllama srv;
+  srv.set_chat_slots(2);
+  CHECK(srv.most_concurrent_chats() == 0);
+  std::vector<std::thread> clients;
+  std::mutex mu;
+  std::vector<std::string> contents;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 4; ++i) {
+    clients.emplace_back([&srv, &mu, &contents, i] {
+      auto r = chat(srv, "echo", "[wait=300] item " + std::to_string(i));
+      std::lock_guard lk(mu);
+      contents.push_back(r.content());
+    });
+  }
+  for (auto& t : clients) t.join();
+  const auto took = std::chrono::steady_clock::now() - start;
+  CHECK(contents.size() == 4);
+  for (const auto& c : contents) CHECK_THAT(c, Catch::StartsWith("[wait=300] item "));
+  // All four were connected at once; two slots at 300 ms each make two rounds of waits.
+  CHECK(srv.most_concurrent_chats() == 4);
+  CHECK(took >= 600ms);
+}
+
+TEST_CASE("FakeOllama holds a reply back by the [wait=MS] of its last message, both protocols") {
+  FakeOllama srv;
+  auto start = std::chrono::steady_clock::now();
+  auto r = chat(srv, "text", "please [wait=250]");
+  CHECK(std::chrono::steady_clock::now() - start >= 250ms);
+  CHECK(r.content() == ochat::test::kTextText);
+  start = std::chrono::steady_clock::now();
+  const json body = {{"model", "text"},
+                     {"stream", true},
+                     {"messages", {{{"role", "user"}, {"content", "[wait=250]"}}}}};
+  auto v1 = roundtrip(srv, request("POST", "/v1/chat/completions", body.dump()));
+  CHECK(std::chrono::steady_clock::now() - start >= 250ms);
+  CHECK(v1.status_line == "HTTP/1.1 200 OK");
+  CHECK(srv.most_concurrent_chats() == 1);
+}
+
+TEST_CASE("FakeOllama gpu paces 20 tokens like a GPU server") {
+  FakeOllama srv;
+  const auto start = std::chrono::steady_clock::now();
+  auto r = chat(srv, "gpu");
+  CHECK(std::chrono::steady_clock::now() - start >= 145ms);  // 50 + 19 x 5
+  REQUIRE(r.complete);
+  CHECK(r.content().rfind("g0 g1 ", 0) == 0);
+  check_done_line(r.lines().back(), "gpu", "stop", 20);
+}

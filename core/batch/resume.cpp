@@ -1,0 +1,56 @@
+#include "core/batch/resume.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+
+namespace ochat::batch {
+
+namespace {
+
+// A sanity bound, so that a corrupt index cannot ask for gigabytes of flags.
+constexpr std::uint64_t kMaxIndex = std::uint64_t{1} << 40;
+
+}  // namespace
+
+Finished read_finished(std::istream& in) {
+  Finished done;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const auto doc = nlohmann::json::parse(line, nullptr, false);
+    const auto index = doc.is_object() ? doc.find("index") : doc.end();
+    if (!doc.is_object() || index == doc.end() || !index->is_number_unsigned() ||
+        index->get<std::uint64_t>() >= kMaxIndex) {
+      ++done.ignored;
+      continue;
+    }
+    if (const auto error = doc.find("error"); error != doc.end() && !error->is_null()) continue;
+    const auto i = static_cast<std::size_t>(index->get<std::uint64_t>());
+    if (done.finished.size() <= i) done.finished.resize(i + 1);
+    if (!done.finished[i]) ++done.count;
+    done.finished[i] = true;
+  }
+  return done;
+}
+
+Finished read_finished_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw Error(ErrorKind::usage,
+                fmt::format("--resume: cannot open {}: {}", path, std::strerror(errno)),
+                "give the file an earlier `ochat --each` wrote its results to");
+  }
+  Finished done = read_finished(in);
+  if (in.bad()) {
+    throw Error(ErrorKind::usage, fmt::format("--resume: cannot read {}", path));
+  }
+  return done;
+}
+
+}  // namespace ochat::batch
