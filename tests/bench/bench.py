@@ -16,6 +16,7 @@ Conversations are saved to a temporary state directory ($XDG_STATE_HOME), never 
 import argparse
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -116,6 +117,109 @@ class Server:
                 pass
             finally:
                 conn.close()
+
+
+class GpuServer:
+    """A GPU server with SLOTS parallel slots, for the batch measurement: keep-alive connections
+    (a thread each); a request waits for a free slot, then gets its first token after 50 ms and 19
+    more 5 ms apart (150 ms a request); the others wait, connected. Model "tiny" answers one token
+    at once (no slot), for the memory figure."""
+
+    def __init__(self, slots):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(1024)
+        self.url = "http://127.0.0.1:%d" % self.sock.getsockname()[1]
+        self.slots = threading.Semaphore(slots)
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            conn, _ = self.sock.accept()
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            threading.Thread(target=self.serve, args=(conn,), daemon=True).start()
+
+    def serve(self, conn):
+        head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n")
+        try:
+            while True:
+                req = Server.read_request(conn)
+                if req is None:
+                    return
+                model = req["model"]
+                if model == "tiny":
+                    conn.sendall(head + chunk(line("ok", model)) + chunk(done_line(model, 1)) + b"0\r\n\r\n")
+                    continue
+                with self.slots:
+                    time.sleep(0.05)
+                    conn.sendall(head + chunk(line(token(0), model)))
+                    for i in range(1, 20):
+                        time.sleep(0.005)
+                        conn.sendall(chunk(line(token(i), model)))
+                    conn.sendall(chunk(done_line(model, 20)) + b"0\r\n\r\n")
+        except (OSError, ValueError, KeyError):
+            pass
+        finally:
+            conn.close()
+
+
+def timed_rss(cmd, stdin_path):
+    """Runs cmd with stdin from a file under GNU time; returns (wall s, cpu s, peak RSS KiB, status)."""
+    with tempfile.NamedTemporaryFile("r") as f, open(stdin_path) as stdin:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", f.name] + cmd, stdin=stdin,
+                             stdout=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        rss = int(f.read().split()[-1])
+    return wall, ru.ru_utime + ru.ru_stime, rss, os.waitstatus_to_exitcode(status)
+
+
+def batch(args, _srv):
+    n, slots = args.batch_items, 8
+    srv = GpuServer(slots)
+    limit = n * 0.150 / slots
+    print("\n## Batch: %d items against a server with %d slots (first token 50 ms, then 20 tokens 5 ms apart)"
+          % (n, slots))
+    print("server's limit: %d x 150 ms / %d = %.2f s" % (n, slots, limit))
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as items:
+        items.write("".join("item %d\n" % i for i in range(n)))
+        items.flush()
+        runs = {
+            "ochat --each -j 8": [args.ochat, "--host", srv.url, "-m", "gpu", "--each", "-j", "8"],
+            "xargs -P 8 ochat (one per item)": ["xargs", "-d", "\\n", "-P", "8", "-I{}", args.ochat, "--no-stdin",
+                                                "--host", srv.url, "-m", "gpu", "{}"],
+        }
+        if shutil.which("parallel"):
+            runs["parallel -j 8 curl | jq"] = [
+                "parallel", "-j", "8",
+                "curl -sN %s/api/chat -d '{\"model\":\"gpu\",\"messages\":[{\"role\":\"user\","
+                "\"content\":\"{}\"}]}' | jq -j .message.content" % srv.url]
+        print("| client | wall s | vs limit | client CPU s | CPU vs ochat |")
+        print("|---|---:|---:|---:|---:|")
+        cpu_ochat = None
+        for name, cmd in runs.items():
+            wall, cpu, _, st = timed_rss(cmd, items.name)
+            check(name, [st])
+            if cpu_ochat is None:
+                cpu_ochat = cpu
+            print("| %s | %.2f | %+.1f%% | %.2f | %.1fx |" % (md(name), wall, (wall / limit - 1) * 100, cpu,
+                                                           cpu / cpu_ochat if cpu_ochat else 0))
+        if not shutil.which("parallel"):
+            print("(GNU parallel is not installed: its row is left out)")
+    print("\n## Batch: peak RSS of ochat --each -j 8 by item count (one-token answers)")
+    print("| items | wall s | peak RSS |")
+    print("|---:|---:|---:|")
+    for count in (1000, args.batch_rss_items):
+        with tempfile.NamedTemporaryFile("w", suffix=".txt") as items:
+            items.write("".join("item %d\n" % i for i in range(count)))
+            items.flush()
+            wall, _, rss, st = timed_rss([args.ochat, "--host", srv.url, "-m", "tiny", "--each", "-j", "8"],
+                                         items.name)
+            check("ochat --each (%d items)" % count, [st])
+            print("| %s | %.2f | %.1f MiB |" % (f"{count:,}", wall, rss / 1024))
 
 
 def body(model):
@@ -434,7 +538,10 @@ def main():
     ap.add_argument("--listed", type=int, default=1000, help="conversations --conversations lists")
     ap.add_argument("--conversation-runs", type=int, default=20)
     ap.add_argument("--image-mb", type=int, default=20, help="size of the image for the attach measurement")
-    ap.add_argument("--only", choices=["throughput", "latency", "startup", "memory", "attach", "conversations"],
+    ap.add_argument("--batch-items", type=int, default=1000, help="items of the batch measurement")
+    ap.add_argument("--batch-rss-items", type=int, default=100_000, help="items of the batch memory figure")
+    ap.add_argument("--only", choices=["throughput", "latency", "startup", "memory", "attach", "conversations",
+                                       "batch"],
                     action="append")
     args = ap.parse_args()
     # The streaming measurements save nothing (and never into the user's state directory).
@@ -443,7 +550,7 @@ def main():
     os.environ["OCHAT_SAVE"] = "0"
     srv = Server()
     for name, fn in (("throughput", throughput), ("latency", pingpong), ("startup", startup), ("memory", memory),
-                     ("attach", attach), ("conversations", conversations)):
+                     ("attach", attach), ("conversations", conversations), ("batch", batch)):
         if not args.only or name in args.only:
             fn(args, srv)
     subprocess.run(["rm", "-rf", state])
