@@ -166,6 +166,7 @@ int run_batch(const config::Options& options, RunContext& context) {
     return options.each_text ? batch::result_text(result) : batch::result_line(result);
   };
   callbacks.write = [&](const std::string& text) {
+    if (context.out.is_terminal()) progress.erase();  // the same terminal, most likely
     std::lock_guard lock(out_mutex);
     context.out.append(text);
     return context.out.flush();

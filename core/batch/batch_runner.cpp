@@ -84,8 +84,8 @@ class Runner {
         ItemResult result;
         result.index = item->index;
         result.input = item->input;
-        if (callbacks_.finished) callbacks_.finished(result, counts_);
         for (const auto& text : window_.finish(item->index, std::nullopt)) write(text);
+        if (callbacks_.finished) callbacks_.finished(result, counts_);
         continue;
       }
       queue_.push_back(std::move(*item));
@@ -127,8 +127,8 @@ class Runner {
         if (result.error) ++counts_.failed;
         if (result.stats.generated_tokens) counts_.generated_tokens += *result.stats.generated_tokens;
       }
-      if (callbacks_.finished) callbacks_.finished(result, counts_);
       for (const auto& due : window_.finish(item.index, std::move(text))) write(due);
+      if (callbacks_.finished) callbacks_.finished(result, counts_);
       lock.unlock();
       slot_free_.notify_all();
     }

@@ -43,7 +43,8 @@ struct BatchCallbacks {
   std::function<std::optional<std::string>(const ItemResult& result)> encode;
   // Under the runner's lock, in input order. Returns false once the output is closed.
   std::function<bool(const std::string& text)> write;
-  // Under the runner's lock, as each item finishes or is skipped (any order); may be empty.
+  // Under the runner's lock, as each item finishes or is skipped (any order), after the results
+  // it let through were written; may be empty.
   std::function<void(const ItemResult& result, const BatchCounts& counts)> finished;
 };
 

@@ -62,16 +62,22 @@ void ProgressDisplay::update(const BatchCounts& counts) {
   const auto now = clock_.now();
   if (shown_ && now - last_ < std::chrono::milliseconds(100)) return;
   last_ = now;
-  shown_ = true;
-  err_.append("\r\x1b[K" + progress_line(counts, elapsed()));
+  std::string line = progress_line(counts, elapsed());
+  // Blanks over the end of a longer line before: no escape sequence (fine with NO_COLOR too).
+  const std::size_t width = line.size();
+  if (shown_ && width_ > width) line.append(width_ - width, ' ');
+  err_.append("\r" + line);
   err_.flush();
+  width_ = width;
+  shown_ = true;
 }
 
 void ProgressDisplay::erase() {
   if (!shown_) return;
   shown_ = false;
-  err_.append("\r\x1b[K");
+  err_.append("\r" + std::string(width_, ' ') + "\r");
   err_.flush();
+  width_ = 0;
 }
 
 }  // namespace ochat::batch

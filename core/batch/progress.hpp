@@ -22,7 +22,8 @@ std::string summary_line(const BatchCounts& counts, std::chrono::milliseconds el
 std::string clock_text(std::chrono::milliseconds duration);
 
 // The status line of a batch on stderr, only when stderr is a terminal (else every call does
-// nothing): redrawn at most ten times a second, erased at the end and before other lines.
+// nothing): redrawn at most ten times a second, erased (overwritten with spaces) at the end and
+// before any other line is written to the terminal.
 class ProgressDisplay {
  public:
   ProgressDisplay(io::FdStream& err, const sys::Clock& clock);
@@ -37,6 +38,7 @@ class ProgressDisplay {
   const sys::Clock& clock_;
   bool enabled_;
   bool shown_ = false;
+  std::size_t width_ = 0;  // of the line shown
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_{};
 };

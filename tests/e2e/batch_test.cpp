@@ -303,6 +303,25 @@ TEST_CASE("batch: flags that make no sense for a batch are usage errors") {
   CHECK(ochat.server.requests().empty());
 }
 
+TEST_CASE("batch: a status line on a terminal, erased before each result and at the end") {
+  Ochat ochat;
+  RunOptions o;
+  o.terminal = true;
+  o.stdin_data = "a [wait=300]\nb [wait=300]\nc\n";
+  auto r = ochat.run({"--each", "-j", "1", "-m", "echo", "-v"}, o);
+  CHECK(r.exit_code == 0);
+  INFO(r.out);
+  CHECK(r.out.find("1 items, ") != std::string::npos);
+  CHECK(r.out.find("3/3 items, ") != std::string::npos);
+  // Each result starts a line of its own: after the blanked status line, or the previous result.
+  for (const char* item : {"{\"index\":0,", "{\"index\":1,", "{\"index\":2,"}) {
+    const auto at = r.out.find(item);
+    REQUIRE(at != std::string::npos);
+    CHECK((at == 0 || r.out[at - 1] == '\r' || r.out[at - 1] == '\n'));
+  }
+  CHECK_THAT(r.out, Catch::Contains("ochat: 3 items: 3 succeeded, 0 failed"));
+}
+
 TEST_CASE("batch: an empty input is an empty batch") {
   Ochat ochat;
   RunOptions o;
