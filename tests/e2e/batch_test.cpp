@@ -199,6 +199,20 @@ TEST_CASE("batch: Ctrl-C writes the finished results in order, exits 130, and --
   CHECK(chat_bodies(ochat.server).size() == before + resumed.size());
 }
 
+TEST_CASE("batch: retries apply to each item on its own") {
+  Ochat ochat;
+  RunOptions o;
+  o.stdin_data = "{\"prompt\":\"a\",\"model\":\"busy:1\"}\n{\"prompt\":\"b\"}\n";
+  auto r = ochat.run({"--each-jsonl", "-m", "text", "--retries", "1"}, o);
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  const auto lines = parse_lines(r.out);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0]["output"] == kTextText);  // after one 503
+  CHECK(lines[1]["output"] == kTextText);
+  CHECK(chat_bodies(ochat.server).size() == 3);
+}
+
 TEST_CASE("batch: --each-text writes each answer and a blank line, errors on stderr") {
   Ochat ochat;
   RunOptions o;

@@ -655,3 +655,33 @@ TEST_CASE(
   CHECK(r.elapsed < std::chrono::milliseconds(2000));
   CHECK(all_gone(read_pids(pids)));
 }
+
+TEST_CASE("mcp: a batch starts an MCP server once and every item calls its tools") {
+  TempDir dir;
+  const std::string log = dir.file("log");
+  Ochat ochat;
+  RunOptions o;
+  std::string items;
+  for (int i = 0; i < 6; ++i)
+    items += R"({"name":"echo","arguments":{"message":"item )" + std::to_string(i) + "\"}}\n";
+  o.stdin_data = items;
+  auto r = ochat.run({"--no-mcp-config", "-m", "tool-prompt", "--mcp", fake("ok --log " + log),
+                      "--each", "-j", "3"},
+                     o);
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  const auto lines = parse_lines(r.out);
+  REQUIRE(lines.size() == 6);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    CHECK(lines[i]["index"] == i);
+    CHECK(lines[i]["output"] == "Tool said: fake echo: item " + std::to_string(i));
+  }
+  const auto messages = received(log);
+  std::size_t initializes = 0, calls = 0;
+  for (const auto& m : messages) {
+    if (m.value("method", "") == "initialize") ++initializes;
+    if (m.value("method", "") == "tools/call") ++calls;
+  }
+  CHECK(initializes == 1);
+  CHECK(calls == 6);
+}
