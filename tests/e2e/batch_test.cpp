@@ -93,10 +93,13 @@ TEST_CASE("batch: the server sees exactly -j requests at once, over reused conne
   CHECK(sequential.server.most_concurrent_chats() == 1);
 }
 
-TEST_CASE("batch: each item's message is its line, a blank line, then PROMPT") {
+TEST_CASE("batch: each item's message is its line, a blank line, then PROMPT; nothing is saved") {
   Ochat ochat;
   RunOptions o;
   o.stdin_data = "bonjour\nmerci\n";
+  char state_pattern[] = "/tmp/ochat-batch-state-XXXXXX";
+  const std::string state = ::mkdtemp(state_pattern);
+  o.env = {{"XDG_STATE_HOME", state}, {"OCHAT_SAVE", "1"}};
   auto r = ochat.run({"--each", "-m", "echo", "-s", "be brief", "translate", "to English"}, o);
   CHECK(r.exit_code == 0);
   const auto lines = parse_lines(r.out);
@@ -106,6 +109,8 @@ TEST_CASE("batch: each item's message is its line, a blank line, then PROMPT") {
   const auto bodies = chat_bodies(ochat.server);
   REQUIRE(bodies.size() == 2);
   CHECK(bodies[0]["messages"][0] == json({{"role", "system"}, {"content", "be brief"}}));
+  // Batch items are not saved as conversations: the state directory stays empty.
+  CHECK(::rmdir(state.c_str()) == 0);
 }
 
 TEST_CASE("batch: a failing item leaves the others complete and the exit status says so") {
