@@ -175,7 +175,8 @@ int run_batch(const config::Options& options, RunContext& context) {
     // With --each-text the errors have no other place than stderr.
     if (options.each_text && result.error) {
       progress.erase();
-      std::string line = fmt::format("ochat: error: item {}: {}", result.index, result.error->what());
+      std::string line =
+          fmt::format("ochat: error: item {}: {}", result.index, result.error->what());
       if (!result.error->hint().empty()) line += "; " + result.error->hint();
       context.err.append(line + "\n");
       context.err.flush();

@@ -113,10 +113,10 @@ Command parse(int argc, const char* const* argv) {
   const bool batch = o.each || !o.each_file.empty() || o.each_jsonl || o.each_text;
   if (!batch && (o.jobs_given || !o.resume.empty())) {
     if (events_requested(argc, argv)) command.options.output = config::Output::events;
-    command.error = Error(ErrorKind::usage,
-                          fmt::format("{} runs a batch: give --each too",
-                                      o.jobs_given ? "-j/--jobs" : "--resume"),
-                          "see BATCH MODE in ochat(1)");
+    command.error = Error(
+        ErrorKind::usage,
+        fmt::format("{} runs a batch: give --each too", o.jobs_given ? "-j/--jobs" : "--resume"),
+        "see BATCH MODE in ochat(1)");
     return command;
   }
   if (command.options.show) {

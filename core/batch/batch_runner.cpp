@@ -20,8 +20,7 @@ class Runner {
       : options_(options),
         callbacks_(callbacks),
         jobs_(options.jobs == 0 ? 1 : options.jobs),
-        window_(options.capacity != 0 ? options.capacity : std::max<std::size_t>(64, 16 * jobs_)) {
-  }
+        window_(options.capacity != 0 ? options.capacity : std::max<std::size_t>(64, 16 * jobs_)) {}
 
   BatchOutcome run(ItemReader& reader) {
     std::vector<std::thread> workers;
@@ -125,7 +124,8 @@ class Runner {
       if (!result.interrupted) {
         ++counts_.finished;
         if (result.error) ++counts_.failed;
-        if (result.stats.generated_tokens) counts_.generated_tokens += *result.stats.generated_tokens;
+        if (result.stats.generated_tokens)
+          counts_.generated_tokens += *result.stats.generated_tokens;
       }
       for (const auto& due : window_.finish(item.index, std::move(text))) write(due);
       if (callbacks_.finished) callbacks_.finished(result, counts_);

@@ -18,10 +18,10 @@
 namespace ochat::batch {
 
 struct BatchCounts {
-  std::size_t items = 0;      // read so far (skipped ones included)
-  std::size_t finished = 0;   // run to the end, failed or not
-  std::size_t failed = 0;     // with an error
-  std::size_t skipped = 0;    // already done in the --resume file
+  std::size_t items = 0;     // read so far (skipped ones included)
+  std::size_t finished = 0;  // run to the end, failed or not
+  std::size_t failed = 0;    // with an error
+  std::size_t skipped = 0;   // already done in the --resume file
   std::int64_t generated_tokens = 0;
   bool input_done = false;  // every item has been read: `items` is the total
 };

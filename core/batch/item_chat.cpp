@@ -60,7 +60,8 @@ ItemResult run_item(const Item& item, const ItemChat& chat, const chat::Backend&
       throw Error(ErrorKind::usage, "no model given",
                   "use -m NAME, set OCHAT_MODEL, or give the item a \"model\"");
     }
-    if (!item.options.empty()) request.options = item_options(request.options, item.options, chat.api);
+    if (!item.options.empty())
+      request.options = item_options(request.options, item.options, chat.api);
     const std::string& system = item.system ? *item.system : chat.system;
     if (!system.empty()) request.messages.push_back(chat::Message::text("system", system));
     request.messages.push_back(chat::Message::text("user", item_message(item, chat.prompt)));

@@ -38,8 +38,8 @@ class OrderedWindow {
     std::optional<std::string> text;
   };
   std::size_t capacity_;
-  std::size_t next_ = 0;      // index of slots_.front()
-  std::deque<Slot> slots_;    // from next_ on, as far as an item has finished
+  std::size_t next_ = 0;    // index of slots_.front()
+  std::deque<Slot> slots_;  // from next_ on, as far as an item has finished
   std::size_t held_ = 0;
 };
 

@@ -40,8 +40,9 @@ std::string progress_line(const BatchCounts& counts, std::chrono::milliseconds e
 std::string summary_line(const BatchCounts& counts, std::chrono::milliseconds elapsed) {
   const std::size_t succeeded = counts.finished - counts.failed;
   const std::size_t interrupted = counts.items - counts.finished - counts.skipped;
-  std::string line = fmt::format("ochat: {} items: {} succeeded, {} failed, {} skipped, {} interrupted",
-                                 counts.items, succeeded, counts.failed, counts.skipped, interrupted);
+  std::string line =
+      fmt::format("ochat: {} items: {} succeeded, {} failed, {} skipped, {} interrupted",
+                  counts.items, succeeded, counts.failed, counts.skipped, interrupted);
   line += fmt::format("; {} tokens in {:.1f} s", counts.generated_tokens, seconds_of(elapsed));
   if (elapsed.count() > 0) {
     line += fmt::format(" ({:.1f} tokens/s)",

@@ -56,8 +56,8 @@ TEST_CASE("batch: results come in input order whatever order the items finish in
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
   const auto lines = parse_lines(r.out);
-  const std::vector<std::string> inputs = {"first [wait=400]", "second", "third [wait=150]",
-                                           "fourth", "fifth [wait=60]", "sixth"};
+  const std::vector<std::string> inputs = {
+      "first [wait=400]", "second", "third [wait=150]", "fourth", "fifth [wait=60]", "sixth"};
   REQUIRE(lines.size() == inputs.size());
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     INFO(lines[i].dump());
@@ -221,7 +221,8 @@ TEST_CASE("batch: retries apply to each item on its own") {
 TEST_CASE("batch: --each-text writes each answer and a blank line, errors on stderr") {
   Ochat ochat;
   RunOptions o;
-  o.stdin_data = "{\"prompt\":\"alpha\"}\n{\"prompt\":\"b\",\"model\":\"nope\"}\n{\"prompt\":\"gamma\"}\n";
+  o.stdin_data =
+      "{\"prompt\":\"alpha\"}\n{\"prompt\":\"b\",\"model\":\"nope\"}\n{\"prompt\":\"gamma\"}\n";
   auto r = ochat.run({"--each-jsonl", "--each-text", "-m", "echo"}, o);
   CHECK(r.exit_code == 6);
   CHECK(r.out == "alpha\n\n\ngamma\n\n");
@@ -260,8 +261,8 @@ TEST_CASE("batch: the OpenAI-compatible protocol too") {
   Ochat ochat;
   RunOptions o;
   o.stdin_data = "un [wait=150]\ndeux\ntrois\n";
-  o.args = {"--api", "openai", "--host", ochat.server.url() + "/v1", "--each", "-j", "2",
-            "-m",    "echo"};
+  o.args = {"--api", "openai", "--host", ochat.server.url() + "/v1", "--each", "-j",
+            "2",     "-m",     "echo"};
   auto r = run_process(ochat_binary(), o);
   INFO(r.err);
   CHECK(r.exit_code == 0);

@@ -1733,8 +1733,8 @@ class Conn {
     }
     const json& last = doc["messages"].back();
     if (!last.is_object() || !last.contains("content")) return 0;
-    std::string text = last["content"].is_string() ? last["content"].get<std::string>()
-                                                     : last["content"].dump();
+    std::string text =
+        last["content"].is_string() ? last["content"].get<std::string>() : last["content"].dump();
     const auto at = text.find("[wait=");
     if (at == std::string::npos) return 0;
     const auto end = text.find(']', at);

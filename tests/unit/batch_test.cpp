@@ -98,7 +98,8 @@ TEST_CASE("batch::ItemReader hands out the items of a long input one at a time")
 
 TEST_CASE("batch::jsonl_item reads the fields that override the command line") {
   const Item item = jsonl_item(
-      3, R"({"prompt":"hi","id":"a-1","system":"be brief","model":"m2","options":{"temperature":0.5},"extra":1})");
+      3,
+      R"({"prompt":"hi","id":"a-1","system":"be brief","model":"m2","options":{"temperature":0.5},"extra":1})");
   CHECK_FALSE(item.error);
   CHECK(item.index == 3);
   CHECK(item.input == "hi");
@@ -141,7 +142,8 @@ TEST_CASE("batch::item_message puts the item's text first, then a blank line and
 
 TEST_CASE("batch::item_options adds an item's options to -o's, checked by name") {
   const Json base = {{"temperature", 0.2}, {"num_ctx", 4096}};
-  const Json merged = item_options(base, {{"temperature", 0.9}, {"!custom", "x"}}, config::Api::ollama);
+  const Json merged =
+      item_options(base, {{"temperature", 0.9}, {"!custom", "x"}}, config::Api::ollama);
   CHECK(merged == Json{{"temperature", 0.9}, {"num_ctx", 4096}, {"custom", "x"}});
   CHECK_THROWS_WITH(item_options(base, {{"temprature", 1}}, config::Api::ollama),
                     Catch::Contains("\"temprature\" is unknown"));
@@ -212,8 +214,9 @@ TEST_CASE("batch::result_line writes the documented fields, and only those that 
   const Json bad = Json::parse(result_line(failed));
   CHECK_FALSE(bad.contains("id"));
   CHECK(bad["thinking"] == "hmm");
-  CHECK(bad["error"] ==
-        Json{{"kind", "http"}, {"message", "model 'nope' not found"}, {"hint", "try: ollama pull nope"}});
+  CHECK(bad["error"] == Json{{"kind", "http"},
+                             {"message", "model 'nope' not found"},
+                             {"hint", "try: ollama pull nope"}});
 }
 
 TEST_CASE("batch::result_text writes each answer and a blank line") {
@@ -229,7 +232,8 @@ TEST_CASE("batch::result_text writes each answer and a blank line") {
 TEST_CASE("batch::read_finished takes the items that succeeded, whatever else the file holds") {
   std::istringstream in(
       "{\"index\":0,\"input\":\"a\",\"output\":\"x\",\"stats\":{}}\n"
-      "{\"index\":1,\"input\":\"b\",\"output\":\"\",\"error\":{\"kind\":\"http\",\"message\":\"m\"}}\n"
+      "{\"index\":1,\"input\":\"b\",\"output\":\"\",\"error\":{\"kind\":\"http\",\"message\":\"m\"}"
+      "}\n"
       "\n"
       "{\"index\":5,\"output\":\"y\",\"error\":null}\n"
       "{\"index\":0,\"output\":\"again\"}\n"
@@ -303,7 +307,8 @@ TEST_CASE("batch::run_batch writes the results in input order whatever order the
   FakeBatch batch;
   const auto outcome = batch.run(20, 4, {30, 1, 12, 0, 5, 20});
   REQUIRE(batch.written.size() == 20);
-  for (std::size_t i = 0; i < 20; ++i) CHECK(batch.written[i] == "answer to item" + std::to_string(i));
+  for (std::size_t i = 0; i < 20; ++i)
+    CHECK(batch.written[i] == "answer to item" + std::to_string(i));
   CHECK(outcome.counts.items == 20);
   CHECK(outcome.counts.finished == 20);
   CHECK(outcome.counts.failed == 4);
