@@ -16,7 +16,7 @@
 #include "core/batch/item_chat.hpp"
 #include "core/batch/progress.hpp"
 #include "core/batch/result_line.hpp"
-#include "core/batch/serial_tool_runner.hpp"
+#include "core/batch/shared_tools.hpp"
 #include "core/events/json_lines_sink.hpp"
 #include "core/http/curl_transport.hpp"
 #include "core/sys/clock.hpp"
@@ -119,7 +119,7 @@ int run_batch(const config::Options& options, RunContext& context) {
   context.cancel = signals.token();
   tools::Registry registry;
   load_tools(options, settings, context, registry);
-  batch::SerialToolRunner serial_tools(registry);
+  batch::SharedTools shared_tools(registry);
   sys::SystemClock clock;
 
   batch::ItemChat chat;
@@ -130,7 +130,7 @@ int run_batch(const config::Options& options, RunContext& context) {
   chat.prompt = joined(settings.prompt);
   chat.api = settings.api;
   chat.timeouts = settings.timeouts;
-  chat.conversation.tools = registry.empty() ? nullptr : &serial_tools;
+  chat.conversation.tools = registry.empty() ? nullptr : &shared_tools;
   chat.conversation.max_rounds = settings.max_rounds;
   chat.conversation.recovery.policy.retries = settings.retries;
   chat.conversation.recovery.clock = &clock;

@@ -30,6 +30,7 @@ class ExecutablePlugin final : public ToolProvider {
 
   const std::string& source() const override { return path_; }
   const std::vector<ToolSpec>& tools() const override { return tools_; }
+  bool concurrent_calls() const override { return true; }  // a process per call
   chat::ToolOutcome call(const std::string& name, const nlohmann::ordered_json& arguments,
                          const sys::CancelToken& cancel) override;
 

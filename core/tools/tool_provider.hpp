@@ -26,6 +26,9 @@ class ToolProvider {
   // Lets a long-lived source start stopping (e.g. close an MCP server's stdin), so that several
   // stop at once before their destructors wait.
   virtual void begin_shutdown() {}
+  // Whether call() may run on several threads at once (ochat --each -j): a plugin is a new process
+  // per call; an MCP server is one process, one pipe (the default: one call at a time).
+  virtual bool concurrent_calls() const { return false; }
   // `name` is the tool's own name, as in tools(), whatever name it is offered under.
   virtual chat::ToolOutcome call(const std::string& name, const nlohmann::ordered_json& arguments,
                                  const sys::CancelToken& cancel) = 0;

@@ -18,6 +18,7 @@
 #include "core/batch/progress.hpp"
 #include "core/batch/result_line.hpp"
 #include "core/batch/resume.hpp"
+#include "core/batch/shared_tools.hpp"
 #include "core/events/json_lines_sink.hpp"
 
 using namespace ochat;
@@ -380,4 +381,58 @@ TEST_CASE("events::JsonLinesSink for a batch item writes its index in every even
   CHECK(events[0] == Json{{"type", "token"}, {"item", 7}, {"data", {{"text", "hi"}}}});
   CHECK(events[1]["type"] == "done");
   CHECK(events[1]["item"] == 7);
+}
+
+namespace {
+
+// A provider whose calls wait (up to a second) until `want` of them run at once.
+class CountingProvider final : public tools::ToolProvider {
+ public:
+  CountingProvider(std::string name, bool concurrent, int want)
+      : source_(name), concurrent_(concurrent), want_(want) {
+    specs_.push_back({std::move(name), "d", Json::object()});
+  }
+  const std::string& source() const override { return source_; }
+  const std::vector<tools::ToolSpec>& tools() const override { return specs_; }
+  bool concurrent_calls() const override { return concurrent_; }
+  chat::ToolOutcome call(const std::string&, const Json&, const sys::CancelToken&) override {
+    const int now = ++running;
+    for (int seen = most.load(); now > seen && !most.compare_exchange_weak(seen, now);) {
+    }
+    for (int i = 0; i < 100 && most.load() < want_; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    --running;
+    return {"ok", false, false, {}};
+  }
+  std::atomic<int> running{0};
+  std::atomic<int> most{0};
+
+ private:
+  std::string source_;
+  bool concurrent_;
+  int want_;
+  std::vector<tools::ToolSpec> specs_;
+};
+
+}  // namespace
+
+TEST_CASE("batch::SharedTools runs a plugin's calls at once and an MCP server's one at a time") {
+  tools::Registry registry;
+  auto plugin = std::make_unique<CountingProvider>("plugin_tool", true, 3);
+  auto server = std::make_unique<CountingProvider>("server_tool", false, 3);
+  CountingProvider& p = *plugin;
+  CountingProvider& s = *server;
+  registry.add(std::move(plugin));
+  registry.add(std::move(server));
+  SharedTools shared(registry);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 3; ++i) {
+    threads.emplace_back([&] { shared.run({"1", "plugin_tool", Json::object()}, {}); });
+    threads.emplace_back([&] { shared.run({"2", "server_tool", Json::object()}, {}); });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(p.most.load() == 3);
+  CHECK(s.most.load() == 1);
+  CHECK(shared.run({"3", "no_such_tool", Json::object()}, {}).is_error);
 }
