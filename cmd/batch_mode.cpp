@@ -117,8 +117,9 @@ int run_batch(const config::Options& options, RunContext& context) {
 
   sys::SignalGuard signals;
   context.cancel = signals.token();
+  std::mutex err_mutex;  // stderr: the status line, the items' errors, the MCP servers' logs
   tools::Registry registry;
-  load_tools(options, settings, context, registry);
+  load_tools(options, settings, context, registry, &err_mutex);
   batch::SharedTools shared_tools(registry);
   sys::SystemClock clock;
 
@@ -166,12 +167,16 @@ int run_batch(const config::Options& options, RunContext& context) {
     return options.each_text ? batch::result_text(result) : batch::result_line(result);
   };
   callbacks.write = [&](const std::string& text) {
-    if (context.out.is_terminal()) progress.erase();  // the same terminal, most likely
+    if (context.out.is_terminal()) {  // the same terminal as stderr, most likely
+      std::lock_guard lock(err_mutex);
+      progress.erase();
+    }
     std::lock_guard lock(out_mutex);
     context.out.append(text);
     return context.out.flush();
   };
   callbacks.finished = [&](const batch::ItemResult& result, const batch::BatchCounts& counts) {
+    std::lock_guard lock(err_mutex);
     // With --each-text the errors have no other place than stderr.
     if (options.each_text && result.error) {
       progress.erase();

@@ -16,26 +16,30 @@ config::Settings resolve(const config::Options& options, RunContext& context,
 }
 
 tools::LoadedTools load_tools(const config::Options& options, const config::Settings& settings,
-                              RunContext& context, tools::Registry& registry) {
+                              RunContext& context, tools::Registry& registry,
+                              std::mutex* err_mutex) {
   io::FdStream& err = context.err;
+  // Writes a line on stderr, under err_mutex when there is one.
+  auto write_line = [&err, err_mutex](const std::string& line) {
+    std::unique_lock<std::mutex> lock;
+    if (err_mutex) lock = std::unique_lock(*err_mutex);
+    err.append(line + "\n");
+    err.flush();
+  };
   tools::ToolLoadOptions load;
   load.no_default_config = options.no_mcp_config;
   load.listing = options.list_tools;
   load.config_files = options.mcp_configs;
   load.server_env = options.mcp_env;
-  load.warn = [&err](const std::string& warning) {
-    err.append("ochat: warning: " + warning + "\n");
-    err.flush();
+  load.warn = [write_line](const std::string& warning) {
+    write_line("ochat: warning: " + warning);
   };
   tools::ProcessLimits limits;
   limits.tool_timeout = settings.tool_timeout;
   limits.describe_timeout = settings.describe_timeout;
   limits.mcp_timeout = settings.mcp_timeout;
   if (settings.verbose) {
-    limits.log = [&err](const std::string& line) {
-      err.append(line + "\n");
-      err.flush();
-    };
+    limits.log = write_line;
   }
   const auto factory = tools::process_factory(std::move(limits), context.getenv);
   return tools::load_tools(options.tool_sources, load, context.getenv, *factory, context.cancel,

@@ -1,6 +1,7 @@
 #pragma once
 // Steps that several modes share.
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "cmd/modes.hpp"
@@ -18,9 +19,11 @@ config::Settings resolve(const config::Options& options, RunContext& context,
                          const conversation::SavedSettings& saved = {});
 
 // Loads the tools the command line (and the MCP configuration files) name into `registry`;
-// warnings, and with -v the MCP servers' log lines, go to stderr.
+// warnings, and with -v the MCP servers' log lines, go to stderr (under `err_mutex` when
+// given: a batch calls tools from several threads).
 tools::LoadedTools load_tools(const config::Options& options, const config::Settings& settings,
-                              RunContext& context, tools::Registry& registry);
+                              RunContext& context, tools::Registry& registry,
+                              std::mutex* err_mutex = nullptr);
 
 // Writes "ochat: warning: TEXT" on stderr.
 void warn(RunContext& context, const std::string& text);
