@@ -131,6 +131,7 @@ int run_batch(const config::Options& options, RunContext& context) {
   chat.prompt = joined(settings.prompt);
   chat.api = settings.api;
   chat.timeouts = settings.timeouts;
+  chat.secret = settings.api_key;
   chat.conversation.tools = registry.empty() ? nullptr : &shared_tools;
   chat.conversation.max_rounds = settings.max_rounds;
   chat.conversation.recovery.policy.retries = settings.retries;

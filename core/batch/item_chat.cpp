@@ -35,10 +35,18 @@ Json item_options(const Json& base, const Json& given, config::Api api) {
 
 namespace {
 
-void fail(ItemResult& result, const Error& error, events::EventSink& sink,
-          const events::DoneInfo& done) {
-  result.error = error;
-  sink.error(error.kind(), error.what(), error.hint());
+std::string masked(std::string text, const std::string& secret) {
+  if (secret.empty()) return text;
+  for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+    text.replace(at, secret.size(), "[API key]");
+  }
+  return text;
+}
+
+void fail(ItemResult& result, const Error& error, const std::string& secret,
+          events::EventSink& sink, const events::DoneInfo& done) {
+  result.error = Error(error.kind(), masked(error.what(), secret), masked(error.hint(), secret));
+  sink.error(result.error->kind(), result.error->what(), result.error->hint());
   sink.done(done);
 }
 
@@ -70,16 +78,16 @@ ItemResult run_item(const Item& item, const ItemChat& chat, const chat::Backend&
         chat::run_conversation(turn, std::move(request), chat.conversation);
     if (end.end != chat::TurnResult::End::done) result.interrupted = true;
   } catch (const chat::CutToolCallsError& e) {
-    fail(result, e, sink, {"length", e.stats()});
+    fail(result, e, chat.secret, sink, {"length", e.stats()});
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::interrupted || cancel.requested() != 0) {
       result.interrupted = true;
       sink.done({"interrupted", {}});
     } else {
-      fail(result, e, sink, {"error", {}});
+      fail(result, e, chat.secret, sink, {"error", {}});
     }
   } catch (const std::exception& e) {
-    fail(result, Error(ErrorKind::internal, e.what()), sink, {"error", {}});
+    fail(result, Error(ErrorKind::internal, e.what()), chat.secret, sink, {"error", {}});
   }
   sink.flush();
   return result;

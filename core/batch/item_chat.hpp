@@ -19,11 +19,14 @@ struct ItemChat {
   config::Api api = config::Api::ollama;  // whose documented options an item's "options" use
   http::Timeouts timeouts;
   chat::ConversationOptions conversation;  // tools, max_rounds, recovery
+  // The API key: masked ("[API key]") in every error an item reports, should a server quote it.
+  std::string secret;
 };
 
 // Runs `item` through `backend` and `transport` (this worker's own), its events into a sink
 // that fills the result and hands them on to `forward` (may be null). Never throws: a failure
-// is the result's `error` (and, to `forward`, an `error` event and `done` with reason "error");
+// is the result's `error`, with chat.secret masked (and, to `forward`, an `error` event and
+// `done` with reason "error");
 // a signal sets `interrupted`. `stop` (may be null): stdout was closed.
 ItemResult run_item(const Item& item, const ItemChat& chat, const chat::Backend& backend,
                     http::Transport& transport, events::EventSink* forward,

@@ -274,6 +274,27 @@ TEST_CASE("batch: the OpenAI-compatible protocol too") {
   for (const auto& r2 : ochat.server.requests()) CHECK(r2.path == "/v1/chat/completions");
 }
 
+TEST_CASE("batch: an item's error never shows the API key, even when the server quotes it") {
+  Ochat ochat;
+  RunOptions o;
+  o.stdin_data = "one\n";
+  o.env = {{"OCHAT_API_KEY", "sk-batch-secret-0123456789"}};
+  o.args = {"--api", "openai", "--host", ochat.server.url() + "/v1", "--each", "-m", "status:401"};
+  auto r = run_process(ochat_binary(), o);
+  CHECK(r.exit_code == 6);
+  const auto lines = parse_lines(r.out);
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0]["error"]["kind"] == "http");
+  CHECK(r.out.find("sk-batch-secret") == std::string::npos);
+  CHECK(r.err.find("sk-batch-secret") == std::string::npos);
+
+  o.args.push_back("--events");
+  r = run_process(ochat_binary(), o);
+  CHECK(r.exit_code == 6);
+  CHECK(r.out.find("sk-batch-secret") == std::string::npos);
+  CHECK(r.out.find("[API key]") != std::string::npos);
+}
+
 TEST_CASE("batch: tools run inside each item") {
   Ochat ochat;
   RunOptions o;
