@@ -1,5 +1,7 @@
 #include "core/batch/batch_runner.hpp"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -72,6 +74,11 @@ class Runner {
       }
       ++counts_.items;
       const bool skip = options_.resume && options_.resume->contains(item->index);
+      if (skip && !options_.resume->same_input(item->index, item->input)) {
+        throw Error(ErrorKind::usage,
+                    fmt::format("--resume: item {} is not the one the results name", item->index),
+                    "resume with the same input as the run that wrote them");
+      }
       // Wait for room: in the window, and (to run it) a free worker.
       while (!stopping() &&
              !(window_.can_start(item->index) && (skip || queue_.size() + running_ < jobs_))) {

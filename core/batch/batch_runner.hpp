@@ -57,7 +57,7 @@ struct BatchOutcome {
 // Runs every item `reader` gives. After a signal no item starts; the running ones end (as
 // interrupted: nothing is written for them) and every finished result still waiting is written
 // in input order, gaps and all. Throws (after writing what finished) the ochat::Error of a read
-// that failed.
+// that failed, or (usage) of an item --resume skips whose input differs from the one there.
 BatchOutcome run_batch(ItemReader& reader, const BatchOptions& options,
                        const BatchCallbacks& callbacks);
 

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
@@ -16,7 +17,17 @@ namespace {
 // A sanity bound, so that a corrupt index cannot ask for gigabytes of flags.
 constexpr std::uint64_t kMaxIndex = std::uint64_t{1} << 40;
 
+// Never 0, which stands for "no input recorded".
+std::uint64_t input_hash(std::string_view input) {
+  return static_cast<std::uint64_t>(std::hash<std::string_view>{}(input)) | 1;
+}
+
 }  // namespace
+
+bool Finished::same_input(std::size_t index, std::string_view input) const {
+  if (index >= inputs.size() || inputs[index] == 0) return true;
+  return inputs[index] == input_hash(input);
+}
 
 Finished read_finished(std::istream& in) {
   Finished done;
@@ -32,9 +43,16 @@ Finished read_finished(std::istream& in) {
     }
     if (const auto error = doc.find("error"); error != doc.end() && !error->is_null()) continue;
     const auto i = static_cast<std::size_t>(index->get<std::uint64_t>());
-    if (done.finished.size() <= i) done.finished.resize(i + 1);
+    if (done.finished.size() <= i) {
+      done.finished.resize(i + 1);
+      done.inputs.resize(i + 1);
+    }
     if (!done.finished[i]) ++done.count;
     done.finished[i] = true;
+    const auto input = doc.find("input");
+    done.inputs[i] = input != doc.end() && input->is_string()
+                         ? input_hash(input->get_ref<const std::string&>())
+                         : 0;
   }
   return done;
 }

@@ -250,6 +250,29 @@ TEST_CASE("batch::read_finished takes the items that succeeded, whatever else th
   CHECK(done.ignored == 2);
 }
 
+TEST_CASE("batch::run_batch refuses to skip an item whose input is not the one --resume read") {
+  std::istringstream in("{\"index\":0,\"input\":\"item0\"}\n{\"index\":1,\"input\":\"other\"}\n");
+  const Finished done = read_finished(in);
+  CHECK(done.same_input(0, "item0"));
+  CHECK_FALSE(done.same_input(1, "item1"));
+  CHECK(done.same_input(7, "anything"));  // nothing recorded
+  std::atomic<bool> closed{false};
+  ItemReader reader(reader_of("item0\nitem1\nitem2\n", 100), ItemFormat::lines);
+  BatchOptions options;
+  options.resume = &done;
+  options.output_closed = &closed;
+  BatchCallbacks callbacks;
+  callbacks.run = [](const Item& item, std::size_t) {
+    ItemResult r;
+    r.index = item.index;
+    return r;
+  };
+  callbacks.encode = [](const ItemResult&) -> std::optional<std::string> { return "x"; };
+  callbacks.write = [](const std::string&) { return true; };
+  CHECK_THROWS_WITH(run_batch(reader, options, callbacks),
+                    Catch::Contains("item 1 is not the one the results name"));
+}
+
 TEST_CASE("batch::read_finished_file names --resume when the file cannot be read") {
   CHECK_THROWS_WITH(read_finished_file("/nonexistent/out.jsonl"), Catch::Contains("--resume"));
 }
