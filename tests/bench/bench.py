@@ -184,24 +184,28 @@ def batch(args, _srv):
     print("\n## Batch: %d items against a server with %d slots (first token 50 ms, then 20 tokens 5 ms apart)"
           % (n, slots))
     print("server's limit: %d x 150 ms / %d = %.2f s" % (n, slots, limit))
-    with tempfile.NamedTemporaryFile("w", suffix=".txt") as items:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as items, \
+            tempfile.NamedTemporaryFile("w", suffix=".jsonl") as bodies:
         items.write("".join("item %d\n" % i for i in range(n)))
         items.flush()
+        # For curl: each line a request body, handed to one curl | jq on its standard input.
+        bodies.write("".join(json.dumps({"model": "gpu", "messages": [{"role": "user", "content": "item %d" % i}]})
+                             + "\n" for i in range(n)))
+        bodies.flush()
         runs = {
-            "ochat --each -j 8": [args.ochat, "--host", srv.url, "-m", "gpu", "--each", "-j", "8"],
-            "xargs -P 8 ochat (one per item)": ["xargs", "-d", "\\n", "-P", "8", "-I{}", args.ochat, "--no-stdin",
-                                                "--host", srv.url, "-m", "gpu", "{}"],
+            "ochat --each -j 8": ([args.ochat, "--host", srv.url, "-m", "gpu", "--each", "-j", "8"], items.name),
+            "xargs -P 8 ochat (one per item)": (["xargs", "-d", "\\n", "-P", "8", "-I{}", args.ochat, "--no-stdin",
+                                                 "--host", srv.url, "-m", "gpu", "{}"], items.name),
         }
         if shutil.which("parallel"):
-            runs["parallel -j 8 curl | jq"] = [
-                "parallel", "-j", "8",
-                "curl -sN %s/api/chat -d '{\"model\":\"gpu\",\"messages\":[{\"role\":\"user\","
-                "\"content\":\"{}\"}]}' | jq -j .message.content" % srv.url]
+            runs["parallel -j 8 curl | jq (one per item)"] = (
+                ["parallel", "-j", "8", "--pipe", "-N", "1",
+                 "curl -sN %s/api/chat -d @- | jq -j .message.content" % srv.url], bodies.name)
         print("| client | wall s | vs limit | client CPU s | CPU vs ochat |")
         print("|---|---:|---:|---:|---:|")
         cpu_ochat = None
-        for name, cmd in runs.items():
-            wall, cpu, _, st = timed_rss(cmd, items.name)
+        for name, (cmd, stdin_path) in runs.items():
+            wall, cpu, _, st = timed_rss(cmd, stdin_path)
             check(name, [st])
             if cpu_ochat is None:
                 cpu_ochat = cpu
