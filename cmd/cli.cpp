@@ -22,6 +22,7 @@ constexpr const char* kExamples =
     "  ochat -m qwen3 --events \"hi\" | jq -c 'select(.type == \"token\") | .data.text'\n"
     "  ochat -c \"now make it shorter\"        # continue the last conversation\n"
     "  ochat --chat review.jsonl \"...\"       # a conversation of its own, for scripts\n"
+    "  ochat -m llama3.2                      # an interactive chat (/help lists its commands)\n"
     "\n"
     "Exit status: 0 ok, 1 other error, 2 usage, 3 cannot connect, 4 server refused the request,\n"
     "5 stream broke, 124 timeout, 130 interrupted (SIGINT), 143 terminated (SIGTERM).\n"
@@ -127,8 +128,16 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
       ->group(output);
   app->add_flag("-v,--verbose", o.verbose, "Print token counts and timings on stderr afterwards")
       ->group(output);
+  app->add_flag("--raw", o.raw,
+                "Write the model's and the tools' text to a terminal as it is (by default escape "
+                "sequences and control characters are shown as ^[ and the like)")
+      ->group(output);
 
   const char* conversations = "Conversations";
+  app->add_flag("-i,--interactive", o.interactive,
+                "Chat on the terminal, line by line (the default with no PROMPT when standard "
+                "input is a terminal); a PROMPT is the first message")
+      ->group(conversations);
   app->add_flag("-c,--continue", o.continue_last,
                 "Continue the most recent conversation (its model, server, options and tools "
                 "unless given again)")

@@ -1,0 +1,115 @@
+#include "core/io/edit_line_reader.hpp"
+
+#include <fcntl.h>
+#include <histedit.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <clocale>
+#include <cstdio>
+#include <cstring>
+#include <langinfo.h>
+
+#include "core/error.hpp"
+
+namespace ochat::io {
+
+struct EditLineReader::State {
+  EditLineOptions options;
+  EditLine* editor = nullptr;
+  History* history = nullptr;
+  HistEvent event{};
+  std::string prompt;
+};
+
+namespace {
+
+char* prompt_of(EditLine* editor) {
+  void* data = nullptr;
+  el_get(editor, EL_CLIENTDATA, &data);
+  return static_cast<EditLineReader::State*>(data)->prompt.data();
+}
+
+// UTF-8 characters are edited as characters only under a UTF-8 LC_CTYPE.
+void use_utf8_locale() {
+  if (std::setlocale(LC_CTYPE, "") && std::strcmp(nl_langinfo(CODESET), "UTF-8") == 0) return;
+  std::setlocale(LC_CTYPE, "C.UTF-8");
+}
+
+// Writes the history to `path`, readable by its owner only (it holds what was typed).
+void save_history(History* history, const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  ::fchmod(fd, 0600);
+  FILE* file = ::fdopen(fd, "w");
+  if (!file) {
+    ::close(fd);
+    return;
+  }
+  HistEvent event{};
+  ::history(history, &event, H_SAVE_FP, file);
+  std::fclose(file);
+}
+
+}  // namespace
+
+EditLineReader::EditLineReader(const EditLineOptions& options) : state_(std::make_unique<State>()) {
+  use_utf8_locale();
+  state_->options = options;
+  state_->history = ::history_init();
+  state_->editor = ::el_init("ochat", stdin, stderr, stderr);
+  if (!state_->history || !state_->editor) {
+    if (state_->editor) ::el_end(state_->editor);
+    if (state_->history) ::history_end(state_->history);
+    throw Error(ErrorKind::internal, "cannot start the line editor (libedit)");
+  }
+  ::history(state_->history, &state_->event, H_SETSIZE, static_cast<int>(options.history_size));
+  ::history(state_->history, &state_->event, H_SETUNIQUE, 1);
+  if (!options.history_file.empty()) {
+    ::history(state_->history, &state_->event, H_LOAD, options.history_file.c_str());
+  }
+  ::el_set(state_->editor, EL_CLIENTDATA, state_.get());
+  ::el_set(state_->editor, EL_PROMPT, prompt_of);
+  ::el_set(state_->editor, EL_EDITOR, "emacs");
+  ::el_set(state_->editor, EL_HIST, ::history, state_->history);
+  ::el_source(state_->editor, nullptr);  // ~/.editrc, as other libedit programs read it
+}
+
+EditLineReader::~EditLineReader() {
+  ::el_end(state_->editor);
+  ::history_end(state_->history);
+}
+
+LineInput EditLineReader::read_line(const std::string& prompt) {
+  state_->prompt = prompt;
+  int count = 0;
+  errno = 0;
+  const char* line = ::el_gets(state_->editor, &count);
+  if (!line) {
+    if (count < 0 && errno == EINTR) {
+      std::fputs("\n", stderr);  // what was typed stays on its line; a fresh prompt below
+      std::fflush(stderr);
+      return {LineInput::Kind::interrupted, {}};
+    }
+    return {LineInput::Kind::end, {}};
+  }
+  std::string text(line, static_cast<std::size_t>(count));
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  return {LineInput::Kind::line, std::move(text)};
+}
+
+bool EditLineReader::input_pending() {
+  pollfd fd{STDIN_FILENO, POLLIN, 0};
+  return ::poll(&fd, 1, 0) > 0 && (fd.revents & POLLIN) != 0;
+}
+
+void EditLineReader::add_history(const std::string& entry) {
+  ::history(state_->history, &state_->event, H_ENTER, entry.c_str());
+  if (state_->options.save_history && !state_->options.history_file.empty()) {
+    save_history(state_->history, state_->options.history_file);
+  }
+}
+
+}  // namespace ochat::io
