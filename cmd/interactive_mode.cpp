@@ -218,8 +218,10 @@ bool Interactive::command(const std::string& line) {
     case Name::bye:
       return false;
     case Name::unknown:
-      say(fmt::format("ochat: error: unknown command {}; /help lists the commands\n",
-                      text::terminal_safe(command.word)));
+      report_error(Error(ErrorKind::usage,
+                         fmt::format("unknown command {}", text::terminal_safe(command.word)),
+                         "/help lists the commands"),
+                   context_);
       break;
   }
   return true;
