@@ -141,10 +141,10 @@ std::optional<int> Interactive::turn(const chat::Message& user) {
       request.messages.push_back(chat::Message::text("system", system_));
     request.messages.push_back(user);
   }
-  TurnLog log(entries_,
-              {request.messages.begin() + static_cast<std::ptrdiff_t>(earlier),
-               request.messages.end()},
-              saved);
+  TurnLog log(
+      entries_,
+      {request.messages.begin() + static_cast<std::ptrdiff_t>(earlier), request.messages.end()},
+      saved);
   conversation.log = &log;
   request.tools = chat_.registry.definitions();
   try {
@@ -209,9 +209,8 @@ bool Interactive::command(const std::string& line) {
       conversation::Transcript transcript;
       transcript.entries = entries_;
       const std::string shown = conversation::render_text(transcript);
-      context_.out.append(context_.out.is_terminal() && !command_line_.raw
-                              ? text::terminal_safe(shown)
-                              : shown);
+      context_.out.append(
+          context_.out.is_terminal() && !command_line_.raw ? text::terminal_safe(shown) : shown);
       context_.out.flush();
       break;
     }
@@ -250,8 +249,8 @@ int run_interactive(const config::Options& command_line, RunContext& context) {
   }
   std::optional<chat::Message> first;
   if (!given.prompt.empty() || !command_line.attach.empty()) {
-    first = attach::user_message(
-        {command_line.attach, given.prompt, false, false, STDIN_FILENO, true});
+    first =
+        attach::user_message({command_line.attach, given.prompt, false, false, STDIN_FILENO, true});
   }
 
   sys::SignalGuard signals;

@@ -81,7 +81,8 @@ int run_mode(const cli::Command& command, cmd::RunContext& context) {
     case cli::Mode::chat:
       break;
   }
-  if (cmd::wants_interactive(command.options)) return cmd::run_interactive(command.options, context);
+  if (cmd::wants_interactive(command.options))
+    return cmd::run_interactive(command.options, context);
   return cmd::run_chat(command.options, context);
 }
 

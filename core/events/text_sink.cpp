@@ -92,7 +92,8 @@ void TextSink::tool_result(const ToolResultInfo& info) {
   if (!err_.is_terminal() && !options_.verbose) return;
   if (info.is_error) {
     std::string first = info.content.substr(0, info.content.find('\n'));
-    err_.append(fmt::format("error ({} ms): {}\n", info.duration_ms, for_err(text::excerpt(first, 100))));
+    err_.append(
+        fmt::format("error ({} ms): {}\n", info.duration_ms, for_err(text::excerpt(first, 100))));
   } else {
     err_.append(fmt::format("ok ({} ms, {} bytes)\n", info.duration_ms, info.content.size()));
   }

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <histedit.h>
+#include <langinfo.h>
 #include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,7 +11,6 @@
 #include <clocale>
 #include <cstdio>
 #include <cstring>
-#include <langinfo.h>
 
 #include "core/error.hpp"
 

@@ -86,17 +86,17 @@ using Lines = std::vector<std::string>;
 
 TEST_CASE("interactive: three turns, each request carries the conversation so far") {
   Ochat ochat;
-  auto r = ochat.run({"-m", "echo"}, on_terminal({{kPrompt, "one\r"},
-                                                 {kPrompt, "two\r"},
-                                                 {kPrompt, "three\r"},
-                                                 {kPrompt, "\x04"}}));
+  auto r = ochat.run(
+      {"-m", "echo"},
+      on_terminal(
+          {{kPrompt, "one\r"}, {kPrompt, "two\r"}, {kPrompt, "three\r"}, {kPrompt, "\x04"}}));
   INFO(r.out);
   CHECK(r.exit_code == 0);
   REQUIRE(ochat.server.requests().size() == 3);
   CHECK(messages_of(ochat.request_body(0)) == Lines{"user: one"});
   CHECK(messages_of(ochat.request_body(1)) == Lines{"user: one", "assistant: one", "user: two"});
-  CHECK(messages_of(ochat.request_body(2)) == Lines{"user: one", "assistant: one", "user: two",
-                                                    "assistant: two", "user: three"});
+  CHECK(messages_of(ochat.request_body(2)) ==
+        Lines{"user: one", "assistant: one", "user: two", "assistant: two", "user: three"});
 }
 
 TEST_CASE(
@@ -138,10 +138,10 @@ TEST_CASE(
 
 TEST_CASE("interactive: Ctrl-C at the prompt clears the line and the chat goes on") {
   Ochat ochat;
-  auto r = ochat.run({"-m", "echo"}, on_terminal({{kPrompt, "forgotten"},
-                                                 {"forgotten", "\x03"},
-                                                 {kPrompt, "kept\r"},
-                                                 {kPrompt, "\x04"}}));
+  auto r = ochat.run(
+      {"-m", "echo"},
+      on_terminal(
+          {{kPrompt, "forgotten"}, {"forgotten", "\x03"}, {kPrompt, "kept\r"}, {kPrompt, "\x04"}}));
   INFO(r.out);
   CHECK(r.exit_code == 0);
   REQUIRE(ochat.server.requests().size() == 1);
@@ -158,10 +158,10 @@ TEST_CASE("interactive: /bye leaves with status 0") {
 TEST_CASE("interactive: a \"\"\" block of many lines is one message") {
   Ochat ochat;
   auto r = ochat.run({"-m", "echo"}, on_terminal({{kPrompt, "\"\"\"\r"},
-                                                 {kMorePrompt, "line one\r"},
-                                                 {kMorePrompt, "/not a command\r"},
-                                                 {kMorePrompt, "\"\"\"\r"},
-                                                 {kPrompt, "\x04"}}));
+                                                  {kMorePrompt, "line one\r"},
+                                                  {kMorePrompt, "/not a command\r"},
+                                                  {kMorePrompt, "\"\"\"\r"},
+                                                  {kPrompt, "\x04"}}));
   INFO(r.out);
   CHECK(r.exit_code == 0);
   REQUIRE(ochat.server.requests().size() == 1);
@@ -170,9 +170,9 @@ TEST_CASE("interactive: a \"\"\" block of many lines is one message") {
 
 TEST_CASE("interactive: lines pasted at once are one message") {
   Ochat ochat;
-  auto r = ochat.run({"-m", "echo"},
-                     on_terminal({{kPrompt, "first\rsecond\rthird\r"}, {"third", ""},
-                                  {kPrompt, "\x04"}}));
+  auto r = ochat.run(
+      {"-m", "echo"},
+      on_terminal({{kPrompt, "first\rsecond\rthird\r"}, {"third", ""}, {kPrompt, "\x04"}}));
   INFO(r.out);
   CHECK(r.exit_code == 0);
   REQUIRE(ochat.server.requests().size() == 1);
@@ -182,15 +182,15 @@ TEST_CASE("interactive: lines pasted at once are one message") {
 TEST_CASE("interactive: /model, /system, /tools, /show, /clear and /help") {
   Ochat ochat;
   auto r = ochat.run({"-m", "text"}, on_terminal({{kPrompt, "/help\r"},
-                                                 {kPrompt, "/model echo\r"},
-                                                 {kPrompt, "/system be brief\r"},
-                                                 {kPrompt, "/tools\r"},
-                                                 {kPrompt, "hello\r"},
-                                                 {kPrompt, "/show\r"},
-                                                 {kPrompt, "/clear\r"},
-                                                 {kPrompt, "again\r"},
-                                                 {kPrompt, "/model\r"},
-                                                 {kPrompt, "\x04"}}));
+                                                  {kPrompt, "/model echo\r"},
+                                                  {kPrompt, "/system be brief\r"},
+                                                  {kPrompt, "/tools\r"},
+                                                  {kPrompt, "hello\r"},
+                                                  {kPrompt, "/show\r"},
+                                                  {kPrompt, "/clear\r"},
+                                                  {kPrompt, "again\r"},
+                                                  {kPrompt, "/model\r"},
+                                                  {kPrompt, "\x04"}}));
   INFO(r.out);
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("/model NAME "));
@@ -208,13 +208,13 @@ TEST_CASE("interactive: /model, /system, /tools, /show, /clear and /help") {
 
 TEST_CASE("interactive: an unknown /command is an error line, not a message") {
   Ochat ochat;
-  auto r = ochat.run({"-m", "echo"},
-                     on_terminal({{kPrompt, "/frobnicate now\r"}, {kPrompt, "\x04"}}));
+  auto r =
+      ochat.run({"-m", "echo"}, on_terminal({{kPrompt, "/frobnicate now\r"}, {kPrompt, "\x04"}}));
   INFO(r.out);
   CHECK(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains(
-                        "ochat: error:\x1b[0m unknown command /frobnicate; /help lists the "
-                        "commands\r\n"));
+  CHECK_THAT(r.out,
+             Catch::Contains("ochat: error:\x1b[0m unknown command /frobnicate; /help lists the "
+                             "commands\r\n"));
   CHECK(ochat.server.requests().empty());
 }
 
@@ -307,9 +307,11 @@ TEST_CASE("interactive: the history file is written 0600, and not with --no-save
 TEST_CASE("interactive: --confirm asks on the same terminal") {
   Ochat ochat;
   const std::string weather = std::string(OCHAT_TEST_PLUGINS) + "/weather";
-  auto r = ochat.run({"-m", "tool", "-t", weather, "--confirm"},
-                     on_terminal({{kPrompt, "hi\r"}, {"[y/N] ", "y\r"}, {kPrompt, "again\r"},
-                                  {"[y/N] ", "n\r"}, {kPrompt, "\x04"}}));
+  auto r = ochat.run({"-m", "tool", "-t", weather, "--confirm"}, on_terminal({{kPrompt, "hi\r"},
+                                                                              {"[y/N] ", "y\r"},
+                                                                              {kPrompt, "again\r"},
+                                                                              {"[y/N] ", "n\r"},
+                                                                              {kPrompt, "\x04"}}));
   INFO(r.out);
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("-> ok ("));

@@ -37,7 +37,8 @@ TEST_CASE("interactive::InputAssembler: \"\"\" opens and closes a block of many 
   CHECK_FALSE(in.continues());
 }
 
-TEST_CASE("interactive::InputAssembler: text may follow the opening and precede the closing quotes") {
+TEST_CASE(
+    "interactive::InputAssembler: text may follow the opening and precede the closing quotes") {
   InputAssembler in;
   CHECK(in.add(R"("""one)", false).kind == Input::Kind::none);
   const Input block = in.add(R"(two""")", false);

@@ -28,9 +28,9 @@ TEST_CASE("text::TerminalFilter keeps text, newlines, tabs and UTF-8 as they are
 }
 
 TEST_CASE("text::TerminalFilter shows escape sequences and controls in caret notation") {
-  CHECK(terminal_safe("\x1b]52;c;aGk=\x07") == "^[]52;c;aGk=^G");     // OSC 52 clipboard
-  CHECK(terminal_safe("\x1b]0;title\x1b\\") == "^[]0;title^[\\");     // window title
-  CHECK(terminal_safe("\x1b[2J\x1b[H") == "^[[2J^[[H");               // cursor, clear screen
+  CHECK(terminal_safe("\x1b]52;c;aGk=\x07") == "^[]52;c;aGk=^G");            // OSC 52 clipboard
+  CHECK(terminal_safe("\x1b]0;title\x1b\\") == "^[]0;title^[\\");            // window title
+  CHECK(terminal_safe("\x1b[2J\x1b[H") == "^[[2J^[[H");                      // cursor, clear screen
   CHECK(terminal_safe("\x1b]8;;http://x\x1b\\a") == "^[]8;;http://x^[\\a");  // hyperlink
   CHECK(terminal_safe("bell\x07") == "bell^G");
   CHECK(terminal_safe("\x08\x7f") == "^H^?");
@@ -47,8 +47,9 @@ TEST_CASE("text::TerminalFilter shows C1 controls as ESC and their 7-bit equival
 
 TEST_CASE("text::TerminalFilter turns invalid UTF-8 into U+FFFD") {
   CHECK(terminal_safe("a\xFF"
-                      "b") == "a\xEF\xBF\xBD"
-                              "b");
+                      "b") ==
+        "a\xEF\xBF\xBD"
+        "b");
   CHECK(terminal_safe("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong
   CHECK(terminal_safe("end\xE4\xBD") == "end\xEF\xBF\xBD");        // cut at the end
 }
