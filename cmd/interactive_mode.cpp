@@ -260,15 +260,16 @@ int run_interactive(const config::Options& command_line, RunContext& context) {
   if (chat->settings.model.empty()) {
     throw Error(ErrorKind::usage, no_model_message(session.turn_context()));
   }
-  io::EditLineReader reader(history_options(command_line, context));
+  io::EditLineOptions editing = history_options(command_line, context);
+  editing.interrupt_fd = context.cancel.wake_fd;
+  io::EditLineReader reader(editing);
   if (first) {
     if (auto status = session.turn(*first)) return *status;
   }
   interactive::InputAssembler input;
   for (;;) {
-    signals.interrupt_reads(true);  // Ctrl-C makes the read return: the line is cleared
+    // Ctrl-C makes the read return (the signal's wake-up pipe): the line is cleared.
     const io::LineInput line = reader.read_line(input.continues() ? kMorePrompt : kPrompt);
-    signals.interrupt_reads(false);
     if (const int signal = context.cancel.requested(); signal != 0 && signal != SIGINT) {
       return 128 + signal;
     }

@@ -11,6 +11,7 @@
 #include <clocale>
 #include <cstdio>
 #include <cstring>
+#include <cwchar>
 
 #include "core/error.hpp"
 
@@ -30,6 +31,41 @@ char* prompt_of(EditLine* editor) {
   void* data = nullptr;
   el_get(editor, EL_CLIENTDATA, &data);
   return static_cast<EditLineReader::State*>(data)->prompt.data();
+}
+
+// libedit's read function: one character from standard input, decoded with the locale (as
+// libedit's own does), or -1 with errno EINTR once the interrupt descriptor is readable. Waiting
+// in poll() on both, rather than in read(), a signal that comes before the wait is not missed.
+int read_character(EditLine* editor, wchar_t* out) {
+  void* data = nullptr;
+  el_get(editor, EL_CLIENTDATA, &data);
+  const int interrupt_fd = static_cast<EditLineReader::State*>(data)->options.interrupt_fd;
+  std::mbstate_t state{};
+  for (;;) {
+    pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {interrupt_fd, POLLIN, 0}};
+    const int ready = ::poll(fds, interrupt_fd >= 0 ? 2 : 1, -1);
+    if (ready < 0 && errno != EINTR) return -1;
+    if (interrupt_fd >= 0 && (fds[1].revents & POLLIN) != 0) {
+      errno = EINTR;
+      return -1;
+    }
+    if (ready <= 0) continue;
+    char byte = 0;
+    const ssize_t got = ::read(STDIN_FILENO, &byte, 1);
+    if (got == 0) return 0;
+    if (got < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      return -1;
+    }
+    wchar_t wide = 0;
+    const std::size_t used = std::mbrtowc(&wide, &byte, 1, &state);
+    if (used == static_cast<std::size_t>(-2)) continue;  // more bytes of the character to come
+    if (used == static_cast<std::size_t>(-1)) {
+      wide = 0xFFFD;  // not a character of the locale
+    }
+    *out = wide;
+    return 1;
+  }
 }
 
 // UTF-8 characters are edited as characters only under a UTF-8 LC_CTYPE.
@@ -72,6 +108,7 @@ EditLineReader::EditLineReader(const EditLineOptions& options) : state_(std::mak
   }
   ::el_set(state_->editor, EL_CLIENTDATA, state_.get());
   ::el_set(state_->editor, EL_PROMPT, prompt_of);
+  ::el_set(state_->editor, EL_GETCFN, read_character);
   ::el_set(state_->editor, EL_EDITOR, "emacs");
   ::el_set(state_->editor, EL_HIST, ::history, state_->history);
   ::el_source(state_->editor, nullptr);  // ~/.editrc, as other libedit programs read it

@@ -14,6 +14,9 @@ struct EditLineOptions {
   // Whether each new entry is written to history_file (created 0600, its mode set to 0600).
   bool save_history = true;
   std::size_t history_size = 1000;
+  // When this descriptor becomes readable (a signal's wake-up pipe: sys::CancelToken::wake_fd),
+  // read_line() returns `interrupted`; -1: none.
+  int interrupt_fd = -1;
 };
 
 class EditLineReader final : public LineReader {
@@ -25,8 +28,7 @@ class EditLineReader final : public LineReader {
   EditLineReader(const EditLineReader&) = delete;
   EditLineReader& operator=(const EditLineReader&) = delete;
 
-  // `interrupted` needs the SIGINT handler to be one that does not restart reads
-  // (sys::SignalGuard::interrupt_reads).
+  // `interrupted` once options.interrupt_fd is readable (the caller empties it).
   LineInput read_line(const std::string& prompt) override;
   bool input_pending() override;
   void add_history(const std::string& entry) override;

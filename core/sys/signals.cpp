@@ -30,22 +30,17 @@ extern "C" void on_signal(int sig) {
   }
 }
 
-// Installs on_signal for SIGINT and SIGTERM; `old_*` receive the handlers it replaces.
-void install(bool restart, struct sigaction* old_int, struct sigaction* old_term) {
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = restart ? SA_RESTART : 0;
-  ::sigaction(SIGINT, &sa, old_int);
-  ::sigaction(SIGTERM, &sa, old_term);
-}
-
 }  // namespace
 
 SignalGuard::SignalGuard() {
   g_signal.store(0);
   if (::pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0) g_wake[0] = g_wake[1] = -1;
-  install(true, &g_old_int, &g_old_term);
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  ::sigaction(SIGINT, &sa, &g_old_int);
+  ::sigaction(SIGTERM, &sa, &g_old_term);
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
   sigemptyset(&ignore.sa_mask);
@@ -63,8 +58,6 @@ SignalGuard::~SignalGuard() {
 }
 
 CancelToken SignalGuard::token() const { return CancelToken{&g_signal, g_wake[0]}; }
-
-void SignalGuard::interrupt_reads(bool on) { install(!on, nullptr, nullptr); }
 
 void SignalGuard::clear() {
   char bytes[64];

@@ -16,9 +16,6 @@ class SignalGuard {
 
   CancelToken token() const;
 
-  // Whether a signal makes a blocking read return with EINTR (true: the line editor's prompt,
-  // where Ctrl-C clears the line) instead of restarting it (false, the default).
-  void interrupt_reads(bool on);
   // Forgets the signal received (and empties the wake-up pipe): the interactive mode goes on
   // after Ctrl-C, and the next one is a first one again.
   void clear();

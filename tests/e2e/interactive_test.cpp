@@ -1,6 +1,7 @@
 // The interactive mode, driven through a pseudo-terminal as a person would type: keystrokes
 // are written to the terminal once the text they answer has appeared (a pty turns "\n" into
 // "\r\n" on output; Enter is "\r" on input, Ctrl-C "\x03", Ctrl-D "\x04").
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
@@ -318,4 +319,49 @@ TEST_CASE("interactive: --confirm asks on the same terminal") {
   CHECK_THAT(r.out, Catch::Contains("Tool said: weather for"));
   CHECK_THAT(r.out, Catch::Contains("The user declined to run this tool call."));
   CHECK(ochat.server.requests().size() == 4);
+}
+
+TEST_CASE("interactive: SIGTERM at the prompt ends the session with 143") {
+  Ochat ochat;
+  RunOptions o = on_terminal({{kPrompt, "hi\r"}});
+  o.signal_on_text = {SIGTERM, std::string(kTextText) + "\r\n" + kPrompt};
+  auto r = ochat.run({"-m", "text"}, o);
+  INFO(r.out);
+  CHECK(r.exit_code == 143);
+  CHECK(ochat.server.requests().size() == 1);
+}
+
+TEST_CASE("interactive: -v prints the statistics after each answer") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "echo", "-v"},
+                     on_terminal({{kPrompt, "one\r"}, {kPrompt, "two\r"}, {kPrompt, "\x04"}}));
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  std::size_t blocks = 0;
+  for (auto at = r.out.find("generated tokens:"); at != std::string::npos;
+       at = r.out.find("generated tokens:", at + 1)) {
+    ++blocks;
+  }
+  CHECK(blocks == 2);
+}
+
+TEST_CASE("interactive: an answer's escape sequences reach the terminal neutralised") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "hostile"}, on_terminal({{kPrompt, "hi\r"}, {kPrompt, "\x04"}}));
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("clip:^[]52;c;aGk=^G move:^[[2J"));
+  CHECK(r.out.find("\x1b]52") == std::string::npos);
+}
+
+TEST_CASE("interactive: UTF-8 is typed and edited as characters") {
+  Ochat ochat;
+  // Backspace (DEL) removes the whole last character, two bytes here.
+  auto r = ochat.run(
+      {"-m", "echo"},
+      on_terminal({{kPrompt, "caf\xC3\xA9 \xE4\xBD\xA0\xC3\xA9\x7f\r"}, {kPrompt, "\x04"}}));
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  REQUIRE(ochat.server.requests().size() == 1);
+  CHECK(messages_of(ochat.request_body(0)) == Lines{"user: caf\xC3\xA9 \xE4\xBD\xA0"});
 }
