@@ -23,23 +23,34 @@ struct EditLineReader::State {
   History* history = nullptr;
   HistEvent event{};
   std::string prompt;
+  bool pasting = false;  // between the terminal's paste start and end marks
 };
 
 namespace {
 
-char* prompt_of(EditLine* editor) {
+EditLineReader::State& state_of(EditLine* editor) {
   void* data = nullptr;
   el_get(editor, EL_CLIENTDATA, &data);
-  return static_cast<EditLineReader::State*>(data)->prompt.data();
+  return *static_cast<EditLineReader::State*>(data);
+}
+
+char* prompt_of(EditLine* editor) { return state_of(editor).prompt.data(); }
+
+// Bound to the marks a terminal in bracketed paste mode puts around a paste.
+unsigned char paste_start(EditLine* editor, int) {
+  state_of(editor).pasting = true;
+  return CC_NORM;
+}
+unsigned char paste_end(EditLine* editor, int) {
+  state_of(editor).pasting = false;
+  return CC_NORM;
 }
 
 // libedit's read function: one character from standard input, decoded with the locale (as
 // libedit's own does), or -1 with errno EINTR once the interrupt descriptor is readable. Waiting
 // in poll() on both, rather than in read(), a signal that comes before the wait is not missed.
 int read_character(EditLine* editor, wchar_t* out) {
-  void* data = nullptr;
-  el_get(editor, EL_CLIENTDATA, &data);
-  const int interrupt_fd = static_cast<EditLineReader::State*>(data)->options.interrupt_fd;
+  const int interrupt_fd = state_of(editor).options.interrupt_fd;
   std::mbstate_t state{};
   for (;;) {
     pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {interrupt_fd, POLLIN, 0}};
@@ -111,6 +122,11 @@ EditLineReader::EditLineReader(const EditLineOptions& options) : state_(std::mak
   ::el_set(state_->editor, EL_GETCFN, read_character);
   ::el_set(state_->editor, EL_EDITOR, "emacs");
   ::el_set(state_->editor, EL_HIST, ::history, state_->history);
+  ::el_set(state_->editor, EL_ADDFN, "ochat-paste-start", "Start of a bracketed paste",
+           paste_start);
+  ::el_set(state_->editor, EL_ADDFN, "ochat-paste-end", "End of a bracketed paste", paste_end);
+  ::el_set(state_->editor, EL_BIND, "\033[200~", "ochat-paste-start", nullptr);
+  ::el_set(state_->editor, EL_BIND, "\033[201~", "ochat-paste-end", nullptr);
   ::el_source(state_->editor, nullptr);  // ~/.editrc, as other libedit programs read it
 }
 
@@ -122,12 +138,17 @@ EditLineReader::~EditLineReader() {
 LineInput EditLineReader::read_line(const std::string& prompt) {
   state_->prompt = prompt;
   int count = 0;
+  if (state_->options.bracketed_paste) std::fputs("\033[?2004h", stderr);
   errno = 0;
   const char* line = ::el_gets(state_->editor, &count);
+  const int read_errno = errno;
+  if (state_->options.bracketed_paste) std::fputs("\033[?2004l", stderr);
+  errno = read_errno;
   if (!line) {
     if (count < 0 && errno == EINTR) {
       std::fputs("\n", stderr);  // what was typed stays on its line; a fresh prompt below
       std::fflush(stderr);
+      state_->pasting = false;
       return {LineInput::Kind::interrupted, {}};
     }
     return {LineInput::Kind::end, {}};
@@ -138,6 +159,7 @@ LineInput EditLineReader::read_line(const std::string& prompt) {
 }
 
 bool EditLineReader::input_pending() {
+  if (state_->pasting) return true;
   pollfd fd{STDIN_FILENO, POLLIN, 0};
   return ::poll(&fd, 1, 0) > 0 && (fd.revents & POLLIN) != 0;
 }

@@ -17,6 +17,10 @@ struct EditLineOptions {
   // When this descriptor becomes readable (a signal's wake-up pipe: sys::CancelToken::wake_fd),
   // read_line() returns `interrupted`; -1: none.
   int interrupt_fd = -1;
+  // Asks the terminal to mark pastes (bracketed paste mode, on while a line is read): the lines
+  // of a paste are one message even when they arrive in several pieces. Off on a terminal that
+  // may not know the mode (TERM=dumb).
+  bool bracketed_paste = false;
 };
 
 class EditLineReader final : public LineReader {
@@ -30,6 +34,7 @@ class EditLineReader final : public LineReader {
 
   // `interrupted` once options.interrupt_fd is readable (the caller empties it).
   LineInput read_line(const std::string& prompt) override;
+  // Also true inside a bracketed paste (its end not read yet).
   bool input_pending() override;
   void add_history(const std::string& entry) override;
 

@@ -365,3 +365,19 @@ TEST_CASE("interactive: UTF-8 is typed and edited as characters") {
   REQUIRE(ochat.server.requests().size() == 1);
   CHECK(messages_of(ochat.request_body(0)) == Lines{"user: caf\xC3\xA9 \xE4\xBD\xA0"});
 }
+
+TEST_CASE("interactive: a bracketed paste is one message, even when it arrives in pieces") {
+  Ochat ochat;
+  RunOptions o = on_terminal({{kPrompt, "\x1b[200~first\r"},
+                              {kMorePrompt, "second\r"},
+                              {kMorePrompt, "third\x1b[201~"},
+                              {"third", "\r"},
+                              {kPrompt, "\x04"}});
+  o.env = {{"TERM", "xterm"}};
+  auto r = ochat.run({"-m", "echo"}, o);
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("\x1b[?2004h"));  // the terminal is asked to mark pastes
+  REQUIRE(ochat.server.requests().size() == 1);
+  CHECK(messages_of(ochat.request_body(0)) == Lines{"user: first\nsecond\nthird"});
+}
