@@ -291,7 +291,11 @@ int run_interactive(const config::Options& command_line, RunContext& context) {
       case interactive::Input::Kind::none:
         break;
       case interactive::Input::Kind::command:
-        if (!session.command(got.text)) return kExitOk;
+        try {
+          if (!session.command(got.text)) return kExitOk;
+        } catch (const Error& e) {  // /clear could not start a conversation: the chat goes on
+          report_error(e, context);
+        }
         break;
       case interactive::Input::Kind::message:
         if (auto status = session.turn(chat::Message::text("user", got.text))) return *status;

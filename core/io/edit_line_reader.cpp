@@ -68,6 +68,9 @@ int read_character(EditLine* editor, wchar_t* out) {
       if (errno == EINTR || errno == EAGAIN) continue;
       return -1;
     }
+    // A Ctrl-D typed while an answer streamed (the terminal in canonical mode) is left as a NUL
+    // byte once the editor reads: libedit would take it for a key and wait for another.
+    if (byte == '\0') continue;
     wchar_t wide = 0;
     const std::size_t used = std::mbrtowc(&wide, &byte, 1, &state);
     if (used == static_cast<std::size_t>(-2)) continue;  // more bytes of the character to come

@@ -381,3 +381,19 @@ TEST_CASE("interactive: a bracketed paste is one message, even when it arrives i
   REQUIRE(ochat.server.requests().size() == 1);
   CHECK(messages_of(ochat.request_body(0)) == Lines{"user: first\nsecond\nthird"});
 }
+
+TEST_CASE("interactive: Ctrl-D typed while an answer streams does not upset the next prompt") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "slow:20"},
+                     on_terminal({{kPrompt, "go\r"},
+                                  {"s2 ", "\x04"},
+                                  {"s99 ", ""},
+                                  {kPrompt, "\x03"},  // the line editor still sees Ctrl-C as such
+                                  {kPrompt, "/model echo\r"},
+                                  {kPrompt, "after\r"},
+                                  {kPrompt, "/bye\r"}}));
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  REQUIRE(ochat.server.requests().size() == 2);
+  CHECK(messages_of(ochat.request_body(1)).back() == "user: after");
+}
