@@ -11,7 +11,9 @@ constexpr const char* kDescription =
     "The prompt is the PROMPT words joined by spaces; standard input is read too when it is a "
     "pipe\n"
     "or a file, or when '-' is given (its text comes first, then a blank line, then the words;\n"
-    "an image there is attached as with -a).";
+    "an image there is attached as with -a).\n"
+    "With no PROMPT while standard input is a terminal, or with -i, it is an interactive chat\n"
+    "(/help lists its commands; Ctrl-C stops an answer, Ctrl-D leaves).";
 
 constexpr const char* kExamples =
     "Examples:\n"

@@ -4,6 +4,7 @@
 #include <histedit.h>
 #include <langinfo.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -163,8 +164,10 @@ LineInput EditLineReader::read_line(const std::string& prompt) {
 
 bool EditLineReader::input_pending() {
   if (state_->pasting) return true;
-  pollfd fd{STDIN_FILENO, POLLIN, 0};
-  return ::poll(&fd, 1, 0) > 0 && (fd.revents & POLLIN) != 0;
+  // The bytes waiting, rather than poll(): right after the editor puts the terminal back in
+  // canonical mode, Linux may report an empty terminal as readable.
+  int waiting = 0;
+  return ::ioctl(STDIN_FILENO, FIONREAD, &waiting) == 0 && waiting > 0;
 }
 
 void EditLineReader::add_history(const std::string& entry) {

@@ -308,13 +308,15 @@ TEST_CASE("interactive: the history file is written 0600, and not with --no-save
 TEST_CASE("interactive: --confirm asks on the same terminal") {
   Ochat ochat;
   const std::string weather = std::string(OCHAT_TEST_PLUGINS) + "/weather";
-  auto r = ochat.run({"-m", "tool", "-t", weather, "--confirm"}, on_terminal({{kPrompt, "hi\r"},
+  auto r = ochat.run({"-m", "tool", "-t", weather, "--confirm"}, on_terminal({{kPrompt, "/tools\r"},
+                                                                              {kPrompt, "hi\r"},
                                                                               {"[y/N] ", "y\r"},
                                                                               {kPrompt, "again\r"},
                                                                               {"[y/N] ", "n\r"},
                                                                               {kPrompt, "\x04"}}));
   INFO(r.out);
   CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("get_weather  "));  // /tools: the name, then the description
   CHECK_THAT(r.out, Catch::Contains("-> ok ("));
   CHECK_THAT(r.out, Catch::Contains("Tool said: weather for"));
   CHECK_THAT(r.out, Catch::Contains("The user declined to run this tool call."));
@@ -396,4 +398,13 @@ TEST_CASE("interactive: Ctrl-D typed while an answer streams does not upset the 
   CHECK(r.exit_code == 0);
   REQUIRE(ochat.server.requests().size() == 2);
   CHECK(messages_of(ochat.request_body(1)).back() == "user: after");
+}
+
+TEST_CASE("interactive: thinking is dimmed on the terminal, apart from the answer") {
+  Ochat ochat;
+  auto r = ochat.run({"-m", "think"}, on_terminal({{kPrompt, "hi\r"}, {kPrompt, "\x04"}}));
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("\x1b[2m" + std::string(kThinkThinking) + "\x1b[0m\r\n" +
+                                    std::string(kThinkContent) + "\r\n" + kPrompt));
 }

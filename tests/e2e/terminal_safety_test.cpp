@@ -39,3 +39,16 @@ TEST_CASE("terminal safety: --raw writes the model's bytes to a terminal unchang
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::StartsWith("clip:\x1b]52;c;aGk=\x07"));
 }
+
+TEST_CASE("terminal safety: --show writes a saved answer to a terminal neutralised") {
+  Ochat ochat;
+  REQUIRE(ochat.run({"-m", "hostile", "hi"}).exit_code == 0);  // saved in the test's state
+  RunOptions o;
+  o.terminal = true;
+  auto shown = ochat.run({"--show"}, o);
+  CHECK(shown.exit_code == 0);
+  CHECK_THAT(shown.out, Catch::Contains("clip:^[]52;c;aGk=^G"));
+  CHECK(shown.out.find('\x1b') == std::string::npos);
+  auto piped = ochat.run({"--show"});
+  CHECK_THAT(piped.out, Catch::Contains(std::string(kHostileText)));
+}
