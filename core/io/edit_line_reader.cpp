@@ -25,6 +25,10 @@ struct EditLineReader::State {
   HistEvent event{};
   std::string prompt;
   bool pasting = false;  // between the terminal's paste start and end marks
+  // More input had arrived when the line's newline was read. Learnt then, while the terminal
+  // is still in the editor's mode: once it is back in canonical mode, Linux may count a byte
+  // that is not there.
+  bool more_after_line = false;
 };
 
 namespace {
@@ -77,6 +81,11 @@ int read_character(EditLine* editor, wchar_t* out) {
     if (used == static_cast<std::size_t>(-2)) continue;  // more bytes of the character to come
     if (used == static_cast<std::size_t>(-1)) {
       wide = 0xFFFD;  // not a character of the locale
+    }
+    if (wide == L'\n' || wide == L'\r') {
+      int waiting = 0;
+      state_of(editor).more_after_line =
+          ::ioctl(STDIN_FILENO, FIONREAD, &waiting) == 0 && waiting > 0;
     }
     *out = wide;
     return 1;
@@ -142,6 +151,7 @@ EditLineReader::~EditLineReader() {
 LineInput EditLineReader::read_line(const std::string& prompt) {
   state_->prompt = prompt;
   int count = 0;
+  state_->more_after_line = false;
   if (state_->options.bracketed_paste) std::fputs("\033[?2004h", stderr);
   errno = 0;
   const char* line = ::el_gets(state_->editor, &count);
@@ -162,13 +172,7 @@ LineInput EditLineReader::read_line(const std::string& prompt) {
   return {LineInput::Kind::line, std::move(text)};
 }
 
-bool EditLineReader::input_pending() {
-  if (state_->pasting) return true;
-  // The bytes waiting, rather than poll(): right after the editor puts the terminal back in
-  // canonical mode, Linux may report an empty terminal as readable.
-  int waiting = 0;
-  return ::ioctl(STDIN_FILENO, FIONREAD, &waiting) == 0 && waiting > 0;
-}
+bool EditLineReader::input_pending() { return state_->pasting || state_->more_after_line; }
 
 void EditLineReader::add_history(const std::string& entry) {
   ::history(state_->history, &state_->event, H_ENTER, entry.c_str());
