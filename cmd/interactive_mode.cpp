@@ -14,16 +14,13 @@
 #include "core/conversation/show.hpp"
 #include "core/conversation/state_dir.hpp"
 #include "core/interactive/command.hpp"
-#include "core/interactive/input.hpp"
+#include "core/interactive/loop.hpp"
 #include "core/io/edit_line_reader.hpp"
 #include "core/sys/signals.hpp"
 #include "core/text/terminal_filter.hpp"
 
 namespace ochat::cmd {
 namespace {
-
-constexpr const char* kPrompt = ">>> ";
-constexpr const char* kMorePrompt = "... ";  // inside a """ block
 
 // Keeps each message of a turn for the next request (and /show) once the turn has a reply,
 // and hands the replies and tool results on to the session's log (when saving).
@@ -71,7 +68,7 @@ io::EditLineOptions history_options(const config::Options& options, RunContext& 
 }
 
 // One interactive session: its state between turns.
-class Interactive {
+class Interactive final : public interactive::Handler {
  public:
   Interactive(const config::Options& command_line, RunContext& context, sys::SignalGuard& signals,
               ChatSetup& chat)
@@ -89,8 +86,11 @@ class Interactive {
 
   // The model's answer to `user`. Returns the exit status when the session must end (SIGTERM).
   std::optional<int> turn(const chat::Message& user);
-  // Runs a command line. Returns false for /bye.
-  bool command(const std::string& line);
+  std::optional<int> message(const std::string& text) override {
+    return turn(chat::Message::text("user", text));
+  }
+  // Runs a command line (an error is reported: the chat goes on). Returns false for /bye.
+  bool command(const std::string& line) override;
   const chat::TurnContext& turn_context() const { return turn_; }
 
  private:
@@ -101,6 +101,7 @@ class Interactive {
     signals_.clear();
     return std::nullopt;
   }
+  bool run_command(const std::string& line);
   void say(const std::string& text) {
     context_.err.append(text);
     context_.err.flush();
@@ -165,6 +166,15 @@ std::optional<int> Interactive::turn(const chat::Message& user) {
 }
 
 bool Interactive::command(const std::string& line) {
+  try {
+    return run_command(line);
+  } catch (const Error& e) {  // /clear could not start a conversation
+    report_error(e, context_);
+    return true;
+  }
+}
+
+bool Interactive::run_command(const std::string& line) {
   using Name = interactive::Command::Name;
   const interactive::Command command = interactive::parse_command(line);
   switch (command.name) {
@@ -268,40 +278,10 @@ int run_interactive(const config::Options& command_line, RunContext& context) {
   if (first) {
     if (auto status = session.turn(*first)) return *status;
   }
-  interactive::InputAssembler input;
-  for (;;) {
-    // Ctrl-C makes the read return (the signal's wake-up pipe): the line is cleared.
-    const io::LineInput line = reader.read_line(input.continues() ? kMorePrompt : kPrompt);
-    if (const int signal = context.cancel.requested(); signal != 0 && signal != SIGINT) {
-      return 128 + signal;
-    }
-    if (line.kind == io::LineInput::Kind::interrupted || context.cancel.requested() != 0) {
-      input.reset();
-      signals.clear();
-      continue;
-    }
-    if (line.kind == io::LineInput::Kind::end) {
-      context.err.append("\n");  // the shell's prompt on a line of its own
-      context.err.flush();
-      return kExitOk;
-    }
-    if (!line.text.empty()) reader.add_history(line.text);
-    const interactive::Input got = input.add(line.text, reader.input_pending());
-    switch (got.kind) {
-      case interactive::Input::Kind::none:
-        break;
-      case interactive::Input::Kind::command:
-        try {
-          if (!session.command(got.text)) return kExitOk;
-        } catch (const Error& e) {  // /clear could not start a conversation: the chat goes on
-          report_error(e, context);
-        }
-        break;
-      case interactive::Input::Kind::message:
-        if (auto status = session.turn(chat::Message::text("user", got.text))) return *status;
-        break;
-    }
-  }
+  interactive::LoopOptions loop;
+  loop.cancel = context.cancel;
+  loop.clear_signal = [&signals] { signals.clear(); };
+  return interactive::run_loop(reader, session, loop);
 }
 
 }  // namespace ochat::cmd

@@ -165,6 +165,8 @@ LineInput EditLineReader::read_line(const std::string& prompt) {
       state_->pasting = false;
       return {LineInput::Kind::interrupted, {}};
     }
+    std::fputs("\n", stderr);  // the shell's prompt on a line of its own
+    std::fflush(stderr);
     return {LineInput::Kind::end, {}};
   }
   std::string text(line, static_cast<std::size_t>(count));

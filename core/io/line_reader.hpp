@@ -18,7 +18,7 @@ struct LineInput {
 class LineReader {
  public:
   virtual ~LineReader() = default;
-  // Shows `prompt` and reads one line.
+  // Shows `prompt` and reads one line. After Ctrl-C or Ctrl-D the cursor is on a new line.
   virtual LineInput read_line(const std::string& prompt) = 0;
   // True when more input has already arrived (the rest of a paste): the caller reads on
   // before it acts on the line.
