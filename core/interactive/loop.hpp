@@ -23,8 +23,8 @@ class Handler {
 
 struct LoopOptions {
   std::string prompt = ">>> ";
-  std::string more_prompt = "... ";  // while a message of many lines goes on
-  sys::CancelToken cancel;           // the signal that interrupted a read, if any
+  std::string more_prompt = "... ";    // while a message of many lines goes on
+  sys::CancelToken cancel;             // the signal that interrupted a read, if any
   std::function<void()> clear_signal;  // forgets an interruption (SIGINT): the chat goes on
 };
 

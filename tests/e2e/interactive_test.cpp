@@ -414,3 +414,12 @@ TEST_CASE("interactive: thinking is dimmed on the terminal, apart from the answe
   CHECK_THAT(r.out, Catch::Contains("\x1b[2m" + std::string(kThinkThinking) + "\x1b[0m\r\n" +
                                     std::string(kThinkContent) + "\r\n" + kPrompt));
 }
+
+TEST_CASE("interactive: -i with --events is a usage error") {
+  Ochat ochat;
+  auto r = ochat.run({"-i", "--events", "-m", "echo"}, on_terminal({}));
+  INFO(r.out);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("-i/--interactive writes text"));
+  CHECK(ochat.server.requests().empty());
+}

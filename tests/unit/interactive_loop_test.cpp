@@ -1,9 +1,8 @@
-#include "core/interactive/loop.hpp"
-
 #include <signal.h>
 
 #include <catch2/catch.hpp>
 
+#include "core/interactive/loop.hpp"
 #include "fake_line_reader.hpp"
 
 using ochat::interactive::LoopOptions;
