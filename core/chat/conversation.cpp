@@ -5,24 +5,11 @@
 #include <csignal>
 
 #include "core/chat/cut_tool_calls.hpp"
+#include "core/events/stats.hpp"
 
 namespace ochat::chat {
 
 namespace {
-
-void add(std::optional<std::int64_t>& total, const std::optional<std::int64_t>& more) {
-  if (more) total = total.value_or(0) + *more;
-}
-
-// Counts and durations of all the requests of a run.
-void accumulate(events::Stats& total, const events::Stats& more) {
-  add(total.prompt_tokens, more.prompt_tokens);
-  add(total.generated_tokens, more.generated_tokens);
-  add(total.total_ns, more.total_ns);
-  add(total.load_ns, more.load_ns);
-  add(total.prompt_eval_ns, more.prompt_eval_ns);
-  add(total.eval_ns, more.eval_ns);
-}
 
 MessageNote cut_note(Cut cut) {
   MessageNote note;
@@ -147,7 +134,7 @@ ConversationResult run_conversation(const TurnContext& context, ChatRequest requ
       keeper.failed_reply(turn, e, context.cancel.requested());
       throw;
     }
-    accumulate(stats, turn.stats);
+    events::accumulate(stats, turn.stats);
     switch (turn.end) {
       case TurnResult::End::interrupted:
         keeper.interrupted_reply(turn, turn.signal);

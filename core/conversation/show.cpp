@@ -6,6 +6,7 @@
 
 #include "core/conversation/codec.hpp"
 #include "core/conversation/lister.hpp"
+#include "core/events/stats.hpp"
 
 namespace ochat::conversation {
 namespace {
@@ -41,18 +42,6 @@ std::string cut_text(const chat::MessageNote& note) {
       return fmt::format("[cut: {}]", note.error.empty() ? "error" : note.error);
   }
   return {};
-}
-
-void add_accumulated(events::Stats& total, const events::Stats& more) {
-  auto add = [](std::optional<std::int64_t>& t, const std::optional<std::int64_t>& m) {
-    if (m) t = t.value_or(0) + *m;
-  };
-  add(total.prompt_tokens, more.prompt_tokens);
-  add(total.generated_tokens, more.generated_tokens);
-  add(total.total_ns, more.total_ns);
-  add(total.load_ns, more.load_ns);
-  add(total.prompt_eval_ns, more.prompt_eval_ns);
-  add(total.eval_ns, more.eval_ns);
 }
 
 }  // namespace
@@ -154,7 +143,7 @@ void replay(const Transcript& t, const std::string& path, events::EventSink& sin
                           e.note.message.duration_ms.value_or(0)});
         continue;
       }
-      add_accumulated(stats, e.note.message.stats);
+      events::accumulate(stats, e.note.message.stats);
       if (!m.thinking.empty()) sink.thinking(m.thinking);
       if (!m.content.empty()) sink.token(m.content);
       for (const auto& call : m.tool_calls) {

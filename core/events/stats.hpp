@@ -15,4 +15,18 @@ struct Stats {
   std::optional<std::int64_t> eval_ns;
 };
 
+// Adds `more` into `total` (the counts and durations of several requests): a figure stays
+// absent only when neither has it.
+inline void accumulate(Stats& total, const Stats& more) {
+  const auto add = [](std::optional<std::int64_t>& t, const std::optional<std::int64_t>& m) {
+    if (m) t = t.value_or(0) + *m;
+  };
+  add(total.prompt_tokens, more.prompt_tokens);
+  add(total.generated_tokens, more.generated_tokens);
+  add(total.total_ns, more.total_ns);
+  add(total.load_ns, more.load_ns);
+  add(total.prompt_eval_ns, more.prompt_eval_ns);
+  add(total.eval_ns, more.eval_ns);
+}
+
 }  // namespace ochat::events

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/events/stats.hpp"
+
 using ochat::events::format_stats;
 using ochat::events::Stats;
 
@@ -42,4 +44,18 @@ TEST_CASE("events::format_stats shows durations under a second in milliseconds")
   CHECK(format_stats(s) ==
         "load time:        1.00 s\n"
         "total time:       999.99 ms\n");
+}
+
+TEST_CASE("events::accumulate adds the figures each side has, and leaves absent ones absent") {
+  Stats total;
+  total.prompt_tokens = 10;
+  Stats more;
+  more.prompt_tokens = 5;
+  more.generated_tokens = 7;
+  ochat::events::accumulate(total, more);
+  CHECK(total.prompt_tokens == 15);
+  CHECK(total.generated_tokens == 7);
+  CHECK_FALSE(total.eval_ns.has_value());
+  ochat::events::accumulate(total, Stats{});
+  CHECK(total.prompt_tokens == 15);
 }
