@@ -423,3 +423,35 @@ TEST_CASE("interactive: -i with --events is a usage error") {
   CHECK_THAT(r.out, Catch::Contains("-i/--interactive writes text"));
   CHECK(ochat.server.requests().empty());
 }
+
+TEST_CASE(
+    "interactive: Ctrl-C while a tool runs stops it (its process group) and the chat goes on") {
+  Ochat ochat;
+  TempDir dir;
+  const std::string pid_file = dir.path + "/pids";
+  RunOptions o = on_terminal(
+      {{kPrompt, "hi\r"}, {kPrompt, "/model echo\r"}, {kPrompt, "next\r"}, {kPrompt, "\x04"}});
+  o.env.push_back({"HANG_PID_FILE", pid_file});
+  o.signal_on_text = {SIGINT, "ochat: tool hang"};
+  o.signal_gate = {{pid_file, "\n"}};  // once the tool runs
+  auto r = ochat.run({"-m", "tool", "-t", std::string(OCHAT_TEST_PLUGINS) + "/hang"}, o);
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  REQUIRE(ochat.server.requests().size() == 2);
+  const nlohmann::json second = ochat.request_body(1);
+  std::vector<std::string> roles;
+  for (const auto& m : second["messages"]) roles.push_back(m["role"]);
+  CHECK(roles == Lines{"user", "assistant", "tool", "user"});
+  CHECK(second["messages"][2]["content"] == "The tool was interrupted by the user.");
+  std::ifstream in(pid_file);
+  std::vector<int> pids;
+  for (int pid = 0; in >> pid;) pids.push_back(pid);
+  REQUIRE_FALSE(pids.empty());
+  bool gone = false;
+  for (int i = 0; i < 100 && !gone; ++i) {  // SIGKILL to the group: gone at once, reaped soon
+    gone = true;
+    for (int pid : pids) gone = gone && ::kill(pid, 0) != 0;
+    if (!gone) ::usleep(20'000);
+  }
+  CHECK(gone);
+}
