@@ -35,6 +35,7 @@ void check_batch_flags(const config::Options& o) {
   if (o.continue_last) refuse("-c/--continue", "batch items are not saved as conversations");
   if (!o.chat.empty()) refuse("--chat", "batch items are not saved as conversations");
   if (o.confirm) refuse("--confirm");
+  if (o.interactive) refuse("-i/--interactive", "a batch reads its items, one per line");
   for (const auto& word : o.prompt) {
     if (word == "-") refuse("'-' (standard input as the prompt)", "standard input holds the items");
   }

@@ -11,7 +11,9 @@ constexpr const char* kDescription =
     "The prompt is the PROMPT words joined by spaces; standard input is read too when it is a "
     "pipe\n"
     "or a file, or when '-' is given (its text comes first, then a blank line, then the words;\n"
-    "an image there is attached as with -a).";
+    "an image there is attached as with -a).\n"
+    "With no PROMPT while standard input is a terminal, or with -i, it is an interactive chat\n"
+    "(/help lists its commands; Ctrl-C stops an answer, Ctrl-D leaves).";
 
 constexpr const char* kExamples =
     "Examples:\n"
@@ -22,6 +24,7 @@ constexpr const char* kExamples =
     "  ochat -m qwen3 --events \"hi\" | jq -c 'select(.type == \"token\") | .data.text'\n"
     "  ochat -c \"now make it shorter\"        # continue the last conversation\n"
     "  ochat --chat review.jsonl \"...\"       # a conversation of its own, for scripts\n"
+    "  ochat -m llama3.2                      # an interactive chat (/help lists its commands)\n"
     "\n"
     "Exit status: 0 ok, 1 other error, 2 usage, 3 cannot connect, 4 server refused the request,\n"
     "5 stream broke, 6 some batch items failed, 124 timeout, 130 interrupted (SIGINT),\n"
@@ -128,8 +131,16 @@ std::unique_ptr<CLI::App> make_app(config::Options& o) {
       ->group(output);
   app->add_flag("-v,--verbose", o.verbose, "Print token counts and timings on stderr afterwards")
       ->group(output);
+  app->add_flag("--raw", o.raw,
+                "Write the model's and the tools' text to a terminal as it is (by default escape "
+                "sequences and control characters are shown as ^[ and the like)")
+      ->group(output);
 
   const char* conversations = "Conversations";
+  app->add_flag("-i,--interactive", o.interactive,
+                "Chat on the terminal, line by line (the default with no PROMPT when standard "
+                "input is a terminal); a PROMPT is the first message")
+      ->group(conversations);
   app->add_flag("-c,--continue", o.continue_last,
                 "Continue the most recent conversation (its model, server, options and tools "
                 "unless given again)")

@@ -18,7 +18,8 @@ namespace ochat::cli {
 
 // What a run does. Each mode is one function in cmd/modes.hpp, picked by run().
 enum class Mode {
-  chat,                // send the prompt, stream the answer (the default)
+  chat,                // send the prompt, stream the answer (the default); without a prompt on
+                       // a terminal, or with -i, the interactive mode (cmd::wants_interactive)
   help,                // --help: print `text`
   version,             // --version: print `text`
   document,            // --generate NAME (hidden): print `text`, a generated document

@@ -8,6 +8,7 @@
 #include "core/conversation/show.hpp"
 #include "core/conversation/state_dir.hpp"
 #include "core/error.hpp"
+#include "core/text/terminal_filter.hpp"
 
 namespace ochat::cmd {
 
@@ -43,7 +44,10 @@ int run_show(const config::Options& options, RunContext& context) {
                            context.sink);
       break;
     case config::Output::text:
-      context.out.append(conversation::render_text(transcript));
+      // The model's and the tools' text, made safe for a terminal (unless --raw).
+      context.out.append(context.out.is_terminal() && !options.raw
+                             ? text::terminal_safe(conversation::render_text(transcript))
+                             : conversation::render_text(transcript));
       context.out.flush();
       break;
   }

@@ -34,6 +34,18 @@ int run_chat(const config::Options& options, RunContext& context);
 // batch: runs the prompt once per item (a line of input), -j at a time, the results in order.
 int run_batch(const config::Options& options, RunContext& context);
 
+// Whether a chat is the interactive mode: -i, or no prompt while standard input is a terminal
+// (text output, no -a, no --no-stdin).
+bool wants_interactive(const config::Options& options);
+
+// chat, interactive: the chat typed on the terminal, line by line (cmd/interactive_mode.cpp).
+int run_interactive(const config::Options& options, RunContext& context);
+
+// Reports `error` as run() does (one line on stderr, the sink's `error` and `done` events) and
+// returns its exit status; for the interactive mode, where an error ends a turn, not the run.
+int report_error(const Error& error, RunContext& context,
+                 const events::DoneInfo& done = {"error", {}});
+
 // list_models: the server's models, one per line.
 int run_list_models(const config::Options& options, RunContext& context);
 

@@ -59,7 +59,8 @@ std::unique_ptr<events::EventSink> make_sink(const config::Options& options, io:
   return std::make_unique<events::TextSink>(
       out, err,
       events::TextSinkOptions{options.hide_thinking, options.verbose, io::use_color(err),
-                              !options.no_newline});
+                              !options.no_newline, !options.raw && out.is_terminal(),
+                              !options.raw && err.is_terminal()});
 }
 
 int run_mode(const cli::Command& command, cmd::RunContext& context) {
@@ -82,6 +83,8 @@ int run_mode(const cli::Command& command, cmd::RunContext& context) {
     case cli::Mode::chat:
       break;
   }
+  if (cmd::wants_interactive(command.options))
+    return cmd::run_interactive(command.options, context);
   return cmd::run_chat(command.options, context);
 }
 
@@ -95,6 +98,10 @@ std::optional<Error> output_error(const io::FdStream& out) {
 }
 
 }  // namespace
+
+int cmd::report_error(const Error& error, RunContext& context, const events::DoneInfo& done) {
+  return report(without_secret(error, context.secret), context.sink, context.err, done);
+}
 
 int run(int argc, char** argv) {
   io::reserve_standard_fds();  // before anything opens a file or a socket

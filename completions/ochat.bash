@@ -174,7 +174,7 @@ _ochat()
     [[ $split == true ]] && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-h --help --version --no-stdin -m --model -s --system -a --attach -o --option --format --think --no-think --keep-alive --events --hide-thinking -n --no-newline -v --verbose -c --continue --chat --no-save --conversations --show --each --each-file --each-jsonl --each-text -j --jobs --resume -t --tool --tools-dir --max-rounds --tool-timeout --describe-timeout --confirm --mcp --mcp-config --no-mcp-config --mcp-timeout --mcp-env --list-tools --host --api --api-key-file --connect-timeout --idle-timeout --timeout --retries --list-models' -- "$cur"))
+        COMPREPLY=($(compgen -W '-h --help --version --no-stdin -m --model -s --system -a --attach -o --option --format --think --no-think --keep-alive --events --hide-thinking -n --no-newline -v --verbose --raw -i --interactive -c --continue --chat --no-save --conversations --show --each --each-file --each-jsonl --each-text -j --jobs --resume -t --tool --tools-dir --max-rounds --tool-timeout --describe-timeout --confirm --mcp --mcp-config --no-mcp-config --mcp-timeout --mcp-env --list-tools --host --api --api-key-file --connect-timeout --idle-timeout --timeout --retries --list-models' -- "$cur"))
     fi
 } &&
     complete -F _ochat ochat

@@ -49,6 +49,8 @@ complete -c ochat -l events -d 'Write JSON Lines events to stdout instead of tex
 complete -c ochat -l hide-thinking -d 'Do not show the model\'s thinking on stderr'
 complete -c ochat -s n -l no-newline -d 'Print the answer\'s exact bytes: no newline added when it does not end with one'
 complete -c ochat -s v -l verbose -d 'Print token counts and timings on stderr afterwards'
+complete -c ochat -l raw -d 'Write the model\'s and the tools\' text to a terminal as it is (by default escape sequences and control characters are shown as ^[ and the like)'
+complete -c ochat -s i -l interactive -d 'Chat on the terminal, line by line (the default with no PROMPT when standard input is a terminal); a PROMPT is the first message'
 complete -c ochat -s c -l continue -d 'Continue the most recent conversation (its model, server, options and tools unless given again)'
 complete -c ochat -l chat -r -F -a '(__ochat_conversations)' -d 'Use this conversation: a FILE (created when missing), or NAME in $XDG_STATE_HOME/ochat/conversations'
 complete -c ochat -l no-save -d 'Do not save this chat (chats are saved unless OCHAT_SAVE=0)'

@@ -6,7 +6,7 @@
 #   scripts/install-deps.sh --format  # clang-format (scripts/check-format.sh calls this)
 set -eu
 
-packages="cmake g++ make libcli11-dev libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev"
+packages="cmake g++ make libcli11-dev libcurl4-openssl-dev libedit-dev pkg-config nlohmann-json3-dev libfmt-dev"
 for group in "$@"; do
   case "$group" in
     --test)

@@ -37,6 +37,8 @@ struct Options {
   bool hide_thinking = false;
   bool no_newline = false;  // -n: no newline added after an answer that lacks one
   bool verbose = false;
+  bool raw = false;          // --raw: the model's bytes reach a terminal unfiltered
+  bool interactive = false;  // -i: a chat typed on the terminal
   double connect_timeout = 10;
   double idle_timeout = 600;
   double timeout = 0;                   // 0: none

@@ -20,6 +20,12 @@ constexpr std::string_view kThinkingLabel = "Thinking:\n";
 constexpr std::string_view kAnswerLabel = "Answer:\n";
 }  // namespace
 
+void TextSink::start(const StartInfo&) {
+  wrote_answer_ = false;
+  thought_ = false;
+  failed_ = false;
+}
+
 void TextSink::token(std::string_view text) {
   if (text.empty()) return;
   end_thinking();
@@ -28,8 +34,14 @@ void TextSink::token(std::string_view text) {
     err_.flush();
     thought_ = false;
   }
-  out_.append(text);
-  out_.note_last_byte(text);
+  if (options_.safe_out) {
+    const std::string safe = answer_filter_.filter(text);
+    out_.append(safe);
+    out_.note_last_byte(safe);
+  } else {
+    out_.append(text);
+    out_.note_last_byte(text);
+  }
   wrote_answer_ = true;
 }
 
@@ -52,8 +64,14 @@ void TextSink::thinking(std::string_view text) {
     in_thinking_ = true;
     thought_ = true;
   }
-  err_.append(text);
-  err_.note_last_byte(text);
+  if (options_.safe_err) {
+    const std::string safe = thinking_filter_.filter(text);
+    err_.append(safe);
+    err_.note_last_byte(safe);
+  } else {
+    err_.append(text);
+    err_.note_last_byte(text);
+  }
 }
 
 // One line per call on stderr: "ochat: tool NAME {args...} -> ok (12 ms)". The name and
@@ -66,7 +84,7 @@ void TextSink::tool_call(const ToolCallInfo& info) {
           ? info.arguments->dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
           : "{}";
   if (args.size() > 60) args = text::excerpt(args, 57);
-  err_.append(fmt::format("ochat: tool {} {} -> ", info.name, args));
+  err_.append(fmt::format("ochat: tool {} {} -> ", for_err(info.name), args));
   err_.flush();
 }
 
@@ -74,7 +92,8 @@ void TextSink::tool_result(const ToolResultInfo& info) {
   if (!err_.is_terminal() && !options_.verbose) return;
   if (info.is_error) {
     std::string first = info.content.substr(0, info.content.find('\n'));
-    err_.append(fmt::format("error ({} ms): {}\n", info.duration_ms, text::excerpt(first, 100)));
+    err_.append(
+        fmt::format("error ({} ms): {}\n", info.duration_ms, for_err(text::excerpt(first, 100))));
   } else {
     err_.append(fmt::format("ok ({} ms, {} bytes)\n", info.duration_ms, info.content.size()));
   }
@@ -136,12 +155,21 @@ void TextSink::erase_indicator() {
   err_.flush();  // before the answer, on stdout, takes its place
 }
 
+std::string TextSink::for_err(std::string_view text) const {
+  return options_.safe_err ? text::terminal_safe(text) : std::string(text);
+}
+
 bool TextSink::labels() const { return err_.is_terminal() && !options_.color; }
 
 void TextSink::end_thinking() {
   erase_indicator();
   if (!in_thinking_) return;
   in_thinking_ = false;
+  if (options_.safe_err) {
+    const std::string rest = thinking_filter_.finish();
+    err_.append(rest);
+    err_.note_last_byte(rest);
+  }
   if (options_.color) err_.append(kReset);
   if (err_.last_byte() != '\n') {
     err_.append("\n");
@@ -153,6 +181,11 @@ void TextSink::end_thinking() {
 
 void TextSink::done(const DoneInfo& info) {
   end_thinking();
+  if (options_.safe_out) {
+    const std::string rest = answer_filter_.finish();
+    out_.append(rest);
+    out_.note_last_byte(rest);
+  }
   if (options_.final_newline && wrote_answer_ && out_.last_byte() != '\n') {
     out_.append("\n");  // Unix text ends with a newline: `| while read`, `wc -l`, `>> log`
     out_.note_last_byte("\n");

@@ -1,10 +1,12 @@
 #pragma once
-// Plain output: the answer's bytes on stdout, exactly as the model produced them, and at the
+// Plain output: the answer's bytes on stdout, exactly as the model produced them (on a terminal
+// made safe, unless --raw: see TextSinkOptions), and at the
 // end (`done`, whatever the reason) a newline when the answer does not end with one, unless
 // final_newline is off; thinking, notices and statistics on stderr. The added newline is the
 // sink's: what the conversation keeps and sends back is the model's text.
 #include "core/events/event_sink.hpp"
 #include "core/io/fd_stream.hpp"
+#include "core/text/terminal_filter.hpp"
 
 namespace ochat::events {
 
@@ -13,6 +15,11 @@ struct TextSinkOptions {
   bool verbose = false;       // statistics block after the answer; tool lines even off a terminal
   bool color = false;         // dim the thinking text (stderr is a terminal and NO_COLOR unset)
   bool final_newline = true;  // false: -n/--no-newline, the answer's exact bytes
+  // The model's and the tools' text is made safe for a terminal (text::TerminalFilter) on
+  // stdout (the answer) and on stderr (thinking, tool names and results): set when each is a
+  // terminal, unless --raw.
+  bool safe_out = false;
+  bool safe_err = false;
 };
 
 class TextSink final : public EventSink {
@@ -20,7 +27,8 @@ class TextSink final : public EventSink {
   TextSink(io::FdStream& out, io::FdStream& err, TextSinkOptions options)
       : out_(out), err_(err), options_(options) {}
 
-  void start(const StartInfo&) override {}
+  // Begins a run (the interactive mode has one per turn): what an earlier one did is forgotten.
+  void start(const StartInfo&) override;
   void token(std::string_view text) override;
   void thinking(std::string_view text) override;
   void tool_call(const ToolCallInfo& info) override;
@@ -45,6 +53,8 @@ class TextSink final : public EventSink {
   void erase_indicator();
   // Thinking and answer are labelled: stderr is a terminal without colour (NO_COLOR).
   bool labels() const;
+  // `text` as it may be written to stderr (safe_err).
+  std::string for_err(std::string_view text) const;
 
   io::FdStream& out_;
   io::FdStream& err_;
@@ -54,6 +64,8 @@ class TextSink final : public EventSink {
   bool indicator_ = false;  // "ochat: thinking..." is on the terminal (--hide-thinking)
   bool thought_ = false;    // thinking was shown since the last answer label
   bool failed_ = false;     // an error was reported: it says why the run ended
+  text::TerminalFilter answer_filter_;
+  text::TerminalFilter thinking_filter_;
 };
 
 }  // namespace ochat::events

@@ -59,4 +59,11 @@ SignalGuard::~SignalGuard() {
 
 CancelToken SignalGuard::token() const { return CancelToken{&g_signal, g_wake[0]}; }
 
+void SignalGuard::clear() {
+  char bytes[64];
+  while (g_wake[0] >= 0 && ::read(g_wake[0], bytes, sizeof bytes) > 0) {
+  }
+  g_signal.store(0);
+}
+
 }  // namespace ochat::sys

@@ -15,6 +15,10 @@ class SignalGuard {
   SignalGuard& operator=(const SignalGuard&) = delete;
 
   CancelToken token() const;
+
+  // Forgets the signal received (and empties the wake-up pipe): the interactive mode goes on
+  // after Ctrl-C, and the next one is a first one again.
+  void clear();
 };
 
 }  // namespace ochat::sys

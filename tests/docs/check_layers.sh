@@ -15,7 +15,7 @@ declare -A layer=(
   [chat]=4
   [ollama]=5 [openai]=5 [tools]=5 [conversation]=5 [attach]=5
   [config]=6
-  [batch]=7
+  [batch]=7 [interactive]=7
 )
 
 folder_of() {  # core/chat/turn.cpp -> chat; core/error.hpp -> .

@@ -330,6 +330,7 @@ TEST_CASE("batch: flags that make no sense for a batch are usage errors") {
        {std::vector<std::string>{"-j", "2", "-m", "echo", "hi"},
         {"--resume", "x", "-m", "echo", "hi"},
         {"--each", "-c", "-m", "echo"},
+        {"--each", "-i", "-m", "echo"},
         {"--each", "--chat", "x", "-m", "echo"},
         {"--each", "-a", "/dev/null", "-m", "echo"},
         {"--each", "--events", "--resume", "/dev/null", "-m", "echo"},

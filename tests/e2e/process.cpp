@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -97,6 +98,7 @@ RunResult run_process(const std::string& program, const RunOptions& o) {
     // Without O_NOCTTY: the first terminal a session leader opens becomes its controlling one.
     posix_spawn_file_actions_addopen(&actions, 1, ::ptsname(master), O_RDWR, 0);
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    if (o.terminal_stdin) posix_spawn_file_actions_adddup2(&actions, 1, 0);
   } else {
     if (o.stdout_path) {
       posix_spawn_file_actions_addopen(&actions, 1, o.stdout_path->c_str(),
@@ -187,8 +189,11 @@ RunResult run_process(const std::string& program, const RunOptions& o) {
       }
     }
     if (o.terminal && next_typed < o.typed.size()) {
-      const auto& [wait_for, keys] = o.typed[next_typed];
-      if (const auto at = r.out.find(wait_for, typed_from); at != std::string::npos) {
+      const auto& [wait_for, keys, line_editor] = o.typed[next_typed];
+      termios mode{};
+      const bool canonical = ::tcgetattr(master, &mode) == 0 && (mode.c_lflag & ICANON) != 0;
+      if (const auto at = r.out.find(wait_for, typed_from);
+          at != std::string::npos && !(line_editor && canonical)) {
         [[maybe_unused]] const ssize_t w = ::write(master, keys.data(), keys.size());
         typed_from = at + wait_for.size();
         ++next_typed;

@@ -10,6 +10,16 @@
 
 namespace ochat::test {
 
+// Keys typed on the terminal of a run (RunOptions::typed).
+struct Typed {
+  std::string after;  // typed once `out` contains this (from where the previous one was found)
+  std::string keys;
+  // ... and once the terminal has left canonical mode: the line editor prints its prompt before
+  // it switches the mode, and keys that arrive in between would be read by the kernel's line
+  // discipline (Ctrl-D would become an end of file the editor never sees).
+  bool line_editor = false;
+};
+
 struct RunOptions {
   std::vector<std::string> args;  // argv[1..]
   // Set these. XDG_STATE_HOME, unless set here, is a directory of the test process (removed
@@ -35,9 +45,12 @@ struct RunOptions {
   // stdout and stderr share a pseudo-terminal, which is also the controlling terminal (/dev/tty)
   // of the program, started in a session of its own; all output lands in `out`.
   bool terminal = false;
+  // With `terminal`: stdin is the pseudo-terminal too (the interactive mode reads what is typed).
+  bool terminal_stdin = false;
   // With `terminal`: what is typed on it, each once `out` contains the text (from where the
-  // previous one was found), in order: {"[y/N] ", "y\n"}, or "\x03" for Ctrl-C.
-  std::vector<std::pair<std::string, std::string>> typed;
+  // previous one was found), in order: {"[y/N] ", "y\n"}, or "\x03" for Ctrl-C (the line
+  // discipline turns it into SIGINT for the terminal's foreground process group).
+  std::vector<Typed> typed;
 };
 
 struct RunResult {

@@ -3,6 +3,7 @@
 // Scenarios (request "model" = NAME or NAME:ARG; every chunk echoes the model string verbatim):
 //   text              "Hello", ",", " world", "!" then done
 //   escapes           Go-escaping tokens (kEscapesText); one token hand-written with \ud83d\ude00
+//   hostile           kHostileText (terminal escape sequences) in two tokens
 //   split             escape-heavy tokens (kSplitText); body written in tiny pieces, each its own
 //                     HTTP chunk + 2 ms sleep, cut inside lines, UTF-8 sequences and \u escapes,
 //                     and one piece holding three whole lines
@@ -867,6 +868,10 @@ Plan make_plan(const ChatRequest& rq) {
   } else if (name == "escapes") {
     items = escapes_tokens();
     items.push_back(done_item());
+  } else if (name == "hostile") {
+    const std::string text(kHostileText);
+    const std::size_t cut = text.find("2J");  // inside the CSI sequence
+    items = {token(text.substr(0, cut)), token(text.substr(cut)), done_item()};
   } else if (name == "split") {
     items = split_tokens();
     items.push_back(done_item());

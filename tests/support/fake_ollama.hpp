@@ -58,6 +58,15 @@ inline constexpr std::string_view kSplitText =
     "\xC3\xBC\xC3\xB1\xC3\xAF\xC3\xA7\xC3\xB8 "  // üñïçø
     "end.";
 
+// model "hostile": escape sequences and control characters a terminal must not obey: an OSC 52
+// clipboard write, CSI cursor movement, a window title, BEL, a C1 CSI (U+009B); in two tokens,
+// cut inside a CSI sequence. (Invalid UTF-8 cannot come this way: ochat refuses a line that is
+// not JSON, and JSON is UTF-8.)
+inline constexpr std::string_view kHostileText =
+    "clip:\x1b]52;c;aGk=\x07 move:\x1b[2J\x1b[1;1H title:\x1b]0;pwned\x1b\\ bell:\x07 "
+    "c1:\xC2\x9B"
+    "31m end";
+
 // model "think"
 inline constexpr std::string_view kThinkContent = "Answer is 42";
 inline constexpr std::string_view kThinkThinking = "Let me think.!";

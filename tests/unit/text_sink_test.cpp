@@ -346,3 +346,29 @@ TEST_CASE("events::TextSink writes one line per retry on stderr, even off a term
       "of 2)\n"
       "ochat: the connection broke after 9 bytes of the answer; continuing it in 1.6 s (1 of 2)\n");
 }
+
+TEST_CASE("events::TextSink with safe_out and safe_err shows the model's escape sequences") {
+  Files f;
+  TextSinkOptions options;
+  options.safe_out = true;
+  options.safe_err = true;
+  TextSink sink(f.out, f.err, options);
+  sink.start({"m", "h"});
+  sink.thinking("think\x1b]0;t");
+  sink.thinking("itle\x07");
+  sink.token("a\x1b[");  // a sequence cut between two tokens
+  sink.token("2J \xE4\xBD");
+  sink.token("\xA0 \xC2");  // U+4F60, then a character never finished
+  sink.done({"stop", {}});
+  CHECK(f.out_file.contents() == "a^[[2J \xE4\xBD\xA0 \xEF\xBF\xBD\n");
+  CHECK(f.err_file.contents() == "think^[]0;title^G\n");
+}
+
+TEST_CASE("events::TextSink without safe_out writes the model's bytes as they are") {
+  Files f;
+  TextSink sink(f.out, f.err, TextSinkOptions{});
+  sink.start({"m", "h"});
+  sink.token("a\x1b[2J\x07");
+  sink.done({"stop", {}});
+  CHECK(f.out_file.contents() == "a\x1b[2J\x07\n");
+}
