@@ -135,9 +135,11 @@ EditLineReader::EditLineReader(const EditLineOptions& options) : state_(std::mak
   ::el_set(state_->editor, EL_GETCFN, read_character);
   ::el_set(state_->editor, EL_EDITOR, "emacs");
   ::el_set(state_->editor, EL_HIST, ::history, state_->history);
-  ::el_set(state_->editor, EL_ADDFN, "ochat-paste-start", "Start of a bracketed paste",
-           paste_start);
-  ::el_set(state_->editor, EL_ADDFN, "ochat-paste-end", "End of a bracketed paste", paste_end);
+  // The wide form keeps these (static) names as they are; el_set's narrow form copies them and
+  // libedit never frees the copies (LeakSanitizer reported it).
+  ::el_wset(state_->editor, EL_ADDFN, L"ochat-paste-start", L"Start of a bracketed paste",
+            paste_start);
+  ::el_wset(state_->editor, EL_ADDFN, L"ochat-paste-end", L"End of a bracketed paste", paste_end);
   ::el_set(state_->editor, EL_BIND, "\033[200~", "ochat-paste-start", nullptr);
   ::el_set(state_->editor, EL_BIND, "\033[201~", "ochat-paste-end", nullptr);
   ::el_source(state_->editor, nullptr);  // ~/.editrc, as other libedit programs read it
