@@ -14,8 +14,11 @@ namespace ochat::batch {
 
 namespace {
 
-// A sanity bound, so that a corrupt index cannot ask for gigabytes of flags.
-constexpr std::uint64_t kMaxIndex = std::uint64_t{1} << 40;
+// An index is taken only when it is below the number of lines read so far plus this: a file
+// ochat wrote (with >> across resumed runs) has a line for every earlier item before item i's,
+// so the bound leaves room for files joined in another order, while a corrupt or hostile index
+// (say 2^39) cannot make the flags below grow past about 9 bytes a line plus 9 MiB.
+constexpr std::uint64_t kIndexSlack = std::uint64_t{1} << 20;
 
 // Never 0, which stands for "no input recorded".
 std::uint64_t input_hash(std::string_view input) {
@@ -32,12 +35,14 @@ bool Finished::same_input(std::size_t index, std::string_view input) const {
 Finished read_finished(std::istream& in) {
   Finished done;
   std::string line;
+  std::uint64_t lines = 0;
   while (std::getline(in, line)) {
+    ++lines;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     const auto doc = nlohmann::json::parse(line, nullptr, false);
     const auto index = doc.is_object() ? doc.find("index") : doc.end();
     if (!doc.is_object() || index == doc.end() || !index->is_number_unsigned() ||
-        index->get<std::uint64_t>() >= kMaxIndex) {
+        index->get<std::uint64_t>() >= lines + kIndexSlack) {
       ++done.ignored;
       continue;
     }

@@ -250,6 +250,21 @@ TEST_CASE("batch::read_finished takes the items that succeeded, whatever else th
   CHECK(done.ignored == 2);
 }
 
+TEST_CASE("batch::read_finished: a huge index is ignored, not a request for terabytes of flags") {
+  // The bug: the only bound was 2^40, so {"index": 2^39} sized two vectors to 2^39 entries.
+  std::istringstream in(
+      "{\"index\":549755813888,\"input\":\"x\"}\n"
+      "{\"index\":0,\"input\":\"a\"}\n"
+      "{\"index\":1048577,\"input\":\"b\"}\n");  // within lines read + 2^20: taken
+  const Finished done = read_finished(in);
+  CHECK(done.ignored == 1);
+  CHECK(done.count == 2);
+  CHECK(done.contains(0));
+  CHECK(done.contains(1048577));
+  CHECK_FALSE(done.contains(549755813888));
+  CHECK(done.finished.size() < 2'000'000);
+}
+
 TEST_CASE("batch::run_batch refuses to skip an item whose input is not the one --resume read") {
   std::istringstream in("{\"index\":0,\"input\":\"item0\"}\n{\"index\":1,\"input\":\"other\"}\n");
   const Finished done = read_finished(in);
