@@ -1,5 +1,7 @@
 #include "core/batch/result_line.hpp"
 
+#include "core/events/stats.hpp"
+
 namespace ochat::batch {
 
 using Json = nlohmann::ordered_json;
@@ -13,15 +15,9 @@ std::string result_line(const ItemResult& result) {
   if (!result.thinking.empty()) line["thinking"] = result.thinking;
   if (!result.done_reason.empty()) line["done_reason"] = result.done_reason;
   Json stats = Json::object();
-  auto put = [&](const char* key, const std::optional<std::int64_t>& v) {
-    if (v) stats[key] = *v;
-  };
-  put("prompt_tokens", result.stats.prompt_tokens);
-  put("generated_tokens", result.stats.generated_tokens);
-  put("total_duration_ns", result.stats.total_ns);
-  put("load_duration_ns", result.stats.load_ns);
-  put("prompt_eval_duration_ns", result.stats.prompt_eval_ns);
-  put("eval_duration_ns", result.stats.eval_ns);
+  for (const auto& [member, name] : events::kStatsFields) {
+    if (const auto& v = result.stats.*member) stats[name] = *v;
+  }
   line["stats"] = std::move(stats);
   if (result.error) {
     Json error = {{"kind", kind_name(result.error->kind())}, {"message", result.error->what()}};

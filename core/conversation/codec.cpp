@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/events/stats.hpp"
 #include "core/text/base64.hpp"
 #include "core/text/json_scanner.hpp"
 
@@ -24,17 +25,6 @@ constexpr std::array<std::pair<chat::Cut, std::string_view>, 4> kCuts = {{
 constexpr std::array<ErrorKind, 6> kKinds = {ErrorKind::internal, ErrorKind::usage,
                                              ErrorKind::connect,  ErrorKind::http,
                                              ErrorKind::stream,   ErrorKind::timeout};
-
-// The stats members, named as in the `done` event.
-constexpr std::array<std::pair<std::optional<std::int64_t> events::Stats::*, const char*>, 6>
-    kStats = {{
-        {&events::Stats::prompt_tokens, "prompt_tokens"},
-        {&events::Stats::generated_tokens, "generated_tokens"},
-        {&events::Stats::total_ns, "total_duration_ns"},
-        {&events::Stats::load_ns, "load_duration_ns"},
-        {&events::Stats::prompt_eval_ns, "prompt_eval_duration_ns"},
-        {&events::Stats::eval_ns, "eval_duration_ns"},
-    }};
 
 std::string compact(const Json& j) {
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -227,7 +217,7 @@ Json note_json(const Note& note) {
   }
   if (!m.done_reason.empty()) j["done_reason"] = m.done_reason;
   Json stats = Json::object();
-  for (const auto& [member, name] : kStats) {
+  for (const auto& [member, name] : events::kStatsFields) {
     if (m.stats.*member) stats[name] = *(m.stats.*member);
   }
   if (!stats.empty()) j["stats"] = std::move(stats);
@@ -267,7 +257,7 @@ Note decode_note(const Json& j, std::string_view where) {
   if (auto it = j.find("done_reason"); it != j.end() && it->is_string())
     m.done_reason = it->get<std::string>();
   if (auto it = j.find("stats"); it != j.end() && it->is_object()) {
-    for (const auto& [member, name] : kStats) {
+    for (const auto& [member, name] : events::kStatsFields) {
       if (auto v = it->find(name); v != it->end() && v->is_number_integer())
         m.stats.*member = v->get<std::int64_t>();
     }

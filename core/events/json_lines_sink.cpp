@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/events/json_string.hpp"
+#include "core/events/stats.hpp"
 
 namespace ochat::events {
 
@@ -97,15 +98,9 @@ void JsonLinesSink::error(ErrorKind kind, std::string_view message, std::string_
 
 void JsonLinesSink::done(const DoneInfo& info) {
   Json data = {{"reason", info.reason}};
-  auto put = [&](const char* key, const std::optional<std::int64_t>& v) {
-    if (v) data[key] = *v;
-  };
-  put("prompt_tokens", info.stats.prompt_tokens);
-  put("generated_tokens", info.stats.generated_tokens);
-  put("total_duration_ns", info.stats.total_ns);
-  put("load_duration_ns", info.stats.load_ns);
-  put("prompt_eval_duration_ns", info.stats.prompt_eval_ns);
-  put("eval_duration_ns", info.stats.eval_ns);
+  for (const auto& [member, name] : kStatsFields) {
+    if (const auto& v = info.stats.*member) data[name] = *v;
+  }
   if (retries_ > 0) data["retries"] = retries_;
   emit("done", data);
   flush();

@@ -1,7 +1,9 @@
 #pragma once
 // The server's counts and durations for a reply, as the `done` event and -v report them.
+#include <array>
 #include <cstdint>
 #include <optional>
+#include <utility>
 
 namespace ochat::events {
 
@@ -15,18 +17,25 @@ struct Stats {
   std::optional<std::int64_t> eval_ns;
 };
 
+// Each figure with its name, as the `done` event, a batch result's "stats" and a saved
+// conversation write it.
+inline constexpr std::array<std::pair<std::optional<std::int64_t> Stats::*, const char*>, 6>
+    kStatsFields = {{
+        {&Stats::prompt_tokens, "prompt_tokens"},
+        {&Stats::generated_tokens, "generated_tokens"},
+        {&Stats::total_ns, "total_duration_ns"},
+        {&Stats::load_ns, "load_duration_ns"},
+        {&Stats::prompt_eval_ns, "prompt_eval_duration_ns"},
+        {&Stats::eval_ns, "eval_duration_ns"},
+    }};
+
 // Adds `more` into `total` (the counts and durations of several requests): a figure stays
 // absent only when neither has it.
 inline void accumulate(Stats& total, const Stats& more) {
-  const auto add = [](std::optional<std::int64_t>& t, const std::optional<std::int64_t>& m) {
-    if (m) t = t.value_or(0) + *m;
-  };
-  add(total.prompt_tokens, more.prompt_tokens);
-  add(total.generated_tokens, more.generated_tokens);
-  add(total.total_ns, more.total_ns);
-  add(total.load_ns, more.load_ns);
-  add(total.prompt_eval_ns, more.prompt_eval_ns);
-  add(total.eval_ns, more.eval_ns);
+  for (const auto& field : kStatsFields) {
+    const auto& m = more.*field.first;
+    if (m) total.*field.first = (total.*field.first).value_or(0) + *m;
+  }
 }
 
 }  // namespace ochat::events
