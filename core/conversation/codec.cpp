@@ -162,9 +162,15 @@ std::vector<chat::Attachment> decode_attachments(const Json& line, std::string_v
     if (const auto list = own->find("attachments"); list != own->end() && list->is_array()) {
       for (const auto& entry : *list) {
         if (!entry.is_object()) continue;
+        const auto name = entry.find("name");
+        const auto type = entry.find("type");
+        // An entry edited into something else is skipped, as one that is not an object is.
+        if ((name != entry.end() && !name->is_string()) ||
+            (type != entry.end() && !type->is_string()))
+          continue;
         chat::Attachment a;
-        a.name = entry.value("name", std::string());
-        a.media_type = entry.value("type", std::string());
+        if (name != entry.end()) a.name = name->get<std::string>();
+        if (type != entry.end()) a.media_type = type->get<std::string>();
         if (auto size = entry.find("size"); size != entry.end() && size->is_number_unsigned()) {
           a.size = size->get<std::uint64_t>();
         }
@@ -375,6 +381,8 @@ bool decode_message_fast(std::string_view line, std::string_view file, std::size
     }
   } while (r.eat(','));
   if (!r.eat('}') || !r.at_end() || m.role.empty()) return false;
+  // Attachments (a text file's name, type and size) are read by the DOM decoder.
+  if (own.find(R"("attachments")") != std::string_view::npos) return false;
   if (!own.empty() && (notes || own.find(R"("settings")") != std::string_view::npos)) {
     const Json j = Json::parse(own, nullptr, false);
     if (j.is_discarded()) return false;

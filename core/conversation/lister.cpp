@@ -131,7 +131,7 @@ Summary summarize(std::string_view bytes, std::string_view name) {
     ++s.messages;
     if (!found_user && line.find(R"("user")") != std::string_view::npos) {
       const Json j = Json::parse(line, nullptr, false);
-      if (j.is_object() && j.value("role", "") == "user") {
+      if (const auto role = j.find("role"); role != j.end() && *role == "user") {
         found_user = true;
         if (auto c = j.find("content"); c != j.end() && c->is_string())
           s.first_words = first_words(c->get<std::string>());

@@ -245,3 +245,13 @@ TEST_CASE(
       decode_message(Json::parse(R"({"role":"user","images":["not base64!"]})"), "f:2"),
       "f:2: an entry of 'images' is not an image in base64");
 }
+
+TEST_CASE(
+    "conversation::decode_message skips an attachment entry whose name or type is not a string") {
+  const auto e = decode_message(Json::parse(R"({"role":"user","content":"x","ochat":{"attachments":[
+        {"name":7,"type":"text/plain"},{"name":"a.txt","type":["x"]},
+        {"name":"b.txt","type":"text/plain","size":3}]}})"),
+                                "f:2");
+  REQUIRE(e.message.attachments.size() == 1);
+  CHECK(e.message.attachments[0].name == "b.txt");
+}

@@ -181,3 +181,16 @@ TEST_CASE(
   CHECK(t.messages[0].content == "a");
   CHECK(t.settings.model == "qwen3");
 }
+
+TEST_CASE("conversation::read_transcript keeps a text file's attachment entry (no image with it)") {
+  Message m = Message::text("user", "<file name=\"notes.txt\">x</file>\n\nhi");
+  m.attachments.push_back({"notes.txt", "text/plain", 2, nullptr});
+  const std::string file = header() + encode_message(m, {}) + line("assistant", "ok");
+  for (const bool notes : {true, false}) {
+    const auto t = read_transcript(file, "c.jsonl", notes);
+    const auto& first = notes ? t.entries.at(0).message : t.messages.at(0);
+    REQUIRE(first.attachments.size() == 1);
+    CHECK(first.attachments[0].name == "notes.txt");
+    CHECK(first.attachments[0].size == 2);
+  }
+}

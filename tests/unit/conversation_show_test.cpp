@@ -81,6 +81,14 @@ TEST_CASE(
       summarize(header("m1") + line("user", "hi there") + line("assistant", "yo"), "c");
   CHECK(plain.model == "m1");
   CHECK(plain.messages == 2);
+  // A hand-edited line whose role is not a string is counted, not taken as the user's.
+  const Summary odd = summarize(header("m1") +
+                                    R"({"role":1,"content":"user"})"
+                                    "\n" +
+                                    line("user", "hi there"),
+                                "c");
+  CHECK(odd.messages == 2);
+  CHECK(odd.first_words == "hi there");
 }
 
 TEST_CASE(
