@@ -31,9 +31,10 @@ void get_count(const Json& obj, const char* key, std::optional<std::int64_t>& ou
 // A duration in milliseconds (llama.cpp's timings are decimals) as nanoseconds.
 void get_ms(const Json& obj, const char* key, std::optional<std::int64_t>& out) {
   auto it = obj.find(key);
-  if (it != obj.end() && it->is_number() && it->get<double>() >= 0) {
-    out = static_cast<std::int64_t>(it->get<double>() * 1e6);
-  }
+  if (it == obj.end() || !it->is_number()) return;
+  // Beyond about 292 years the product would not fit: not a duration, and converting it is UB.
+  const double ms = it->get<double>();
+  if (ms >= 0 && ms < 9e12) out = static_cast<std::int64_t>(ms * 1e6);
 }
 
 ToolCallDelta parse_tool_call(const Json& call, std::size_t position, std::string_view data) {

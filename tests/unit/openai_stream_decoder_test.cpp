@@ -342,3 +342,13 @@ TEST_CASE(
   CHECK(decode(": keep-alive\n\n").done.empty());
   CHECK(decode("").done.empty());
 }
+
+TEST_CASE("openai::StreamDecoder ignores timings that are negative or too large for nanoseconds") {
+  const Recorder r = decode(std::vector<std::string_view>{
+      event(
+          R"({"choices":[{"finish_reason":"stop","index":0,"delta":{}}],"timings":{"prompt_ms":-1,"predicted_ms":1e300}})") +
+      kDone});
+  REQUIRE(r.done.size() == 1);
+  CHECK_FALSE(r.done[0].stats.prompt_eval_ns.has_value());
+  CHECK_FALSE(r.done[0].stats.eval_ns.has_value());
+}
