@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/events/json_string.hpp"
 
 namespace ochat::batch {
 
@@ -20,9 +21,13 @@ namespace {
 // (say 2^39) cannot make the flags below grow past about 9 bytes a line plus 9 MiB.
 constexpr std::uint64_t kIndexSlack = std::uint64_t{1} << 20;
 
-// Never 0, which stands for "no input recorded".
+// Of the input as a result line writes it (invalid UTF-8 replaced by U+FFFD, then escaped),
+// the one form both an item's bytes and the string read back from its line give. Never 0,
+// which stands for "no input recorded".
 std::uint64_t input_hash(std::string_view input) {
-  return static_cast<std::uint64_t>(std::hash<std::string_view>{}(input)) | 1;
+  std::string written;
+  events::append_json_string(written, input);
+  return static_cast<std::uint64_t>(std::hash<std::string>{}(written)) | 1;
 }
 
 }  // namespace

@@ -288,6 +288,26 @@ TEST_CASE("batch::run_batch refuses to skip an item whose input is not the one -
                     Catch::Contains("item 1 is not the one the results name"));
 }
 
+TEST_CASE(
+    "batch::Finished::same_input matches an input that is not UTF-8 with what its line says") {
+  // The result line holds the input with invalid UTF-8 replaced (and a NUL escaped): resuming
+  // a Latin-1 file is resuming the same input.
+  const std::string latin1 = "caf\xE9 \xFF";
+  const std::string nul("a\0b", 3);
+  ItemResult a;
+  a.index = 0;
+  a.input = latin1;
+  ItemResult b;
+  b.index = 1;
+  b.input = nul;
+  std::istringstream in(result_line(a) + result_line(b));
+  const Finished done = read_finished(in);
+  REQUIRE(done.count == 2);
+  CHECK(done.same_input(0, latin1));
+  CHECK(done.same_input(1, nul));
+  CHECK_FALSE(done.same_input(0, "caf\xC3\xA9 \xFF"));
+}
+
 TEST_CASE("batch::read_finished_file names --resume when the file cannot be read") {
   CHECK_THROWS_WITH(read_finished_file("/nonexistent/out.jsonl"), Catch::Contains("--resume"));
 }
