@@ -12,6 +12,7 @@
 
 #include "core/config/option_value.hpp"
 #include "core/error.hpp"
+#include "core/text/trim.hpp"
 
 namespace ochat::config {
 namespace {
@@ -105,12 +106,6 @@ const BackendEntry& parse_api(const std::string& flag, const sys::Getenv& getenv
                           backend_names(), value));
 }
 
-std::string_view trim_space(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 // The key goes into an HTTP header: a line break in it would start a header of its own. The
 // messages name where the key came from, never the key.
 std::string checked_key(std::string_view key, std::string_view source) {
@@ -138,7 +133,7 @@ std::string read_key_file(const std::string& path) {
   std::getline(in, line);
   if (in.bad())
     throw Error(ErrorKind::usage, fmt::format("--api-key-file: cannot read '{}'", path));
-  const std::string_view key = trim_space(line);
+  const std::string_view key = text::trim(line);
   if (key.empty()) {
     throw Error(ErrorKind::usage,
                 fmt::format("--api-key-file: the first line of '{}' is empty", path),
@@ -153,7 +148,7 @@ std::string api_key(const std::string& file, const BackendEntry& backend,
   for (std::string_view name : backend.key_variables) {
     const std::optional<std::string> value = getenv(name);
     if (!value) continue;
-    const std::string_view key = trim_space(*value);
+    const std::string_view key = text::trim(*value);
     if (!key.empty()) return checked_key(key, name);
   }
   return {};
@@ -168,8 +163,8 @@ int parse_retries(const std::optional<int>& flag, const sys::Getenv& getenv) {
     return *flag;
   }
   const std::optional<std::string> value = getenv("OCHAT_RETRIES");
-  if (!value || trim_space(*value).empty()) return 2;
-  const std::string_view text = trim_space(*value);
+  if (!value || text::trim(*value).empty()) return 2;
+  const std::string_view text = text::trim(*value);
   int n = 0;
   for (const char c : text) {
     if (c < '0' || c > '9' || n > kMaxRetries) {

@@ -14,20 +14,14 @@
 #include "core/conversation/codec.hpp"
 #include "core/conversation/state_dir.hpp"
 #include "core/error.hpp"
+#include "core/text/trim.hpp"
 
 namespace ochat::conversation {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::string_view trim_right(std::string_view line) {
-  while (!line.empty() && is_space(line.back())) line.remove_suffix(1);
-  return line;
-}
+bool is_space(char c) { return text::kSpace.find(c) != std::string_view::npos; }
 
 std::string_view line_at(std::string_view bytes, std::size_t pos) {
   const std::size_t begin = pos == 0 ? 0 : bytes.rfind('\n', pos - 1) + 1;
@@ -106,7 +100,7 @@ Summary summarize(std::string_view bytes, std::string_view name) {
   while (pos < bytes.size()) {
     std::size_t end = bytes.find('\n', pos);
     if (end == std::string_view::npos) end = bytes.size();
-    const std::string_view line = trim_right(bytes.substr(pos, end - pos));
+    const std::string_view line = text::trim_right(bytes.substr(pos, end - pos));
     pos = end + 1;
     if (!line.empty()) {
       header_line = line;
@@ -125,7 +119,7 @@ Summary summarize(std::string_view bytes, std::string_view name) {
   for (std::size_t at = body; at < bytes.size();) {
     std::size_t end = bytes.find('\n', at);
     if (end == std::string_view::npos) end = bytes.size();
-    const std::string_view line = trim_right(bytes.substr(at, end - at));
+    const std::string_view line = text::trim_right(bytes.substr(at, end - at));
     at = end + 1;
     if (line.empty() || line.back() != '}') continue;
     ++s.messages;
@@ -143,7 +137,7 @@ Summary summarize(std::string_view bytes, std::string_view name) {
   const std::string_view rest = bytes.substr(body);
   for (std::size_t at = rest.rfind(R"("settings":)"); at != std::string_view::npos && at > 0;
        at = rest.rfind(R"("settings":)", at - 1)) {
-    const Json j = Json::parse(trim_right(line_at(rest, at)), nullptr, false);
+    const Json j = Json::parse(text::trim_right(line_at(rest, at)), nullptr, false);
     if (!j.is_object()) continue;
     const auto own = j.find("ochat");
     if (own == j.end() || !own->is_object()) continue;

@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "core/http/request_body.hpp"
+#include "core/text/trim.hpp"
 
 namespace ochat::http {
 namespace {
@@ -59,14 +60,6 @@ size_t on_write(char* data, size_t size, size_t count, void* user) {
   return length;
 }
 
-std::string_view trim_header(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
-
 size_t on_header(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t length = size * count;
@@ -76,7 +69,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   const auto colon = line.find(':');
   if (colon != std::string_view::npos && colon > 0 && !t->error) {
     try {
-      t->handler->on_header(line.substr(0, colon), trim_header(line.substr(colon + 1)));
+      t->handler->on_header(line.substr(0, colon), text::trim(line.substr(colon + 1)));
     } catch (...) {
       t->error = std::current_exception();
       return 0;

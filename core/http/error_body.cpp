@@ -8,6 +8,7 @@
 
 #include "core/http/status_text.hpp"
 #include "core/text/excerpt.hpp"
+#include "core/text/trim.hpp"
 #include "core/text/utf8.hpp"
 
 namespace ochat::http {
@@ -15,15 +16,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
+bool is_space(char c) { return text::kSpace.find(c) != std::string_view::npos; }
 
 char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
@@ -99,7 +92,7 @@ std::string strip_tags(std::string_view html) {
 std::string_view first_line(std::string_view text) {
   while (!text.empty()) {
     const std::size_t nl = text.find_first_of("\r\n");
-    const std::string_view line = trim(text.substr(0, nl));
+    const std::string_view line = text::trim(text.substr(0, nl));
     if (!line.empty()) return line;
     if (nl == std::string_view::npos) break;
     text.remove_prefix(nl + 1);
@@ -135,7 +128,7 @@ std::string clean_message(std::string_view text, std::size_t max) {
     in_break = false;
     one_line += c;
   }
-  return text::excerpt(trim(one_line), max);
+  return text::excerpt(text::trim(one_line), max);
 }
 
 std::string refusal_message(long status, std::string_view message) {
@@ -164,7 +157,7 @@ std::string stream_error_text(const Json& error, std::size_t max) {
 }
 
 ServerMessage server_message(std::string_view body, std::size_t max) {
-  const std::string_view trimmed = trim(body);
+  const std::string_view trimmed = text::trim(body);
   if (trimmed.starts_with('{')) {
     const Json j = Json::parse(trimmed, nullptr, false);
     if (j.is_object()) {

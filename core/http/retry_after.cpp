@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include "core/text/trim.hpp"
+
 namespace ochat::http {
 namespace {
 
@@ -11,14 +13,6 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr std::int64_t kMaxSeconds = 24 * 3600;
-
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -136,7 +130,7 @@ std::optional<std::chrono::sys_seconds> parse_date(std::string_view value) {
 
 std::optional<milliseconds> parse_retry_after(std::string_view value,
                                               std::chrono::system_clock::time_point now) {
-  value = trimmed(value);
+  value = text::trim(value);
   if (value.empty()) return std::nullopt;
   if (is_digit(value.front())) {
     std::int64_t n = 0;

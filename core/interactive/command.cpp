@@ -3,25 +3,19 @@
 #include <array>
 #include <utility>
 
+#include "core/text/trim.hpp"
+
 namespace ochat::interactive {
-namespace {
-
-std::string_view trimmed(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Command parse_command(std::string_view line) {
-  line = trimmed(line);
+  line = text::trim(line, " \t");
   const auto space = line.find_first_of(" \t");
   Command command;
   command.word = std::string(line.substr(0, space));
-  command.argument =
-      space == std::string_view::npos ? std::string() : std::string(trimmed(line.substr(space)));
+  command.argument = space == std::string_view::npos
+                         ? std::string()
+                         : std::string(text::trim(line.substr(space), " \t"));
   using Name = Command::Name;
   static constexpr std::array<std::pair<std::string_view, Name>, 8> kNames{{
       {"/help", Name::help},

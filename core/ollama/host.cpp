@@ -5,17 +5,13 @@
 #include <charconv>
 
 #include "core/error.hpp"
+#include "core/text/trim.hpp"
 
 namespace ochat::ollama {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  const std::string_view junk = " \t\r\n\"'";
-  const auto b = s.find_first_not_of(junk);
-  if (b == std::string_view::npos) return {};
-  const auto e = s.find_last_not_of(junk);
-  return s.substr(b, e - b + 1);
-}
+// White space and quotes a shell or a .env file left around the address.
+std::string_view trim(std::string_view s) { return text::trim(s, " \t\r\n\"'"); }
 
 bool valid_port(std::string_view p, unsigned lowest) {
   unsigned value = 0;

@@ -6,13 +6,12 @@
 #include <charconv>
 
 #include "core/error.hpp"
+#include "core/text/trim.hpp"
 
 namespace ochat::openai {
 
 std::string resolve_base_url(std::string_view value, std::string_view source) {
-  std::string_view v = value;
-  while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
-  while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
+  const std::string_view v = text::trim(value);
   if (v.empty()) return std::string(kDefaultBaseUrl);
 
   std::string scheme = "http";

@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "core/http/error_body.hpp"
 #include "core/text/excerpt.hpp"
+#include "core/text/trim.hpp"
 
 namespace ochat::openai {
 namespace {
@@ -86,19 +87,11 @@ void parse_choice(const Json& choice, std::string_view data, StreamEvent& event)
   }
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 StreamEvent parse_event(std::string_view data) {
   StreamEvent event;
-  if (trim(data) == "[DONE]") {
+  if (text::trim(data) == "[DONE]") {
     event.done_marker = true;
     return event;
   }
