@@ -113,7 +113,15 @@ int run_batch(const config::Options& options, RunContext& context) {
   }
   // Read before anything starts: a bad file is a usage error.
   std::optional<batch::Finished> finished;
-  if (!options.resume.empty()) finished = batch::read_finished_file(options.resume);
+  if (!options.resume.empty()) {
+    finished = batch::read_finished_file(options.resume);
+    if (finished->ignored > 0) {
+      const bool one = finished->ignored == 1;
+      warn(context,
+           fmt::format("--resume: ignored {} line{} of {} ({})", finished->ignored, one ? "" : "s",
+                       options.resume, one ? "not a result line" : "not result lines"));
+    }
+  }
   const ItemInput input(options.each_file);
 
   sys::SignalGuard signals;

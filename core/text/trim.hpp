@@ -8,7 +8,8 @@ namespace ochat::text {
 inline constexpr std::string_view kSpace = " \t\r\n\f\v";
 
 // `s` without the characters of `chars` at its end.
-constexpr std::string_view trim_right(std::string_view s, std::string_view chars = kSpace) noexcept {
+constexpr std::string_view trim_right(std::string_view s,
+                                      std::string_view chars = kSpace) noexcept {
   const auto last = s.find_last_not_of(chars);
   return last == std::string_view::npos ? std::string_view() : s.substr(0, last + 1);
 }

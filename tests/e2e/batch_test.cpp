@@ -204,6 +204,36 @@ TEST_CASE("batch: Ctrl-C writes the finished results in order, exits 130, and --
   CHECK(chat_bodies(ochat.server).size() == before + resumed.size());
 }
 
+TEST_CASE("batch: --resume takes items whose input is not UTF-8, and says which lines it ignored") {
+  Ochat ochat;
+  TempFile out("latin1.jsonl");
+  const std::string items = "caf\xE9\nna\xEFve\nplain\n";
+  RunOptions o;
+  o.stdin_data = items;
+  auto r = ochat.run({"--each", "-m", "echo"}, o);
+  REQUIRE(r.exit_code == 0);
+  const auto first = parse_lines(r.out);
+  REQUIRE(first.size() == 3);
+  // The file as a crash may leave it: item 2's line cut, and a stray line.
+  {
+    std::ofstream f(out.path, std::ios::binary);
+    const std::string third = r.out.substr(r.out.find("{\"index\":2"));
+    f << r.out.substr(0, r.out.size() - third.size()) << "not a result\n" << third.substr(0, 20);
+  }
+  const std::size_t before = chat_bodies(ochat.server).size();
+  RunOptions again;
+  again.stdin_data = items;
+  r = ochat.run({"--each", "-m", "echo", "--resume", out.path}, again);
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.err, Catch::Contains("ochat: warning: --resume: ignored 2 lines of " + out.path +
+                                    " (not result lines)"));
+  const auto rest = parse_lines(r.out);
+  REQUIRE(rest.size() == 1);
+  CHECK(rest[0]["index"] == 2);
+  CHECK(chat_bodies(ochat.server).size() == before + 1);
+}
+
 TEST_CASE("batch: retries apply to each item on its own") {
   Ochat ochat;
   RunOptions o;

@@ -828,6 +828,8 @@ TEST_CASE("FakeOllama holds a reply back by the [wait=MS] of its last message, b
   // A wait may end up to a millisecond early (it waits in whole milliseconds).
   CHECK(std::chrono::steady_clock::now() - start >= 245ms);
   CHECK(r.content() == ochat::test::kTextText);
+  // The client has the whole reply a moment before the server counts the request done.
+  REQUIRE(srv.wait_finished(1, 5s));
   start = std::chrono::steady_clock::now();
   const json body = {{"model", "text"},
                      {"stream", true},

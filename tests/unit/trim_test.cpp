@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "core/text/trim.hpp"
+
+#include <catch2/catch.hpp>
 
 using ochat::text::trim;
 using ochat::text::trim_right;
