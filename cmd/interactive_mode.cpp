@@ -278,6 +278,7 @@ int run_interactive(const config::Options& command_line, RunContext& context) {
   }
   io::EditLineOptions editing = history_options(command_line, context);
   editing.interrupt_fd = context.cancel.wake_fd;
+  editing.warn = [&context](const std::string& text) { warn(context, text); };
   const auto term = context.getenv("TERM");
   editing.bracketed_paste = context.err.is_terminal() && term && !term->empty() && *term != "dumb";
   io::EditLineReader reader(editing);

@@ -15,6 +15,7 @@
 #include <cwchar>
 
 #include "core/error.hpp"
+#include "core/io/history_file.hpp"
 
 namespace ochat::io {
 
@@ -24,7 +25,8 @@ struct EditLineReader::State {
   History* history = nullptr;
   HistEvent event{};
   std::string prompt;
-  bool pasting = false;  // between the terminal's paste start and end marks
+  bool pasting = false;         // between the terminal's paste start and end marks
+  bool history_failed = false;  // the history file could not be written (said once)
   // More input had arrived when the line's newline was read. Learnt then, while the terminal
   // is still in the editor's mode: once it is back in canonical mode, Linux may count a byte
   // that is not there.
@@ -98,21 +100,6 @@ void use_utf8_locale() {
   std::setlocale(LC_CTYPE, "C.UTF-8");
 }
 
-// Writes the history to `path`, readable by its owner only (it holds what was typed).
-void save_history(History* history, const std::string& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return;
-  ::fchmod(fd, 0600);
-  FILE* file = ::fdopen(fd, "w");
-  if (!file) {
-    ::close(fd);
-    return;
-  }
-  HistEvent event{};
-  ::history(history, &event, H_SAVE_FP, file);
-  std::fclose(file);
-}
-
 }  // namespace
 
 EditLineReader::EditLineReader(const EditLineOptions& options) : state_(std::make_unique<State>()) {
@@ -180,8 +167,13 @@ bool EditLineReader::input_pending() { return state_->pasting || state_->more_af
 
 void EditLineReader::add_history(const std::string& entry) {
   ::history(state_->history, &state_->event, H_ENTER, entry.c_str());
-  if (state_->options.save_history && !state_->options.history_file.empty()) {
-    save_history(state_->history, state_->options.history_file);
+  auto& options = state_->options;
+  if (!options.save_history || options.history_file.empty()) return;
+  const std::string error = append_history(options.history_file, entry, options.history_size);
+  if (!error.empty() && !state_->history_failed) {
+    state_->history_failed = true;  // said once: the chat goes on without it
+    if (options.warn)
+      options.warn("cannot save the history to " + options.history_file + ": " + error);
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The LineReader of a terminal: libedit's line editor (emacs keys, ~/.editrc) on standard
 // input, its display on standard error (stdout keeps the answers only), and a history file.
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -11,9 +12,12 @@ namespace ochat::io {
 struct EditLineOptions {
   // Loaded when it exists; empty: no history file.
   std::string history_file;
-  // Whether each new entry is written to history_file (created 0600, its mode set to 0600).
+  // Whether each new entry is added to history_file (see append_history: created 0600, other
+  // sessions' entries kept, replaced whole).
   bool save_history = true;
   std::size_t history_size = 1000;
+  // Told, once, when the history file cannot be written (the chat goes on without it).
+  std::function<void(const std::string&)> warn;
   // When this descriptor becomes readable (a signal's wake-up pipe: sys::CancelToken::wake_fd),
   // read_line() returns `interrupted`; -1: none.
   int interrupt_fd = -1;
