@@ -4,6 +4,8 @@
 
 #include "core/batch/item_sink.hpp"
 #include "core/chat/cut_tool_calls.hpp"
+#include "core/config/option_value.hpp"
+#include "core/text/excerpt.hpp"
 
 namespace ochat::batch {
 
@@ -14,6 +16,7 @@ Json item_options(const Json& base, const Json& given, config::Api api) {
   const auto& known = config::backend_entry(api).options();
   for (auto it = given.begin(); it != given.end(); ++it) {
     std::string key = it.key();
+    Json value = *it;
     if (key.starts_with('!')) {
       key.erase(0, 1);
     } else {
@@ -26,9 +29,19 @@ Json item_options(const Json& base, const Json& given, config::Api api) {
         throw Error(ErrorKind::usage,
                     fmt::format("the item's option \"{}\" is set by ochat itself", key));
       }
+      auto checked = config::json_option_value(*option, value);
+      if (!checked) {
+        throw Error(
+            ErrorKind::usage,
+            fmt::format(
+                "the item's option \"{}\" takes {}, got {}", key,
+                config::type_description(option->type),
+                text::excerpt(value.dump(-1, ' ', false, Json::error_handler_t::replace), 60)));
+      }
+      value = std::move(*checked);
     }
     if (key.empty()) throw Error(ErrorKind::usage, "the item has an option without a name");
-    options[key] = *it;
+    options[key] = std::move(value);
   }
   return options;
 }

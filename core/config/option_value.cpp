@@ -42,10 +42,60 @@ Json typed_value(std::string_view text) {
   return std::string(text);
 }
 
+std::string_view type_description(OptionType type) {
+  switch (type) {
+    case OptionType::integer:
+      return "a whole number";
+    case OptionType::number:
+      return "a number";
+    case OptionType::boolean:
+      return "true or false";
+    case OptionType::text:
+      return "a string";
+    case OptionType::text_list:
+      return "a string or a list of strings";
+    case OptionType::object:
+      return "a JSON object";
+    case OptionType::reserved:
+      break;
+  }
+  return "nothing (ochat sets it)";
+}
+
+std::optional<Json> json_option_value(const KnownOption& option, const Json& value) {
+  switch (option.type) {
+    case OptionType::integer:
+      if (value.is_number_integer()) return value;
+      break;
+    case OptionType::number:
+      if (value.is_number()) return value;
+      break;
+    case OptionType::boolean:
+      if (value.is_boolean()) return value;
+      break;
+    case OptionType::text:
+      if (value.is_string()) return value;
+      break;
+    case OptionType::text_list:
+      if (value.is_string()) return Json::array({value});
+      if (value.is_array() &&
+          std::all_of(value.begin(), value.end(), [](const Json& v) { return v.is_string(); }))
+        return value;
+      break;
+    case OptionType::object:
+      if (value.is_object()) return value;
+      break;
+    case OptionType::reserved:
+      break;
+  }
+  return std::nullopt;
+}
+
 namespace {
 
-[[noreturn]] void wrong_type(std::string_view key, std::string_view what, std::string_view value) {
-  throw Error(ErrorKind::usage, fmt::format("-o {} takes {}, got '{}'", key, what, value));
+[[noreturn]] void wrong_type(const KnownOption& option, std::string_view value) {
+  throw Error(ErrorKind::usage, fmt::format("-o {} takes {}, got '{}'", option.name,
+                                            type_description(option.type), value));
 }
 
 // VALUE read as the type of a known option.
@@ -56,8 +106,7 @@ Json checked_value(const KnownOption& option, std::string_view value) {
     case OptionType::integer: {
       std::int64_t i = 0;
       const auto [p, ec] = std::from_chars(first, last, i);
-      if (value.empty() || ec != std::errc() || p != last)
-        wrong_type(option.name, "a whole number", value);
+      if (value.empty() || ec != std::errc() || p != last) wrong_type(option, value);
       return i;
     }
     case OptionType::number: {
@@ -69,14 +118,14 @@ Json checked_value(const KnownOption& option, std::string_view value) {
       double d = 0;
       const auto [p, ec] = std::from_chars(first, last, d, std::chars_format::general);
       if (value.empty() || ec != std::errc() || p != last || !std::isfinite(d)) {
-        wrong_type(option.name, "a number", value);
+        wrong_type(option, value);
       }
       return d;
     }
     case OptionType::boolean:
       if (value == "true") return true;
       if (value == "false") return false;
-      wrong_type(option.name, "true or false", value);
+      wrong_type(option, value);
     case OptionType::text:
       return std::string(value);
     case OptionType::text_list: {
@@ -91,7 +140,7 @@ Json checked_value(const KnownOption& option, std::string_view value) {
     }
     case OptionType::object: {
       Json j = Json::parse(value, nullptr, false);
-      if (!j.is_object()) wrong_type(option.name, "a JSON object", value);
+      if (!j.is_object()) wrong_type(option, value);
       return j;
     }
     case OptionType::reserved:

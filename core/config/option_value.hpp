@@ -1,6 +1,7 @@
 #pragma once
 // -o KEY=VALUE pairs as the request's model options.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,5 +25,14 @@ nlohmann::ordered_json parse_option_pairs(const std::vector<std::string>& pairs,
 // numbers, a value that starts with '[' or '{' is parsed as JSON (a usage error when it is not
 // valid), anything else stays a string.
 nlohmann::ordered_json typed_value(std::string_view text);
+
+// What a value of `type` is, for messages: "a whole number", "a number", "true or false", ...
+std::string_view type_description(OptionType type);
+
+// A JSON value given for `option` (an --each-jsonl item's "options") as the request takes it:
+// the value itself, or for a list (stop) a lone string as a list of one; std::nullopt when the
+// value is of another type, or the option is reserved.
+std::optional<nlohmann::ordered_json> json_option_value(const KnownOption& option,
+                                                        const nlohmann::ordered_json& value);
 
 }  // namespace ochat::config

@@ -150,6 +150,20 @@ TEST_CASE("batch::item_options adds an item's options to -o's, checked by name")
                     Catch::Contains("\"temprature\" is unknown"));
 }
 
+TEST_CASE("batch::item_options checks the type of each known option, as -o does") {
+  const Json base = Json::object();
+  CHECK_THROWS_WITH(item_options(base, {{"temperature", "hot"}}, config::Api::ollama),
+                    "the item's option \"temperature\" takes a number, got \"hot\"");
+  CHECK_THROWS_WITH(item_options(base, {{"num_ctx", 1.5}}, config::Api::ollama),
+                    "the item's option \"num_ctx\" takes a whole number, got 1.5");
+  CHECK_THROWS_WITH(item_options(base, {{"stop", {1, 2}}}, config::Api::openai),
+                    Catch::Contains("takes a string or a list of strings, got [1,2]"));
+  // A lone string for a list is a list of one; an unchecked option keeps its value as given.
+  CHECK(item_options(base, {{"stop", "\n"}, {"!raw", {{"a", 1}}}}, config::Api::ollama) ==
+        Json{{"stop", {"\n"}}, {"raw", {{"a", 1}}}});
+  CHECK(item_options(base, {{"temperature", 1}}, config::Api::ollama) == Json{{"temperature", 1}});
+}
+
 TEST_CASE("batch::OrderedWindow writes results in input order as soon as they are due") {
   OrderedWindow window(8);
   CHECK(window.finish(2, "c").empty());

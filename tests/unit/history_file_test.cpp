@@ -69,7 +69,8 @@ TEST_CASE("io::append_history from two sessions at once loses no line and mixes 
   TempDir dir;
   const std::string path = dir.file("history");
   auto session = [&path](char name) {
-    for (int i = 0; i < 40; ++i) append_history(path, std::string(1, name) + std::to_string(i), 1000);
+    for (int i = 0; i < 40; ++i)
+      append_history(path, std::string(1, name) + std::to_string(i), 1000);
   };
   std::thread a(session, 'a'), b(session, 'b');
   a.join();
