@@ -2,6 +2,7 @@
 
 #include "core/conversation/state_dir.hpp"
 #include "core/error.hpp"
+#include "core/text/terminal_filter.hpp"
 
 namespace ochat::cmd {
 
@@ -19,11 +20,14 @@ tools::LoadedTools load_tools(const config::Options& options, const config::Sett
                               RunContext& context, tools::Registry& registry,
                               std::mutex* err_mutex) {
   io::FdStream& err = context.err;
+  // What the servers write (their log lines, with -v) is made safe for a terminal, as the
+  // model's text is.
+  const bool safe = !options.raw && err.is_terminal();
   // Writes a line on stderr, under err_mutex when there is one.
-  auto write_line = [&err, err_mutex](const std::string& line) {
+  auto write_line = [&err, err_mutex, safe](const std::string& line) {
     std::unique_lock<std::mutex> lock;
     if (err_mutex) lock = std::unique_lock(*err_mutex);
-    err.append(line + "\n");
+    err.append((safe ? text::terminal_safe(line) : line) + "\n");
     err.flush();
   };
   tools::ToolLoadOptions load;

@@ -365,6 +365,21 @@ TEST_CASE(
   reliability::record_fault("MCP: server writes only garbage", bad, reliability::exact(bad.out));
 }
 
+TEST_CASE("mcp: a server's log lines (-v) reach a terminal with their escape sequences shown") {
+  Ochat ochat;
+  RunOptions o;
+  o.terminal = true;
+  auto r = ochat.run({"--no-mcp-config", "-v", "-m", "echo", "--mcp", fake("ok --noisy"), "hi"}, o);
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("fake server: ^[]0;pwned^G starting ^[[2J"));
+  CHECK(r.out.find('\x1b') == std::string::npos);
+  // Off a terminal, the lines are as the server wrote them.
+  auto piped =
+      ochat.run({"--no-mcp-config", "-v", "-m", "echo", "--mcp", fake("ok --noisy"), "hi"});
+  CHECK_THAT(piped.err, Catch::Contains("fake server: \x1b]0;pwned\x07 starting"));
+}
+
 TEST_CASE("mcp: replies out of order are matched by id") {
   Ochat ochat;
   auto r = ochat.run({"--no-mcp-config", "-m", "tool", "--tool-timeout", "1", "--mcp", fake("late"),

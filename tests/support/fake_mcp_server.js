@@ -15,6 +15,7 @@
 // --version V: the protocolVersion it answers (default: the one asked for).
 // --log FILE: every message received is appended there, one per line.
 // --stubborn: ignores SIGTERM and the end of its stdin (only SIGKILL stops it).
+// --noisy: its line on stderr at start holds escape sequences (a window title, clear screen).
 'use strict';
 const fs = require('fs');
 const { spawn } = require('child_process');
@@ -89,7 +90,9 @@ function onMessage(m) {
   if (m.method === 'initialize') {
     if (mode === 'hang-init') return;
     if (mode === 'garbage-init') return process.stdout.write('Welcome to the fake server!\n');
-    process.stderr.write('fake server: starting\n');
+    process.stderr.write(process.argv.includes('--noisy')
+      ? 'fake server: \x1b]0;pwned\x07 starting \x1b[2J\n'
+      : 'fake server: starting\n');
     return answer(m.id, { protocolVersion: opt('--version') || m.params.protocolVersion,
                           capabilities: { tools: { listChanged: true } }, serverInfo: { name: 'fake', version: '1.0' } });
   }
