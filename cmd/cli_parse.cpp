@@ -1,5 +1,6 @@
 // cli::parse: the command line into a mode and its options.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -54,6 +55,29 @@ void keep_last_think(const CLI::App& app, config::Options& options) {
       return;
     }
   }
+}
+
+// A listing (--show, --conversations, --list-models, --list-tools) prints what it lists and
+// sends nothing: a second listing, or what only a chat takes, would be ignored, so it is
+// refused rather than dropped without a word. Empty when the options are consistent.
+std::string listing_conflict(const config::Options& o, bool batch) {
+  const std::pair<bool, const char*> listings[] = {{o.show, "--show"},
+                                                   {o.list_conversations, "--conversations"},
+                                                   {o.list_models, "--list-models"},
+                                                   {o.list_tools, "--list-tools"}};
+  std::vector<const char*> given;
+  for (const auto& [on, name] : listings) {
+    if (on) given.push_back(name);
+  }
+  if (given.empty()) return {};
+  if (given.size() > 1) return fmt::format("{} and {} cannot be used together", given[0], given[1]);
+  const char* listing = given[0];
+  if (!o.prompt.empty())
+    return fmt::format("{} takes no prompt (got '{}')", listing, fmt::join(o.prompt, " "));
+  if (!o.attach.empty()) return fmt::format("-a/--attach does not apply to {}", listing);
+  if (batch) return fmt::format("a batch (--each) does not apply to {}", listing);
+  if (o.interactive) return fmt::format("-i/--interactive does not apply to {}", listing);
+  return {};
 }
 
 }  // namespace
@@ -117,6 +141,11 @@ Command parse(int argc, const char* const* argv) {
         ErrorKind::usage,
         fmt::format("{} runs a batch: give --each too", o.jobs_given ? "-j/--jobs" : "--resume"),
         "see BATCH MODE in ochat(1)");
+    return command;
+  }
+  if (std::string conflict = listing_conflict(o, batch); !conflict.empty()) {
+    if (events_requested(argc, argv)) command.options.output = config::Output::events;
+    command.error = Error(ErrorKind::usage, std::move(conflict), "see ochat --help");
     return command;
   }
   if (command.options.show) {

@@ -41,3 +41,25 @@ TEST_CASE("models: --list-models with no server exits 3 with one error line") {
   check_one_error_line(r);
   CHECK_THAT(r.err, Catch::Contains("ollama serve"));
 }
+
+TEST_CASE(
+    "models: a listing refuses what it would ignore: a prompt, -a, a batch, -i, another "
+    "listing") {
+  Ochat ochat;
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--list-models", "hello", "there"}, "--list-models takes no prompt (got 'hello there')"},
+      {{"--list-tools", "-a", "/etc/hostname"}, "-a/--attach does not apply to --list-tools"},
+      {{"--conversations", "--each"}, "a batch (--each) does not apply to --conversations"},
+      {{"--show", "-i"}, "-i/--interactive does not apply to --show"},
+      {{"--list-models", "--list-tools"}, "--list-models and --list-tools cannot be used together"},
+  };
+  for (const auto& [args, message] : cases) {
+    INFO(message);
+    auto r = ochat.run(args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    check_one_error_line(r);
+    CHECK_THAT(r.err, Catch::Contains("ochat: error: " + message));
+  }
+  CHECK(ochat.server.requests().empty());
+}
