@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/text/utf8.hpp"
+
 namespace ochat::text {
 
 std::string excerpt(std::string_view bytes, std::size_t max) {
@@ -12,9 +14,24 @@ std::string excerpt(std::string_view bytes, std::size_t max) {
     while (n > 0 && (static_cast<unsigned char>(bytes[n]) & 0xC0) == 0x80) --n;
   }
   out.reserve(n + 3);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto c = static_cast<unsigned char>(bytes[i]);
-    out += (c < 0x20 || c == 0x7F) ? '?' : static_cast<char>(c);
+  std::string_view rest = bytes.substr(0, n);
+  while (!rest.empty()) {
+    const Utf8Scan scan = scan_utf8(rest);
+    for (std::size_t i = 0; i < scan.valid; ++i) {
+      const auto c = static_cast<unsigned char>(rest[i]);
+      if (c < 0x20 || c == 0x7F) {
+        out += '?';
+      } else if (c == 0xC2 && static_cast<unsigned char>(rest[i + 1]) < 0xA0) {
+        out += '?';  // a C1 control (U+0080..U+009F), CSI among them: one character
+        ++i;
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    rest.remove_prefix(scan.valid);
+    if (rest.empty()) break;
+    out += '?';  // a byte that is not UTF-8 (or NUL)
+    rest.remove_prefix(1);
   }
   if (n < bytes.size()) out += "...";
   return out;

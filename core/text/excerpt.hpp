@@ -6,8 +6,9 @@
 
 namespace ochat::text {
 
-// At most `max` bytes, control characters shown as '?', cut at a UTF-8 character boundary,
-// "..." when cut.
+// At most `max` bytes, cut at a UTF-8 character boundary, "..." when cut; each control
+// character (C0, DEL, C1: U+0080..U+009F) and each byte that is not UTF-8 shown as '?', so
+// that the excerpt is valid UTF-8 that a terminal shows as it is.
 std::string excerpt(std::string_view bytes, std::size_t max = 120);
 
 // The first lines of a program's output for a one-line message: at most `max_lines` of its

@@ -34,6 +34,18 @@ TEST_CASE("text::excerpt replaces control characters") {
                 120) == "a?b?c?d?[0m?e?f");
 }
 
+TEST_CASE("text::excerpt shows C1 controls and bytes that are not UTF-8 as '?'") {
+  // CSI (U+009B) is a control; a no-break space (U+00A0) is text.
+  CHECK(excerpt("a\xC2\x9B"
+                "31m b\xC2\xA0"
+                "c") ==
+        "a?31m b\xC2\xA0"
+        "c");
+  CHECK(excerpt("caf\xE9 \xFF\xFE.") == "caf? ??.");
+  CHECK(excerpt("\xED\xA0\x80x") == "???x");  // a surrogate: three bytes, none UTF-8
+  CHECK(excerpt("ok\xE4\xBD") == "ok??");     // a character cut by the end of the input
+}
+
 TEST_CASE("text::excerpt is at most 120 bytes plus the mark by default") {
   const std::string long_line(500, 'x');
   CHECK(excerpt(long_line) == std::string(120, 'x') + "...");
