@@ -269,7 +269,7 @@ int run_interactive(const config::Options& command_line, RunContext& context) {
         attach::user_message({command_line.attach, given.prompt, false, false, STDIN_FILENO, true});
   }
 
-  sys::SignalGuard signals;
+  sys::SignalGuard signals(sys::SecondSignal::patient);
   context.cancel = signals.token();
   const std::unique_ptr<ChatSetup> chat = prepare_chat(command_line, context);
   Interactive session(command_line, context, signals, *chat);

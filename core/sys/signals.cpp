@@ -12,6 +12,8 @@ namespace ochat::sys {
 namespace {
 
 std::atomic<int> g_signal{0};
+std::atomic<int> g_later{0};  // signals received after the first
+std::atomic<bool> g_patient{false};
 int g_wake[2] = {-1, -1};
 struct sigaction g_old_int {
 }, g_old_term{}, g_old_pipe{};
@@ -19,9 +21,12 @@ struct sigaction g_old_int {
 extern "C" void on_signal(int sig) {
   int expected = 0;
   if (!g_signal.compare_exchange_strong(expected, sig)) {
-    // Second signal: leave at once (everything read is already written), taking the plugins
-    // and MCP servers along: they run in their own process groups, out of the terminal's reach.
+    // A later signal: stop the plugins and MCP servers (their own process groups, out of the
+    // terminal's reach), then leave at once (everything read is already written); patiently,
+    // a second Ctrl-C stops only them.
     kill_tracked_process_groups();
+    const int later = g_later.fetch_add(1) + 1;
+    if (g_patient.load() && sig == SIGINT && expected == SIGINT && later == 1) return;
     _exit(128 + expected);
   }
   if (g_wake[1] >= 0) {
@@ -32,8 +37,10 @@ extern "C" void on_signal(int sig) {
 
 }  // namespace
 
-SignalGuard::SignalGuard() {
+SignalGuard::SignalGuard(SecondSignal second) {
   g_signal.store(0);
+  g_later.store(0);
+  g_patient.store(second == SecondSignal::patient);
   if (::pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0) g_wake[0] = g_wake[1] = -1;
   struct sigaction sa {};
   sa.sa_handler = on_signal;
@@ -63,6 +70,7 @@ void SignalGuard::clear() {
   char bytes[64];
   while (g_wake[0] >= 0 && ::read(g_wake[0], bytes, sizeof bytes) > 0) {
   }
+  g_later.store(0);
   g_signal.store(0);
 }
 
