@@ -29,7 +29,7 @@ echo "ok: built $(basename "$deb")"
 
 [[ $(dpkg-deb -f "$deb" Package) == ochat ]] || fail "the package is not named ochat"
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libc6 libcurl libfmt libstdc++6; do
+for lib in libc6 libcurl libedit; do
   [[ $depends == *"$lib"* ]] || fail "Depends does not name $lib: $depends"
 done
 echo "ok: Depends: $depends"
