@@ -205,19 +205,12 @@ bool Interactive::run_command(const std::string& line) {
       break;
     }
     case Name::tools: {
-      const nlohmann::ordered_json tools = chat_.registry.definitions();
+      const auto& tools = chat_.registry.entries();
       if (tools.empty()) say("ochat: no tools are offered (see -t, --tools-dir, --mcp)\n");
       for (const auto& tool : tools) {
-        const auto function = tool.find("function");
-        if (function == tool.end() || !function->is_object()) continue;
-        const auto string_at = [&](const char* key) {
-          const auto it = function->find(key);
-          return it != function->end() && it->is_string() ? it->get<std::string>() : std::string();
-        };
-        std::string description = string_at("description");
-        description = description.substr(0, description.find('\n'));
-        say(fmt::format("{}  {}\n", text::terminal_safe(string_at("name")),
-                        text::terminal_safe(description)));
+        const std::string& description = tool.spec->description;
+        say(fmt::format("{}  {}\n", text::terminal_safe(tool.name),
+                        text::terminal_safe(description.substr(0, description.find('\n')))));
       }
       break;
     }

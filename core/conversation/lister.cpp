@@ -21,8 +21,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-bool is_space(char c) { return text::kSpace.find(c) != std::string_view::npos; }
-
 std::string_view line_at(std::string_view bytes, std::size_t pos) {
   const std::size_t begin = pos == 0 ? 0 : bytes.rfind('\n', pos - 1) + 1;
   std::size_t end = bytes.find('\n', pos);
@@ -66,10 +64,11 @@ std::string first_words(std::string_view text, std::size_t max_bytes) {
   bool cut = false;
   std::size_t i = 0;
   while (i < text.size()) {
-    while (i < text.size() && (is_space(text[i]) || static_cast<unsigned char>(text[i]) < 0x20))
+    while (i < text.size() &&
+           (ochat::text::is_space(text[i]) || static_cast<unsigned char>(text[i]) < 0x20))
       ++i;
     std::size_t end = i;
-    while (end < text.size() && !is_space(text[end]) &&
+    while (end < text.size() && !ochat::text::is_space(text[end]) &&
            static_cast<unsigned char>(text[end]) >= 0x20)
       ++end;
     if (end == i) break;

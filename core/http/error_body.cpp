@@ -16,8 +16,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-bool is_space(char c) { return text::kSpace.find(c) != std::string_view::npos; }
-
 char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
 // The position of `needle` (lower case) in `haystack`, ignoring case; npos when absent.
@@ -37,7 +35,7 @@ std::optional<std::string_view> element_text(std::string_view html, std::string_
   std::size_t at = find_nocase(html, open);
   while (at != std::string_view::npos) {
     const std::size_t after = at + open.size();
-    if (after < html.size() && (html[after] == '>' || is_space(html[after]))) break;
+    if (after < html.size() && (html[after] == '>' || text::is_space(html[after]))) break;
     at = find_nocase(html, open, after);  // <header> is not <h1>, <titles> not <title>
   }
   if (at == std::string_view::npos) return std::nullopt;
@@ -63,7 +61,8 @@ std::string strip_tags(std::string_view html) {
     if (in_tag) {
       if (c == '>') {
         in_tag = false;
-        if (!out.empty() && !is_space(out.back())) out += ' ';  // <br>, </td><td>: words stay apart
+        if (!out.empty() && !text::is_space(out.back()))
+          out += ' ';  // <br>, </td><td>: words stay apart
       }
       continue;
     }

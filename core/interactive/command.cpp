@@ -6,7 +6,6 @@
 #include "core/text/trim.hpp"
 
 namespace ochat::interactive {
-namespace {}  // namespace
 
 Command parse_command(std::string_view line) {
   line = text::trim(line, " \t");

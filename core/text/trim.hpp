@@ -7,6 +7,11 @@ namespace ochat::text {
 // ASCII white space: what std::isspace takes in the C locale.
 inline constexpr std::string_view kSpace = " \t\r\n\f\v";
 
+// Whether `c` is ASCII white space (kSpace; NUL is not).
+constexpr bool is_space(char c) noexcept {
+  return c != '\0' && kSpace.find(c) != std::string_view::npos;
+}
+
 // `s` without the characters of `chars` at its end.
 constexpr std::string_view trim_right(std::string_view s,
                                       std::string_view chars = kSpace) noexcept {
